@@ -1,0 +1,218 @@
+"""Commands: small frozen dataclasses of primitives and value objects, one per use case."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from ogust.domain.address import Address
+from ogust.domain.intervenant import ShopProfile
+from ogust.domain.money import Money, VatRate
+from ogust.domain.tarif import InterventionMode
+from ogust.domain.units import Unit
+
+
+# ---------------------------------------------------------------- set-up
+@dataclass(frozen=True)
+class CreateCompany:
+    name: str
+    address: Address
+    siret: str
+    sap_declaration_number: str
+    sap_declaration_date: date
+    email: str = ""
+
+
+@dataclass(frozen=True)
+class CreateTarif:
+    company_id: str
+    code: str
+    label: str
+    unit: Unit
+    price_ht: Money
+    vat_rate: VatRate
+    tax_credit_eligible: bool = True
+    mode: InterventionMode = InterventionMode.PRESTATAIRE
+
+
+@dataclass(frozen=True)
+class LinkShopAccount:
+    company_id: str
+    shop_account_id: str
+    webhook_secret: str | None = None  # generated when not given
+
+
+@dataclass(frozen=True)
+class MapShopService:
+    company_id: str
+    shop_service_id: str
+    tarif_code: str
+
+
+# ---------------------------------------------------------------- people
+@dataclass(frozen=True)
+class CreateIntervenant:
+    company_id: str
+    first_name: str
+    last_name: str
+    matricule: str
+    email: str = ""
+    phone: str = ""
+    profile: ShopProfile = field(default_factory=ShopProfile)
+
+
+@dataclass(frozen=True)
+class UpdateIntervenant:
+    company_id: str
+    intervenant_id: str
+    changes: tuple[tuple[str, object], ...]
+
+
+@dataclass(frozen=True)
+class CreateClient:
+    company_id: str
+    first_name: str
+    last_name: str
+    email: str
+    address: Address
+    phone: str = ""
+
+
+@dataclass(frozen=True)
+class UpdateClient:
+    company_id: str
+    client_id: str
+    changes: tuple[tuple[str, object], ...]
+
+
+@dataclass(frozen=True)
+class SyncIntervenant:
+    company_id: str
+    intervenant_id: str
+    force: bool = False
+
+
+@dataclass(frozen=True)
+class TransmitClient:
+    company_id: str
+    client_id: str
+    force: bool = False
+
+
+@dataclass(frozen=True)
+class ExportToShop:
+    """Batch: every (or the chosen) client and intervenant; only what changed is sent."""
+
+    company_id: str
+    clients: bool = True
+    intervenants: bool = True
+    ids: tuple[str, ...] = ()
+
+
+# ---------------------------------------------------------------- orders
+@dataclass(frozen=True)
+class OrderCustomer:
+    shop_client_id: str
+    email: str
+    first_name: str
+    last_name: str
+    address: Address
+    phone: str = ""
+
+
+@dataclass(frozen=True)
+class OrderItem:
+    shop_service_id: str
+    intervenant_id: str
+    start: datetime
+    end: datetime
+    unit_price_ttc: Money
+
+
+@dataclass(frozen=True)
+class PlaceOrder:
+    company_id: str
+    shop_order_id: str
+    customer: OrderCustomer
+    items: tuple[OrderItem, ...]
+    stripe_customer_id: str | None = None
+    stripe_payment_method_id: str | None = None
+
+
+# ---------------------------------------------------------------- planning
+@dataclass(frozen=True)
+class MarkInterventionDone:
+    company_id: str
+    intervention_id: str
+
+
+@dataclass(frozen=True)
+class CancelIntervention:
+    company_id: str
+    intervention_id: str
+
+
+# ---------------------------------------------------------------- invoices
+@dataclass(frozen=True)
+class InvoiceFromDevis:
+    company_id: str
+    devis_id: str
+
+
+@dataclass(frozen=True)
+class ManualInvoiceLine:
+    tarif_code: str
+    quantity: int  # minutes for an hourly tarif, pieces for a flat one
+    performed_on: date | None = None
+    intervenant_id: str | None = None
+    label: str | None = None
+
+
+@dataclass(frozen=True)
+class ManualInvoice:
+    company_id: str
+    client_id: str
+    lines: tuple[ManualInvoiceLine, ...]
+
+
+@dataclass(frozen=True)
+class ContractInvoice:
+    """The client's done, not yet invoiced interventions of a period [start, end]."""
+
+    company_id: str
+    client_id: str
+    period_start: date
+    period_end: date
+
+
+@dataclass(frozen=True)
+class ValidateInvoice:
+    company_id: str
+    invoice_id: str
+
+
+@dataclass(frozen=True)
+class RetryPayment:
+    """Operator-triggered new attempt after a decline or an authentication request."""
+
+    company_id: str
+    invoice_id: str
+
+
+# ---------------------------------------------------------------- attestations
+@dataclass(frozen=True)
+class GenerateAttestation:
+    company_id: str
+    client_id: str
+    year: int
+
+
+@dataclass(frozen=True)
+class GenerateAttestations:
+    company_id: str
+    year: int
+
+
+@dataclass(frozen=True)
+class ValidateAttestation:
+    company_id: str
+    attestation_id: str

@@ -1,0 +1,73 @@
+"""The outbox: which side effects each domain event calls for, as jobs written with the change."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import Enum
+
+from ogust.domain import events as ev
+from ogust.domain.aggregate import new_id
+
+
+class JobStatus(Enum):
+    PENDING = "pending"
+    PROCESSING = "processing"
+    DONE = "done"
+    DEAD = "dead"
+
+
+class Effect(str, Enum):
+    SYNC_INTERVENANT = "shop.sync_intervenant"
+    TRANSMIT_CLIENT = "shop.transmit_client"
+    PUBLISH_INVOICE = "shop.publish_invoice"
+    PUBLISH_ATTESTATION = "shop.publish_attestation"
+    CHARGE_INVOICE = "payment.charge_invoice"
+    MAIL_DEBIT_CONFIRMED = "mail.debit_confirmed"
+    MAIL_DEBIT_FAILED = "mail.debit_failed"
+    MAIL_AUTHENTICATION_NEEDED = "mail.authentication_needed"
+    MAIL_ATTESTATION_AVAILABLE = "mail.attestation_available"
+
+
+@dataclass(eq=False)
+class OutboxJob:
+    company_id: str
+    effect: str
+    key: str
+    payload: dict[str, object]
+    created_at: datetime
+    available_at: datetime
+    status: JobStatus = JobStatus.PENDING
+    attempts: int = 0
+    lease_until: datetime | None = None
+    worker: str | None = None
+    last_error: str | None = None
+    done_at: datetime | None = None
+    id: str = field(default_factory=new_id)
+
+
+EFFECTS: dict[type[ev.Event], tuple[Effect, ...]] = {
+    ev.IntervenantSyncRequested: (Effect.SYNC_INTERVENANT,),
+    ev.ClientTransmissionRequested: (Effect.TRANSMIT_CLIENT,),
+    ev.OrderAccepted: (),
+    ev.InvoiceValidated: (Effect.PUBLISH_INVOICE, Effect.CHARGE_INVOICE),
+    ev.InvoicePaid: (Effect.MAIL_DEBIT_CONFIRMED, Effect.PUBLISH_INVOICE),
+    ev.InvoicePaymentFailed: (Effect.MAIL_DEBIT_FAILED, Effect.PUBLISH_INVOICE),
+    ev.InvoicePaymentNeedsAuthentication: (Effect.MAIL_AUTHENTICATION_NEEDED,),
+    ev.AttestationValidated: (Effect.PUBLISH_ATTESTATION, Effect.MAIL_ATTESTATION_AVAILABLE),
+}
+
+
+def jobs_for(event: ev.Event, now: datetime) -> list[OutboxJob]:
+    """One job per effect of the event, keyed so that the same event never enqueues twice."""
+    payload = {name: value for name, value in vars(event).items() if name != "company_id"}
+    return [
+        OutboxJob(
+            company_id=event.company_id,
+            effect=effect.value,
+            key=f"{effect.value}|{event.key}",
+            payload=dict(payload),
+            created_at=now,
+            available_at=now,
+        )
+        for effect in EFFECTS[type(event)]
+    ]

@@ -1,0 +1,182 @@
+"""The unit of work and repository ports. Committing writes the events' outbox jobs with the change."""
+from __future__ import annotations
+
+import abc
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Protocol, TypeVar
+
+from ogust.application.outbox import JobStatus, OutboxJob, jobs_for
+from ogust.application.ports import Clock
+from ogust.domain.aggregate import Aggregate
+from ogust.domain.attestation import Attestation
+from ogust.domain.client import Client
+from ogust.domain.company import Company, NumberSequence
+from ogust.domain.devis import Devis
+from ogust.domain.intervenant import Intervenant
+from ogust.domain.intervention import Intervention
+from ogust.domain.invoice import Invoice, InvoiceStatus
+from ogust.domain.payment import Payment, PaymentAttempt
+from ogust.domain.shop_service import ShopServiceMapping
+from ogust.domain.tarif import Tarif
+
+T = TypeVar("T", bound=Aggregate)
+
+
+class Repository(Protocol[T]):
+    def add(self, item: T) -> None: ...
+
+    def find(self, company_id: str, item_id: str) -> T | None: ...
+
+    def get(self, company_id: str, item_id: str) -> T:
+        """Like find, but raises NotFound."""
+
+    def list(self, company_id: str) -> list[T]: ...
+
+
+class CompanyRepository(Protocol):
+    def add(self, item: Company) -> None: ...
+    def find(self, company_id: str) -> Company | None: ...
+    def get(self, company_id: str) -> Company: ...
+    def list(self) -> list[Company]: ...
+
+
+class TarifRepository(Repository[Tarif], Protocol):
+    def by_code(self, company_id: str, code: str) -> Tarif | None: ...
+
+
+class MappingRepository(Repository[ShopServiceMapping], Protocol):
+    def by_shop_service(self, company_id: str, shop_service_id: str) -> ShopServiceMapping | None: ...
+
+
+class IntervenantRepository(Repository[Intervenant], Protocol):
+    def by_matricule(self, company_id: str, matricule: str) -> Intervenant | None: ...
+
+
+class ClientRepository(Repository[Client], Protocol):
+    def by_shop_client_id(self, company_id: str, shop_client_id: str) -> Client | None: ...
+    def by_email(self, company_id: str, email: str) -> Client | None: ...
+
+
+class DevisRepository(Repository[Devis], Protocol):
+    def by_shop_order(self, company_id: str, shop_order_id: str) -> Devis | None: ...
+    def for_client(self, company_id: str, client_id: str) -> list[Devis]: ...
+
+
+class InterventionRepository(Repository[Intervention], Protocol):
+    def for_intervenant(
+        self, company_id: str, intervenant_id: str, start: datetime, end: datetime
+    ) -> list[Intervention]:
+        """Interventions of the intervenant that intersect [start, end)."""
+
+    def for_devis(self, company_id: str, devis_id: str) -> list[Intervention]: ...
+
+    def done_not_invoiced(self, company_id: str, client_id: str, start: datetime, end: datetime) -> list[Intervention]: ...
+
+    def clients_with_done_not_invoiced(self, company_id: str, start: datetime, end: datetime) -> list[str]: ...
+
+
+class InvoiceRepository(Repository[Invoice], Protocol):
+    def by_number(self, company_id: str, number: str) -> Invoice | None: ...
+    def with_status(self, company_id: str, statuses: Iterable[InvoiceStatus]) -> list[Invoice]: ...
+
+
+class AttestationRepository(Repository[Attestation], Protocol):
+    def for_client_year(self, company_id: str, client_id: str, year: int) -> Attestation | None: ...
+    def by_number(self, company_id: str, number: str) -> Attestation | None: ...
+
+
+class PaymentAttemptRepository(Repository[PaymentAttempt], Protocol):
+    def for_invoice(self, company_id: str, invoice_id: str) -> list[PaymentAttempt]:
+        """Oldest first."""
+
+
+class PaymentRepository(Repository[Payment], Protocol):
+    def for_client(self, company_id: str, client_id: str) -> list[Payment]: ...
+    def clients_paid_between(self, company_id: str, start: datetime, end: datetime) -> list[str]: ...
+
+
+class SequenceRepository(Protocol):
+    def next_number(self, company_id: str, prefix: str, year: int) -> str:
+        """The next number of the series, in this transaction: gapless, chronological."""
+
+
+class EmailLog(Protocol):
+    """Pending → sent record per email, keyed by its stable Message-ID."""
+
+    def status(self, message_id: str) -> str | None: ...
+    def record(self, company_id: str, message_id: str, kind: str, to_email: str, status: str,
+               at: datetime, error: str | None = None) -> None: ...
+    def list(self, company_id: str) -> list[dict[str, object]]: ...
+
+
+class OutboxStore(Protocol):
+    def add(self, job: OutboxJob) -> None:
+        """Enqueue, unless a job with the same company and key exists already."""
+
+    def claim(self, worker: str, now: datetime, lease_until: datetime, limit: int,
+              effects: Iterable[str] | None = None) -> list[OutboxJob]:
+        """Lease up to ``limit`` due jobs to ``worker`` (conditional update: never twice at once)."""
+
+    def complete(self, job_id: str, worker: str, now: datetime) -> bool: ...
+
+    def release(self, job_id: str, worker: str, error: str, retry_at: datetime | None) -> bool:
+        """Back to pending at ``retry_at``, or dead when it is None."""
+
+    def get(self, job_id: str) -> OutboxJob | None: ...
+
+    def list(self, company_id: str | None = None, status: JobStatus | None = None,
+             limit: int = 200) -> list[OutboxJob]: ...
+
+    def retry(self, job_id: str, now: datetime) -> bool:
+        """Put a dead (or pending) job back to pending, due now."""
+
+    def counts(self) -> dict[str, int]: ...
+
+
+class UnitOfWork(abc.ABC):
+    """``with uow: ...; uow.commit()``. Leaving the block without commit rolls back."""
+
+    companies: CompanyRepository
+    tarifs: TarifRepository
+    mappings: MappingRepository
+    intervenants: IntervenantRepository
+    clients: ClientRepository
+    devis: DevisRepository
+    interventions: InterventionRepository
+    invoices: InvoiceRepository
+    attestations: AttestationRepository
+    payment_attempts: PaymentAttemptRepository
+    payments: PaymentRepository
+    sequences: SequenceRepository
+    emails: EmailLog
+    outbox: OutboxStore
+    clock: Clock
+
+    def __enter__(self) -> UnitOfWork:
+        return self
+
+    def __exit__(self, *args: object) -> None:
+        self.rollback()
+
+    def commit(self) -> None:
+        """Write the outbox jobs of every event raised in this unit of work, then commit it all."""
+        now = self.clock.now()
+        for aggregate in list(self._seen()):
+            for event in aggregate.pull_events():
+                for job in jobs_for(event, now):
+                    self.outbox.add(job)
+        self._commit()
+
+    @abc.abstractmethod
+    def _seen(self) -> Iterable[Aggregate]: ...
+
+    @abc.abstractmethod
+    def _commit(self) -> None: ...
+
+    @abc.abstractmethod
+    def rollback(self) -> None: ...
+
+
+def year_bounds(year: int) -> tuple[date, date]:
+    return date(year, 1, 1), date(year + 1, 1, 1)

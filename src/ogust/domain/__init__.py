@@ -1,0 +1,1 @@
+"""Pure domain model: aggregates, value objects, events and errors. Standard library only."""

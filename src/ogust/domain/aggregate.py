@@ -1,0 +1,27 @@
+"""What every aggregate has: an id, the company that owns it, a version, pending events."""
+from __future__ import annotations
+
+import uuid
+
+from ogust.domain.events import Event
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+class Aggregate:
+    id: str
+    company_id: str
+    version: int
+
+    def _record(self, event: Event) -> None:
+        # the ORM builds objects without __init__: the list is created on first use
+        if not hasattr(self, "_events"):
+            self._events: list[Event] = []
+        self._events.append(event)
+
+    def pull_events(self) -> list[Event]:
+        events = list(getattr(self, "_events", []))
+        self._events = []
+        return events

@@ -1,0 +1,97 @@
+"""Domain events: past-tense facts recorded by aggregates, written to the outbox with the change.
+
+Each event has a ``key``: a business id that makes the side effects it triggers idempotent.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Event:
+    company_id: str
+
+    @property
+    def key(self) -> str:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class IntervenantSyncRequested(Event):
+    intervenant_id: str
+    fingerprint: str
+
+    @property
+    def key(self) -> str:
+        return f"intervenant:{self.intervenant_id}:{self.fingerprint}"
+
+
+@dataclass(frozen=True)
+class ClientTransmissionRequested(Event):
+    client_id: str
+    fingerprint: str
+
+    @property
+    def key(self) -> str:
+        return f"client:{self.client_id}:{self.fingerprint}"
+
+
+@dataclass(frozen=True)
+class OrderAccepted(Event):
+    devis_id: str
+    shop_order_id: str
+
+    @property
+    def key(self) -> str:
+        return f"order:{self.shop_order_id}"
+
+
+@dataclass(frozen=True)
+class InvoiceValidated(Event):
+    invoice_id: str
+    number: str
+
+    @property
+    def key(self) -> str:
+        return f"invoice:{self.invoice_id}:validated"
+
+
+@dataclass(frozen=True)
+class InvoicePaid(Event):
+    invoice_id: str
+    payment_reference: str
+
+    @property
+    def key(self) -> str:
+        return f"invoice:{self.invoice_id}:paid"
+
+
+@dataclass(frozen=True)
+class InvoicePaymentFailed(Event):
+    invoice_id: str
+    attempt: int
+    reason: str
+
+    @property
+    def key(self) -> str:
+        return f"invoice:{self.invoice_id}:failed:{self.attempt}"
+
+
+@dataclass(frozen=True)
+class InvoicePaymentNeedsAuthentication(Event):
+    invoice_id: str
+    attempt: int
+
+    @property
+    def key(self) -> str:
+        return f"invoice:{self.invoice_id}:needs-authentication:{self.attempt}"
+
+
+@dataclass(frozen=True)
+class AttestationValidated(Event):
+    attestation_id: str
+    number: str
+
+    @property
+    def key(self) -> str:
+        return f"attestation:{self.attestation_id}:validated"

@@ -1,0 +1,81 @@
+"""A worker (intervenant) and the profile the shop shows of them, skills included."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from ogust.domain.aggregate import Aggregate, new_id
+from ogust.domain.errors import InvalidValue, ServiceNotOffered
+from ogust.domain.events import IntervenantSyncRequested
+from ogust.domain.shop_sync import ShopSynced, SyncStatus
+
+
+@dataclass(frozen=True)
+class ShopProfile:
+    presentation: str = ""
+    services: tuple[str, ...] = ()
+    zones: tuple[str, ...] = ()
+    skills: tuple[str, ...] = ()
+
+
+@dataclass(eq=False)
+class Intervenant(Aggregate, ShopSynced):
+    company_id: str
+    first_name: str
+    last_name: str
+    matricule: str
+    email: str = ""
+    phone: str = ""
+    profile: ShopProfile = field(default_factory=ShopProfile)
+    active: bool = True
+    synced_fingerprint: str | None = None
+    synced_at: datetime | None = None
+    sync_failure: str | None = None
+    failed_fingerprint: str | None = None
+    id: str = field(default_factory=new_id)
+    version: int = 1
+
+    def __post_init__(self) -> None:
+        if not self.matricule.strip():
+            raise InvalidValue("Le matricule de l'intervenant est obligatoire.", field="matricule")
+        if not (self.first_name.strip() and self.last_name.strip()):
+            raise InvalidValue("Le nom et le prénom de l'intervenant sont obligatoires.", field="name")
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    def shop_fields(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "first_name": self.first_name,
+            "last_name": self.last_name,
+            "matricule": self.matricule,
+            "email": self.email,
+            "phone": self.phone,
+            "presentation": self.profile.presentation,
+            "services": sorted(self.profile.services),
+            "zones": sorted(self.profile.zones),
+            "skills": sorted(self.profile.skills),
+            "active": self.active,
+        }
+
+    def update(self, **changes: object) -> None:
+        allowed = {"first_name", "last_name", "email", "phone", "profile", "active"}
+        unknown = set(changes) - allowed
+        if unknown:
+            raise InvalidValue(f"Champs non modifiables : {', '.join(sorted(unknown))}")
+        for name, value in changes.items():
+            setattr(self, name, value)
+        self.__post_init__()
+
+    def require_offers(self, shop_service_id: str) -> None:
+        if shop_service_id not in self.profile.services:
+            raise ServiceNotOffered(self.full_name, shop_service_id)
+
+    def request_sync(self, force: bool = False) -> bool:
+        """Ask for the profile to be sent; False when the shop already has exactly this."""
+        if self.sync_status is SyncStatus.IN_SYNC and not force:
+            return False
+        self._record(IntervenantSyncRequested(self.company_id, self.id, self.fingerprint))
+        return True

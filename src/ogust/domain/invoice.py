@@ -1,0 +1,116 @@
+"""An invoice: draft → validated (numbered, frozen) → paid / payment failed / needs authentication."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import Enum
+
+from ogust.domain.aggregate import Aggregate, new_id
+from ogust.domain.errors import InvalidTransition, InvalidValue, InvoiceAlreadyValidated
+from ogust.domain.events import (
+    InvoicePaid,
+    InvoicePaymentFailed,
+    InvoicePaymentNeedsAuthentication,
+    InvoiceValidated,
+)
+from ogust.domain.lines import InvoiceLine, Totals
+
+
+class InvoiceSource(Enum):
+    DEVIS = "devis"
+    MANUAL = "manual"
+    CONTRACT = "contract"
+
+
+class InvoiceStatus(Enum):
+    DRAFT = "draft"
+    VALIDATED = "validated"
+    PAID = "paid"
+    PAYMENT_FAILED = "payment_failed"
+    NEEDS_AUTHENTICATION = "needs_authentication"
+
+
+_AWAITING_PAYMENT = {InvoiceStatus.VALIDATED, InvoiceStatus.PAYMENT_FAILED, InvoiceStatus.NEEDS_AUTHENTICATION}
+
+
+@dataclass(eq=False)
+class Invoice(Aggregate, Totals):
+    company_id: str
+    client_id: str
+    source: InvoiceSource
+    lines: list[InvoiceLine]
+    devis_id: str | None = None
+    period_start: date | None = None
+    period_end: date | None = None
+    created_at: datetime | None = None
+    number: str | None = None
+    issued_on: date | None = None
+    due_on: date | None = None
+    status: InvoiceStatus = InvoiceStatus.DRAFT
+    paid_at: datetime | None = None
+    payment_reference: str | None = None
+    payment_failure: str | None = None
+    id: str = field(default_factory=new_id)
+    version: int = 1
+
+    def __post_init__(self) -> None:
+        if not self.lines:
+            raise InvalidValue("Une facture a au moins une ligne.", field="lines")
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status is InvoiceStatus.DRAFT
+
+    def replace_lines(self, lines: list[InvoiceLine]) -> None:
+        self._require_draft()
+        if not lines:
+            raise InvalidValue("Une facture a au moins une ligne.", field="lines")
+        self.lines = lines
+
+    def validate(self, number: str, issued_on: date) -> None:
+        """Give the invoice its number; from now on it never changes."""
+        self._require_draft()
+        if self.total_ttc.cents <= 0:
+            raise InvalidValue("Le montant d'une facture est positif.", field="lines")
+        self.number = number
+        self.issued_on = issued_on
+        self.due_on = issued_on
+        self.status = InvoiceStatus.VALIDATED
+        self._record(InvoiceValidated(self.company_id, self.id, number))
+
+    def mark_paid(self, payment_reference: str, at: datetime) -> bool:
+        """Record a successful debit. False (and nothing changes) when already paid."""
+        if self.status is InvoiceStatus.PAID:
+            return False
+        self._require_awaiting_payment()
+        self.status = InvoiceStatus.PAID
+        self.paid_at = at
+        self.payment_reference = payment_reference
+        self.payment_failure = None
+        self._record(InvoicePaid(self.company_id, self.id, payment_reference))
+        return True
+
+    def mark_payment_failed(self, attempt: int, reason: str) -> None:
+        if self.status is InvoiceStatus.PAID:
+            return  # a paid invoice never moves back
+        self._require_awaiting_payment()
+        self.status = InvoiceStatus.PAYMENT_FAILED
+        self.payment_failure = reason
+        self._record(InvoicePaymentFailed(self.company_id, self.id, attempt, reason))
+
+    def mark_needs_authentication(self, attempt: int) -> None:
+        if self.status is InvoiceStatus.PAID:
+            return
+        self._require_awaiting_payment()
+        self.status = InvoiceStatus.NEEDS_AUTHENTICATION
+        self._record(InvoicePaymentNeedsAuthentication(self.company_id, self.id, attempt))
+
+    def _require_draft(self) -> None:
+        if not self.is_draft:
+            raise InvoiceAlreadyValidated(self.number or self.id)
+
+    def _require_awaiting_payment(self) -> None:
+        if self.status not in _AWAITING_PAYMENT:
+            raise InvalidTransition(
+                f"La facture est « {self.status.value} » : aucun paiement n'est attendu.", status=self.status.value
+            )

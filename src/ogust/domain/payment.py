@@ -1,0 +1,95 @@
+"""Card debits: one attempt record per try, and the payments actually received."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import Enum
+
+from ogust.domain.aggregate import Aggregate, new_id
+from ogust.domain.errors import InvalidTransition
+from ogust.domain.money import Money
+
+
+class AttemptStatus(Enum):
+    PENDING = "pending"
+    CHARGING = "charging"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    NEEDS_AUTHENTICATION = "needs_authentication"
+
+
+_FINAL = {AttemptStatus.SUCCEEDED, AttemptStatus.FAILED}
+
+
+@dataclass(eq=False)
+class PaymentAttempt(Aggregate):
+    """One try at debiting an invoice. (invoice, number) is unique; so is a succeeded one per invoice."""
+
+    company_id: str
+    invoice_id: str
+    number: int
+    amount: Money
+    idempotency_key: str
+    status: AttemptStatus = AttemptStatus.PENDING
+    payment_intent_id: str | None = None
+    failure: str | None = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    id: str = field(default_factory=new_id)
+    version: int = 1
+
+    @staticmethod
+    def key_for(company_id: str, invoice_id: str, number: int) -> str:
+        return f"ogust:{company_id}:invoice:{invoice_id}:attempt:{number}"
+
+    @property
+    def is_final(self) -> bool:
+        return self.status in _FINAL
+
+    def start_charging(self, at: datetime) -> None:
+        if self.status not in (AttemptStatus.PENDING, AttemptStatus.CHARGING):
+            raise InvalidTransition(f"Tentative de paiement « {self.status.value} ».", status=self.status.value)
+        self.status = AttemptStatus.CHARGING
+        self.updated_at = at
+
+    def succeeded(self, payment_intent_id: str, at: datetime) -> None:
+        self.status = AttemptStatus.SUCCEEDED
+        self.payment_intent_id = payment_intent_id
+        self.failure = None
+        self.updated_at = at
+
+    def failed(self, reason: str, payment_intent_id: str | None, at: datetime) -> None:
+        if self.status is AttemptStatus.SUCCEEDED:
+            raise InvalidTransition("Un paiement réussi ne peut pas échouer ensuite.")
+        self.status = AttemptStatus.FAILED
+        self.failure = reason
+        self.payment_intent_id = payment_intent_id or self.payment_intent_id
+        self.updated_at = at
+
+    def needs_authentication(self, payment_intent_id: str, at: datetime) -> None:
+        self.status = AttemptStatus.NEEDS_AUTHENTICATION
+        self.payment_intent_id = payment_intent_id
+        self.updated_at = at
+
+
+class PaymentMethod(Enum):
+    CARD = "card"
+    TRANSFER = "transfer"
+    CHEQUE = "cheque"
+    CESU = "cesu"
+    CASH = "cash"
+
+
+@dataclass(eq=False)
+class Payment(Aggregate):
+    """Money received for an invoice — what the attestation fiscale counts."""
+
+    company_id: str
+    invoice_id: str
+    client_id: str
+    amount: Money
+    received_at: datetime
+    method: PaymentMethod = PaymentMethod.CARD
+    reference: str = ""
+    id: str = field(default_factory=new_id)
+    version: int = 1
