@@ -50,11 +50,16 @@ EFFECTS: dict[type[ev.Event], tuple[Effect, ...]] = {
     ev.ClientTransmissionRequested: (Effect.TRANSMIT_CLIENT,),
     ev.OrderAccepted: (),
     ev.InvoiceValidated: (Effect.PUBLISH_INVOICE, Effect.CHARGE_INVOICE),
+    ev.InvoicePaymentRetryRequested: (Effect.CHARGE_INVOICE,),
     ev.InvoicePaid: (Effect.MAIL_DEBIT_CONFIRMED, Effect.PUBLISH_INVOICE),
     ev.InvoicePaymentFailed: (Effect.MAIL_DEBIT_FAILED, Effect.PUBLISH_INVOICE),
     ev.InvoicePaymentNeedsAuthentication: (Effect.MAIL_AUTHENTICATION_NEEDED,),
     ev.AttestationValidated: (Effect.PUBLISH_ATTESTATION, Effect.MAIL_ATTESTATION_AVAILABLE),
 }
+
+
+def job_key(effect: Effect, event: ev.Event) -> str:
+    return f"{effect.value}|{event.key}"
 
 
 def jobs_for(event: ev.Event, now: datetime) -> list[OutboxJob]:
@@ -64,7 +69,7 @@ def jobs_for(event: ev.Event, now: datetime) -> list[OutboxJob]:
         OutboxJob(
             company_id=event.company_id,
             effect=effect.value,
-            key=f"{effect.value}|{event.key}",
+            key=job_key(effect, event),
             payload=dict(payload),
             created_at=now,
             available_at=now,

@@ -90,6 +90,8 @@ class PaymentAttemptRepository(Repository[PaymentAttempt], Protocol):
     def for_invoice(self, company_id: str, invoice_id: str) -> list[PaymentAttempt]:
         """Oldest first."""
 
+    def by_payment_intent(self, payment_intent_id: str) -> PaymentAttempt | None: ...
+
 
 class PaymentRepository(Repository[Payment], Protocol):
     def for_client(self, company_id: str, client_id: str) -> list[Payment]: ...
@@ -110,6 +112,13 @@ class EmailLog(Protocol):
     def list(self, company_id: str) -> list[dict[str, object]]: ...
 
 
+class Inbox(Protocol):
+    """Messages received from outside (webhook events), remembered to process each once."""
+
+    def seen(self, source: str, message_id: str) -> bool: ...
+    def add(self, source: str, message_id: str, at: datetime) -> None: ...
+
+
 class OutboxStore(Protocol):
     def add(self, job: OutboxJob) -> None:
         """Enqueue, unless a job with the same company and key exists already."""
@@ -124,6 +133,8 @@ class OutboxStore(Protocol):
         """Back to pending at ``retry_at``, or dead when it is None."""
 
     def get(self, job_id: str) -> OutboxJob | None: ...
+
+    def by_key(self, company_id: str, key: str) -> OutboxJob | None: ...
 
     def list(self, company_id: str | None = None, status: JobStatus | None = None,
              limit: int = 200) -> list[OutboxJob]: ...
@@ -150,6 +161,7 @@ class UnitOfWork(abc.ABC):
     payments: PaymentRepository
     sequences: SequenceRepository
     emails: EmailLog
+    inbox: Inbox
     outbox: OutboxStore
     clock: Clock
 

@@ -57,6 +57,16 @@ class InvoiceValidated(Event):
 
 
 @dataclass(frozen=True)
+class InvoicePaymentRetryRequested(Event):
+    invoice_id: str
+    attempt: int
+
+    @property
+    def key(self) -> str:
+        return f"invoice:{self.invoice_id}:retry:{self.attempt}"
+
+
+@dataclass(frozen=True)
 class InvoicePaid(Event):
     invoice_id: str
     payment_reference: str

@@ -11,6 +11,7 @@ from ogust.domain.events import (
     InvoicePaid,
     InvoicePaymentFailed,
     InvoicePaymentNeedsAuthentication,
+    InvoicePaymentRetryRequested,
     InvoiceValidated,
 )
 from ogust.domain.lines import InvoiceLine, Totals
@@ -62,14 +63,14 @@ class Invoice(Aggregate, Totals):
         return self.status is InvoiceStatus.DRAFT
 
     def replace_lines(self, lines: list[InvoiceLine]) -> None:
-        self._require_draft()
+        self.require_draft()
         if not lines:
             raise InvalidValue("Une facture a au moins une ligne.", field="lines")
         self.lines = lines
 
     def validate(self, number: str, issued_on: date) -> None:
         """Give the invoice its number; from now on it never changes."""
-        self._require_draft()
+        self.require_draft()
         if self.total_ttc.cents <= 0:
             raise InvalidValue("Le montant d'une facture est positif.", field="lines")
         self.number = number
@@ -105,7 +106,16 @@ class Invoice(Aggregate, Totals):
         self.status = InvoiceStatus.NEEDS_AUTHENTICATION
         self._record(InvoicePaymentNeedsAuthentication(self.company_id, self.id, attempt))
 
-    def _require_draft(self) -> None:
+    def request_payment_retry(self, attempt: int) -> None:
+        """Ask for a new debit after a decline or an authentication request."""
+        if self.status not in (InvoiceStatus.PAYMENT_FAILED, InvoiceStatus.NEEDS_AUTHENTICATION):
+            raise InvalidTransition(
+                f"La facture est « {self.status.value} » : pas de nouvelle tentative de débit.",
+                status=self.status.value,
+            )
+        self._record(InvoicePaymentRetryRequested(self.company_id, self.id, attempt))
+
+    def require_draft(self) -> None:
         if not self.is_draft:
             raise InvoiceAlreadyValidated(self.number or self.id)
 

@@ -1,0 +1,98 @@
+"""Emails to clients. Each has a stable Message-ID derived from its job key and a
+pending → sent record, so a retried job never sends a second copy after a success."""
+from __future__ import annotations
+
+import hashlib
+from zoneinfo import ZoneInfo
+
+from ogust.application.effects import GiveUp, RetryLater
+from ogust.application.handlers import UowFactory
+from ogust.application.outbox import Effect, OutboxJob
+from ogust.application.ports import DocumentLinks, EmailKind, Mailer, MailPermanentFailure, MailTemporaryFailure, Notification
+from ogust.application.unit_of_work import UnitOfWork
+from ogust.domain.company import Company
+
+_KINDS = {
+    Effect.MAIL_DEBIT_CONFIRMED.value: EmailKind.DEBIT_CONFIRMED,
+    Effect.MAIL_DEBIT_FAILED.value: EmailKind.DEBIT_FAILED,
+    Effect.MAIL_AUTHENTICATION_NEEDED.value: EmailKind.AUTHENTICATION_NEEDED,
+    Effect.MAIL_ATTESTATION_AVAILABLE.value: EmailKind.ATTESTATION_AVAILABLE,
+}
+
+
+def message_id_for(job: OutboxJob) -> str:
+    digest = hashlib.sha256(f"{job.company_id}|{job.key}".encode()).hexdigest()[:32]
+    return f"{digest}@ogust"
+
+
+def _company_context(company: Company) -> dict[str, str]:
+    return {
+        "company_name": company.name,
+        "company_email": company.email,
+        "company_address": company.address.one_line(),
+        "company_sap_number": company.sap_declaration_number,
+    }
+
+
+class SendEmailEffect:
+    def __init__(self, uow: UowFactory, mailer: Mailer, links: DocumentLinks) -> None:
+        self.uow = uow
+        self.mailer = mailer
+        self.links = links
+
+    def __call__(self, job: OutboxJob) -> None:
+        message_id = message_id_for(job)
+        with self.uow() as uow:
+            if uow.emails.status(message_id) == "sent":
+                return
+            notification = self._compose(uow, job, message_id)
+            uow.emails.record(job.company_id, message_id, notification.kind.value, notification.to_email,
+                              "pending", uow.clock.now())
+            uow.commit()
+        try:
+            self.mailer.send(notification)
+        except MailTemporaryFailure as error:
+            self._log(job, message_id, notification, "pending", str(error))
+            raise RetryLater(str(error)) from error
+        except MailPermanentFailure as error:
+            self._log(job, message_id, notification, "failed", str(error))
+            raise GiveUp(str(error)) from error
+        self._log(job, message_id, notification, "sent", None)
+
+    def _log(self, job: OutboxJob, message_id: str, n: Notification, status: str, error: str | None) -> None:
+        with self.uow() as uow:
+            uow.emails.record(job.company_id, message_id, n.kind.value, n.to_email, status, uow.clock.now(), error)
+            uow.commit()
+
+    def _compose(self, uow: UnitOfWork, job: OutboxJob, message_id: str) -> Notification:
+        kind = _KINDS[job.effect]
+        company = uow.companies.get(job.company_id)
+        context = _company_context(company)
+        if kind is EmailKind.ATTESTATION_AVAILABLE:
+            attestation = uow.attestations.get(job.company_id, str(job.payload["attestation_id"]))
+            client = uow.clients.get(job.company_id, attestation.client_id)
+            context |= {
+                "attestation_number": attestation.number or "",
+                "year": str(attestation.year),
+                "amount_paid": attestation.amount_paid.format_fr(),
+                "download_url": self.links.download_url(job.company_id, "attestation", attestation.id),
+            }
+        else:
+            invoice = uow.invoices.get(job.company_id, str(job.payload["invoice_id"]))
+            client = uow.clients.get(job.company_id, invoice.client_id)
+            zone = ZoneInfo(company.timezone)
+            context |= {
+                "invoice_number": invoice.number or "",
+                "amount_ttc": invoice.total_ttc.format_fr(),
+                "issued_on": invoice.issued_on.strftime("%d/%m/%Y") if invoice.issued_on else "",
+                "download_url": self.links.download_url(job.company_id, "invoice", invoice.id),
+            }
+            if invoice.paid_at:
+                context["paid_on"] = invoice.paid_at.astimezone(zone).strftime("%d/%m/%Y")
+            if kind is EmailKind.DEBIT_FAILED:
+                context["reason"] = invoice.payment_failure or str(job.payload.get("reason", ""))
+            if kind is EmailKind.AUTHENTICATION_NEEDED:
+                context["payment_url"] = self.links.payment_url(job.company_id, invoice.id)
+        context["client_name"] = client.full_name
+        return Notification(message_id=message_id, kind=kind, to_email=client.email, to_name=client.full_name,
+                            context=context)

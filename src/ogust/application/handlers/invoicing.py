@@ -1,0 +1,156 @@
+"""Invoices: generated from a devis, by hand or for a period's done interventions; then validated."""
+from __future__ import annotations
+
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
+from ogust.application.commands import ContractInvoice, InvoiceFromDevis, ManualInvoice, RetryPayment, ValidateInvoice
+from ogust.application.handlers import UowFactory
+from ogust.application.unit_of_work import UnitOfWork
+from ogust.domain.devis import DevisStatus
+from ogust.domain.errors import InvalidTransition, InvalidValue, NotFound, NothingToInvoice
+from ogust.domain.intervention import Intervention, InterventionStatus
+from ogust.domain.invoice import Invoice, InvoiceSource
+from ogust.domain.lines import InvoiceLine
+from ogust.domain.units import Quantity, Unit
+
+
+def intervention_line(uow: UnitOfWork, company_id: str, intervention: Intervention) -> InvoiceLine:
+    tarif = uow.tarifs.get(company_id, intervention.tarif_id)
+    intervenant = uow.intervenants.get(company_id, intervention.intervenant_id)
+    zone = ZoneInfo(uow.companies.get(company_id).timezone)
+    quantity = Quantity.hours_minutes(intervention.minutes) if tarif.unit is Unit.HOUR else Quantity.pieces(1)
+    return InvoiceLine(
+        tarif_id=tarif.id, label=tarif.label, quantity=quantity, unit_price_ht=tarif.price_ht,
+        vat_rate=tarif.vat_rate, intervention_id=intervention.id,
+        performed_on=intervention.start.astimezone(zone).date(),
+        intervenant_matricule=intervenant.matricule, intervenant_name=intervenant.full_name,
+        tax_credit_eligible=tarif.tax_credit_eligible,
+    )
+
+
+def _invoice_interventions(uow: UnitOfWork, invoice: Invoice, interventions: list[Intervention]) -> None:
+    uow.invoices.add(invoice)
+    for intervention in interventions:
+        intervention.mark_invoiced(invoice.id)
+
+
+class InvoiceFromDevisHandler:
+    def __init__(self, uow: UowFactory) -> None:
+        self.uow = uow
+
+    def __call__(self, cmd: InvoiceFromDevis) -> Invoice:
+        with self.uow() as uow:
+            devis = uow.devis.get(cmd.company_id, cmd.devis_id)
+            if devis.status is not DevisStatus.ACCEPTED:
+                raise InvalidTransition("Seul un devis accepté se facture.", status=devis.status.value)
+            interventions = [
+                i for i in uow.interventions.for_devis(cmd.company_id, devis.id)
+                if i.status is not InterventionStatus.CANCELLED and i.invoice_id is None
+            ]
+            already = [i for i in uow.interventions.for_devis(cmd.company_id, devis.id) if i.invoice_id]
+            if interventions:
+                lines = [intervention_line(uow, cmd.company_id, i) for i in sorted(interventions, key=lambda i: i.start)]
+            elif already:
+                raise NothingToInvoice("Les interventions de ce devis sont déjà facturées.", devis_id=devis.id)
+            else:
+                lines = [InvoiceLine(l.tarif_id, l.label, l.quantity, l.unit_price_ht, l.vat_rate) for l in devis.lines]
+            invoice = Invoice(company_id=cmd.company_id, client_id=devis.client_id, source=InvoiceSource.DEVIS,
+                              lines=lines, devis_id=devis.id, created_at=uow.clock.now())
+            _invoice_interventions(uow, invoice, interventions)
+            uow.commit()
+            return invoice
+
+
+class ManualInvoiceHandler:
+    def __init__(self, uow: UowFactory) -> None:
+        self.uow = uow
+
+    def __call__(self, cmd: ManualInvoice) -> Invoice:
+        if not cmd.lines:
+            raise InvalidValue("Une facture a au moins une ligne.", field="lines")
+        with self.uow() as uow:
+            uow.clients.get(cmd.company_id, cmd.client_id)
+            lines = []
+            for spec in cmd.lines:
+                tarif = uow.tarifs.by_code(cmd.company_id, spec.tarif_code)
+                if tarif is None:
+                    raise NotFound("tarif", spec.tarif_code)
+                intervenant = uow.intervenants.get(cmd.company_id, spec.intervenant_id) if spec.intervenant_id else None
+                lines.append(InvoiceLine(
+                    tarif_id=tarif.id, label=spec.label or tarif.label, quantity=Quantity(spec.quantity, tarif.unit),
+                    unit_price_ht=tarif.price_ht, vat_rate=tarif.vat_rate, performed_on=spec.performed_on,
+                    intervenant_matricule=intervenant.matricule if intervenant else None,
+                    intervenant_name=intervenant.full_name if intervenant else None,
+                    tax_credit_eligible=tarif.tax_credit_eligible,
+                ))
+            invoice = Invoice(company_id=cmd.company_id, client_id=cmd.client_id, source=InvoiceSource.MANUAL,
+                              lines=lines, created_at=uow.clock.now())
+            uow.invoices.add(invoice)
+            uow.commit()
+            return invoice
+
+
+class ContractInvoiceHandler:
+    """The client's done and not yet invoiced interventions between two dates (inclusive)."""
+
+    def __init__(self, uow: UowFactory) -> None:
+        self.uow = uow
+
+    def __call__(self, cmd: ContractInvoice) -> Invoice:
+        if cmd.period_end < cmd.period_start:
+            raise InvalidValue("La période se termine avant de commencer.", field="period_end")
+        with self.uow() as uow:
+            uow.clients.get(cmd.company_id, cmd.client_id)
+            zone = ZoneInfo(uow.companies.get(cmd.company_id).timezone)
+            start = datetime.combine(cmd.period_start, time.min, zone)
+            end = datetime.combine(cmd.period_end, time.max, zone)
+            interventions = sorted(
+                uow.interventions.done_not_invoiced(cmd.company_id, cmd.client_id, start, end), key=lambda i: i.start
+            )
+            if not interventions:
+                raise NothingToInvoice(
+                    f"Aucune intervention réalisée et non facturée du {cmd.period_start:%d/%m/%Y} "
+                    f"au {cmd.period_end:%d/%m/%Y}.", client_id=cmd.client_id,
+                )
+            invoice = Invoice(
+                company_id=cmd.company_id, client_id=cmd.client_id, source=InvoiceSource.CONTRACT,
+                lines=[intervention_line(uow, cmd.company_id, i) for i in interventions],
+                period_start=cmd.period_start, period_end=cmd.period_end, created_at=uow.clock.now(),
+            )
+            _invoice_interventions(uow, invoice, interventions)
+            uow.commit()
+            return invoice
+
+
+class ValidateInvoiceHandler:
+    """Number the invoice (gapless, per company and year) and freeze it. The outbox then publishes
+    it to the shop, debits the saved card and emails the client."""
+
+    def __init__(self, uow: UowFactory) -> None:
+        self.uow = uow
+
+    def __call__(self, cmd: ValidateInvoice) -> Invoice:
+        with self.uow() as uow:
+            invoice = uow.invoices.get(cmd.company_id, cmd.invoice_id)
+            invoice.require_draft()
+            zone = ZoneInfo(uow.companies.get(cmd.company_id).timezone)
+            today = uow.clock.now().astimezone(zone).date()
+            invoice.validate(uow.sequences.next_number(cmd.company_id, "FA", today.year), today)
+            uow.commit()
+            return invoice
+
+
+class RetryPaymentHandler:
+    """A new debit attempt, asked by an operator after a decline or an authentication request."""
+
+    def __init__(self, uow: UowFactory) -> None:
+        self.uow = uow
+
+    def __call__(self, cmd: RetryPayment) -> Invoice:
+        with self.uow() as uow:
+            invoice = uow.invoices.get(cmd.company_id, cmd.invoice_id)
+            attempts = uow.payment_attempts.for_invoice(cmd.company_id, invoice.id)
+            invoice.request_payment_retry(len(attempts) + 1)
+            uow.commit()
+            return invoice

@@ -1,0 +1,149 @@
+"""An online order: the client (found or created), an accepted devis and the interventions —
+exactly once per shop order id."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ogust.application.commands import OrderItem, PlaceOrder
+from ogust.application.handlers import UowFactory
+from ogust.application.ports import PaymentGateway
+from ogust.application.unit_of_work import UnitOfWork
+from ogust.domain.address import Address
+from ogust.domain.client import Client, ClientOrigin
+from ogust.domain.devis import Devis
+from ogust.domain.errors import ConcurrencyConflict, InvalidValue, NoPaymentMethod, PriceMismatch, ServiceNotMapped
+from ogust.domain.intervention import Intervention, ensure_slot_bookable
+from ogust.domain.lines import DevisLine
+from ogust.domain.tarif import Tarif
+from ogust.domain.units import Quantity, Unit
+
+
+@dataclass(frozen=True)
+class OrderResult:
+    shop_order_id: str
+    client_id: str
+    devis_id: str
+    intervention_ids: tuple[str, ...]
+    replayed: bool
+
+
+class PlaceOrderHandler:
+    def __init__(self, uow: UowFactory, payments: PaymentGateway) -> None:
+        self.uow = uow
+        self.payments = payments
+
+    def __call__(self, cmd: PlaceOrder) -> OrderResult:
+        if not cmd.items:
+            raise InvalidValue("Une commande contient au moins une prestation.", field="items")
+        with self.uow() as uow:
+            replay = self._existing(uow, cmd)
+            if replay:
+                return replay
+        self._check_payment_method(cmd)
+        try:
+            return self._accept(cmd)
+        except ConcurrencyConflict:
+            # the same order arriving twice at once: the unique shop order id let one through
+            with self.uow() as uow:
+                replay = self._existing(uow, cmd)
+            if replay is None:
+                raise
+            return replay
+
+    def _existing(self, uow: UnitOfWork, cmd: PlaceOrder) -> OrderResult | None:
+        devis = uow.devis.by_shop_order(cmd.company_id, cmd.shop_order_id)
+        if devis is None:
+            return None
+        interventions = uow.interventions.for_devis(cmd.company_id, devis.id)
+        return OrderResult(cmd.shop_order_id, devis.client_id, devis.id,
+                           tuple(i.id for i in sorted(interventions, key=lambda i: i.start)), replayed=True)
+
+    def _check_payment_method(self, cmd: PlaceOrder) -> None:
+        if cmd.stripe_customer_id is None and cmd.stripe_payment_method_id is None:
+            return
+        if not (cmd.stripe_customer_id and cmd.stripe_payment_method_id):
+            raise InvalidValue("Le client Stripe et le moyen de paiement vont ensemble.", field="payment")
+        if not self.payments.payment_method_usable(cmd.stripe_customer_id, cmd.stripe_payment_method_id):
+            raise NoPaymentMethod(
+                "La carte enregistrée à la commande est introuvable chez Stripe.",
+                stripe_customer_id=cmd.stripe_customer_id,
+            )
+
+    def _accept(self, cmd: PlaceOrder) -> OrderResult:
+        with self.uow() as uow:
+            uow.companies.get(cmd.company_id).require_shop()
+            now = uow.clock.now()
+            booked: list[tuple[OrderItem, Tarif, str]] = []
+            for item in sorted(cmd.items, key=lambda i: i.start):
+                tarif = self._checked_tarif(uow, cmd.company_id, item)
+                intervenant = uow.intervenants.get(cmd.company_id, item.intervenant_id)
+                intervenant.require_offers(item.shop_service_id)
+                planning = uow.interventions.for_intervenant(cmd.company_id, intervenant.id, item.start, item.end)
+                planning += [_slot(i, cmd.company_id) for i, _, who in booked if who == intervenant.id]
+                ensure_slot_bookable(item.start, item.end, now, planning, intervenant.full_name)
+                booked.append((item, tarif, intervenant.id))
+            # every item is acceptable: only now is anything written
+            client = self._client(uow, cmd)
+            interventions = [
+                Intervention(company_id=cmd.company_id, client_id=client.id, intervenant_id=intervenant_id,
+                             tarif_id=tarif.id, start=item.start, end=item.end, address=client.address)
+                for item, tarif, intervenant_id in booked
+            ]
+            lines = [
+                DevisLine(tarif.id, tarif.label, _quantity(tarif, intervention), tarif.price_ht, tarif.vat_rate)
+                for (_, tarif, _), intervention in zip(booked, interventions)
+            ]
+            devis = Devis.accepted_from_shop_order(cmd.company_id, client.id, cmd.shop_order_id, lines, now)
+            uow.devis.add(devis)
+            for intervention in interventions:
+                intervention.devis_id = devis.id
+                uow.interventions.add(intervention)
+            uow.commit()
+            return OrderResult(cmd.shop_order_id, client.id, devis.id,
+                               tuple(i.id for i in interventions), replayed=False)
+
+    def _client(self, uow: UnitOfWork, cmd: PlaceOrder) -> Client:
+        customer = cmd.customer
+        client = uow.clients.by_shop_client_id(cmd.company_id, customer.shop_client_id)
+        if client is None:
+            client = uow.clients.by_email(cmd.company_id, customer.email.strip().lower())
+        if client is None:
+            client = Client(
+                company_id=cmd.company_id, first_name=customer.first_name, last_name=customer.last_name,
+                email=customer.email, address=customer.address, phone=customer.phone, origin=ClientOrigin.SHOP,
+            )
+            uow.clients.add(client)
+        if client.shop_client_id is None:
+            client.link_shop_client(customer.shop_client_id)
+        if cmd.stripe_customer_id and cmd.stripe_payment_method_id:
+            client.save_payment_method(cmd.stripe_customer_id, cmd.stripe_payment_method_id)
+        return client
+
+    @staticmethod
+    def _checked_tarif(uow: UnitOfWork, company_id: str, item: OrderItem) -> Tarif:
+        mapping = uow.mappings.by_shop_service(company_id, item.shop_service_id)
+        if mapping is None:
+            raise ServiceNotMapped(item.shop_service_id)
+        tarif = uow.tarifs.get(company_id, mapping.tarif_id)
+        if item.unit_price_ttc != tarif.price_ttc:
+            raise PriceMismatch(
+                f"Prix {item.unit_price_ttc} pour {item.shop_service_id}, le tarif {tarif.code} est à {tarif.price_ttc}.",
+                shop_service_id=item.shop_service_id, tarif_code=tarif.code,
+                expected_cents=tarif.price_ttc.cents, received_cents=item.unit_price_ttc.cents,
+            )
+        return tarif
+
+
+def _slot(item: OrderItem, company_id: str) -> Intervention:
+    """An item of this same order, as a planning entry, to refuse overlaps within one order."""
+    return Intervention(company_id=company_id, client_id="", intervenant_id=item.intervenant_id, tarif_id="",
+                        start=item.start, end=item.end, address=Address("", "", ""))
+
+
+def _quantity(tarif: Tarif, intervention: Intervention) -> Quantity:
+    if tarif.unit is Unit.HOUR:
+        return Quantity.hours_minutes(intervention.minutes)
+    return Quantity.pieces(1)
+
+
+

@@ -1,0 +1,30 @@
+"""The planning: interventions are done or cancelled."""
+from __future__ import annotations
+
+from ogust.application.commands import CancelIntervention, MarkInterventionDone
+from ogust.application.handlers import UowFactory
+from ogust.domain.intervention import Intervention
+
+
+class MarkInterventionDoneHandler:
+    def __init__(self, uow: UowFactory) -> None:
+        self.uow = uow
+
+    def __call__(self, cmd: MarkInterventionDone) -> Intervention:
+        with self.uow() as uow:
+            intervention = uow.interventions.get(cmd.company_id, cmd.intervention_id)
+            intervention.mark_done()
+            uow.commit()
+            return intervention
+
+
+class CancelInterventionHandler:
+    def __init__(self, uow: UowFactory) -> None:
+        self.uow = uow
+
+    def __call__(self, cmd: CancelIntervention) -> Intervention:
+        with self.uow() as uow:
+            intervention = uow.interventions.get(cmd.company_id, cmd.intervention_id)
+            intervention.cancel()
+            uow.commit()
+            return intervention

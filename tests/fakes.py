@@ -1,0 +1,378 @@
+"""In-memory fakes of the ports, for fast unit tests of the core. Never the only proof a flow works."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta, timezone
+
+from ogust.application.outbox import JobStatus, OutboxJob
+from ogust.application.ports import ShopDocument, ShopRejected, ShopUnavailable
+from ogust.application.unit_of_work import UnitOfWork
+from ogust.domain.aggregate import Aggregate
+from ogust.domain.errors import ConcurrencyConflict, NotFound
+from ogust.domain.intervention import InterventionStatus
+from ogust.domain.payment import AttemptStatus
+from ogust.domain.shop_service import ShopService
+
+
+class FixedClock:
+    def __init__(self, now: datetime | None = None) -> None:
+        self.current = now or datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc)
+
+    def now(self) -> datetime:
+        return self.current
+
+    def advance(self, **delta: float) -> None:
+        self.current += timedelta(**delta)
+
+
+class FakeRepository:
+    what = "enregistrement"
+
+    def __init__(self) -> None:
+        self.items: dict[str, Aggregate] = {}
+
+    def add(self, item) -> None:
+        self.items[item.id] = item
+
+    def find(self, company_id, item_id):
+        item = self.items.get(item_id)
+        return item if item is not None and item.company_id == company_id else None
+
+    def get(self, company_id, item_id):
+        item = self.find(company_id, item_id)
+        if item is None:
+            raise NotFound(self.what, item_id)
+        return item
+
+    def list(self, company_id):
+        return [i for i in self.items.values() if i.company_id == company_id]
+
+    def _first(self, company_id, **criteria):
+        for item in self.list(company_id):
+            if all(getattr(item, k) == v for k, v in criteria.items()):
+                return item
+        return None
+
+
+class FakeCompanies(FakeRepository):
+    what = "entreprise"
+
+    def find(self, company_id):
+        return self.items.get(company_id)
+
+    def get(self, company_id):
+        if company_id not in self.items:
+            raise NotFound(self.what, company_id)
+        return self.items[company_id]
+
+    def list(self):
+        return list(self.items.values())
+
+
+class FakeTarifs(FakeRepository):
+    what = "tarif"
+
+    def by_code(self, company_id, code):
+        return self._first(company_id, code=code)
+
+
+class FakeMappings(FakeRepository):
+    def by_shop_service(self, company_id, shop_service_id):
+        return self._first(company_id, shop_service_id=shop_service_id)
+
+
+class FakeIntervenants(FakeRepository):
+    what = "intervenant"
+
+    def by_matricule(self, company_id, matricule):
+        return self._first(company_id, matricule=matricule)
+
+
+class FakeClients(FakeRepository):
+    what = "client"
+
+    def by_shop_client_id(self, company_id, shop_client_id):
+        return self._first(company_id, shop_client_id=shop_client_id)
+
+    def by_email(self, company_id, email):
+        return self._first(company_id, email=email)
+
+
+class FakeDevis(FakeRepository):
+    what = "devis"
+
+    def add(self, item) -> None:
+        if item.shop_order_id and self._first(item.company_id, shop_order_id=item.shop_order_id):
+            raise ConcurrencyConflict("commande déjà reçue")
+        super().add(item)
+
+    def by_shop_order(self, company_id, shop_order_id):
+        return self._first(company_id, shop_order_id=shop_order_id)
+
+    def for_client(self, company_id, client_id):
+        return [d for d in self.list(company_id) if d.client_id == client_id]
+
+
+class FakeInterventions(FakeRepository):
+    what = "intervention"
+
+    def for_intervenant(self, company_id, intervenant_id, start, end):
+        return [i for i in self.list(company_id)
+                if i.intervenant_id == intervenant_id and i.start < end and start < i.end]
+
+    def for_devis(self, company_id, devis_id):
+        return [i for i in self.list(company_id) if i.devis_id == devis_id]
+
+    def done_not_invoiced(self, company_id, client_id, start, end):
+        return [i for i in self.list(company_id) if i.client_id == client_id and i.status is InterventionStatus.DONE
+                and i.invoice_id is None and start <= i.start <= end]
+
+    def clients_with_done_not_invoiced(self, company_id, start, end):
+        return sorted({i.client_id for i in self.list(company_id) if i.status is InterventionStatus.DONE
+                       and i.invoice_id is None and start <= i.start <= end})
+
+
+class FakeInvoices(FakeRepository):
+    what = "facture"
+
+    def by_number(self, company_id, number):
+        return self._first(company_id, number=number)
+
+    def with_status(self, company_id, statuses):
+        wanted = set(statuses)
+        return [i for i in self.list(company_id) if i.status in wanted]
+
+
+class FakeAttestations(FakeRepository):
+    what = "attestation"
+
+    def for_client_year(self, company_id, client_id, year):
+        return self._first(company_id, client_id=client_id, year=year)
+
+    def by_number(self, company_id, number):
+        return self._first(company_id, number=number)
+
+
+class FakeAttempts(FakeRepository):
+    def add(self, item) -> None:
+        for other in self.items.values():
+            if other.invoice_id == item.invoice_id and (
+                other.number == item.number
+                or (other.status is AttemptStatus.SUCCEEDED and item.status is AttemptStatus.SUCCEEDED)
+            ):
+                raise ConcurrencyConflict("tentative en double")
+        super().add(item)
+
+    def for_invoice(self, company_id, invoice_id):
+        return sorted((a for a in self.list(company_id) if a.invoice_id == invoice_id), key=lambda a: a.number)
+
+    def by_payment_intent(self, payment_intent_id):
+        return next((a for a in self.items.values() if a.payment_intent_id == payment_intent_id), None)
+
+
+class FakePayments(FakeRepository):
+    def for_client(self, company_id, client_id):
+        return [p for p in self.list(company_id) if p.client_id == client_id]
+
+    def clients_paid_between(self, company_id, start, end):
+        return sorted({p.client_id for p in self.list(company_id) if start <= p.received_at < end})
+
+
+class FakeSequences:
+    def __init__(self) -> None:
+        self.last: dict[tuple[str, str, int], int] = {}
+
+    def next_number(self, company_id, prefix, year):
+        key = (company_id, prefix, year)
+        self.last[key] = self.last.get(key, 0) + 1
+        return f"{prefix}-{year}-{self.last[key]:06d}"
+
+
+class FakeEmailLog:
+    def __init__(self) -> None:
+        self.rows: dict[str, dict] = {}
+
+    def status(self, message_id):
+        row = self.rows.get(message_id)
+        return row["status"] if row else None
+
+    def record(self, company_id, message_id, kind, to_email, status, at, error=None):
+        self.rows[message_id] = dict(company_id=company_id, message_id=message_id, kind=kind, to_email=to_email,
+                                     status=status, at=at, error=error)
+
+    def list(self, company_id):
+        return [r for r in self.rows.values() if r["company_id"] == company_id]
+
+
+class FakeInbox:
+    def __init__(self) -> None:
+        self.ids: set[tuple[str, str]] = set()
+
+    def seen(self, source, message_id):
+        return (source, message_id) in self.ids
+
+    def add(self, source, message_id, at):
+        self.ids.add((source, message_id))
+
+
+class FakeOutbox:
+    def __init__(self) -> None:
+        self.jobs: dict[str, OutboxJob] = {}
+
+    def add(self, job: OutboxJob) -> None:
+        if self.by_key(job.company_id, job.key) is None:
+            self.jobs[job.id] = job
+
+    def by_key(self, company_id, key):
+        return next((j for j in self.jobs.values() if j.company_id == company_id and j.key == key), None)
+
+    def claim(self, worker, now, lease_until, limit, effects: Iterable[str] | None = None):
+        wanted = set(effects) if effects else None
+        claimed = []
+        for job in sorted(self.jobs.values(), key=lambda j: j.created_at):
+            if len(claimed) >= limit:
+                break
+            if wanted and job.effect not in wanted:
+                continue
+            due = job.status is JobStatus.PENDING and job.available_at <= now
+            expired = job.status is JobStatus.PROCESSING and job.lease_until and job.lease_until < now
+            if due or expired:
+                job.status, job.worker, job.lease_until = JobStatus.PROCESSING, worker, lease_until
+                job.attempts += 1
+                claimed.append(job)
+        return claimed
+
+    def complete(self, job_id, worker, now):
+        job = self.jobs[job_id]
+        if job.worker != worker or job.status is not JobStatus.PROCESSING:
+            return False
+        job.status, job.done_at, job.lease_until = JobStatus.DONE, now, None
+        return True
+
+    def release(self, job_id, worker, error, retry_at):
+        job = self.jobs[job_id]
+        if job.worker != worker or job.status is not JobStatus.PROCESSING:
+            return False
+        job.last_error, job.lease_until = error, None
+        if retry_at is None:
+            job.status = JobStatus.DEAD
+        else:
+            job.status, job.available_at = JobStatus.PENDING, retry_at
+        return True
+
+    def get(self, job_id):
+        return self.jobs.get(job_id)
+
+    def list(self, company_id=None, status=None, limit=200):
+        return [j for j in self.jobs.values()
+                if (company_id is None or j.company_id == company_id) and (status is None or j.status is status)][:limit]
+
+    def retry(self, job_id, now):
+        job = self.jobs.get(job_id)
+        if job is None or job.status not in (JobStatus.DEAD, JobStatus.PENDING):
+            return False
+        job.status, job.available_at = JobStatus.PENDING, now
+        return True
+
+    def counts(self):
+        result: dict[str, int] = {}
+        for job in self.jobs.values():
+            result[job.status.value] = result.get(job.status.value, 0) + 1
+        return result
+
+    def of_effect(self, effect: str) -> list[OutboxJob]:
+        return [j for j in self.jobs.values() if j.effect == effect]
+
+
+class FakeUnitOfWork(UnitOfWork):
+    """Shared state across units of work; commit counts commits. No isolation: use the real one for that."""
+
+    def __init__(self, clock: FixedClock | None = None) -> None:
+        self.clock = clock or FixedClock()
+        self.companies = FakeCompanies()
+        self.tarifs = FakeTarifs()
+        self.mappings = FakeMappings()
+        self.intervenants = FakeIntervenants()
+        self.clients = FakeClients()
+        self.devis = FakeDevis()
+        self.interventions = FakeInterventions()
+        self.invoices = FakeInvoices()
+        self.attestations = FakeAttestations()
+        self.payment_attempts = FakeAttempts()
+        self.payments = FakePayments()
+        self.sequences = FakeSequences()
+        self.emails = FakeEmailLog()
+        self.inbox = FakeInbox()
+        self.outbox = FakeOutbox()
+        self.commits = 0
+
+    def __call__(self) -> FakeUnitOfWork:
+        return self
+
+    def _seen(self):
+        for repo in (self.companies, self.tarifs, self.mappings, self.intervenants, self.clients, self.devis,
+                     self.interventions, self.invoices, self.attestations, self.payment_attempts, self.payments):
+            yield from repo.items.values()
+
+    def _commit(self) -> None:
+        self.commits += 1
+
+    def rollback(self) -> None:
+        pass
+
+
+class FakeShopApi:
+    def __init__(self, services: list[ShopService] | None = None, accounts: Iterable[str] = ("acc_demo",)) -> None:
+        self.accounts = set(accounts)
+        self.services = list(services or [])
+        self.intervenants: dict[str, dict] = {}
+        self.clients: dict[str, dict] = {}
+        self.documents: dict[tuple[str, str], ShopDocument] = {}
+        self.calls: list[str] = []
+        self.fail_next: list[Exception] = []
+
+    def _maybe_fail(self, call: str) -> None:
+        self.calls.append(call)
+        if self.fail_next:
+            raise self.fail_next.pop(0)
+
+    def account_exists(self, account_id):
+        return account_id in self.accounts
+
+    def list_services(self, account_id):
+        return list(self.services)
+
+    def upsert_intervenant(self, account_id, fields):
+        self._maybe_fail("upsert_intervenant")
+        self.intervenants[str(fields["id"])] = dict(fields)
+
+    def upsert_client(self, account_id, fields):
+        self._maybe_fail("upsert_client")
+        self.clients[str(fields["id"])] = dict(fields)
+        return f"shopcli_{fields['id'][:8]}"
+
+    def publish_document(self, account_id, shop_client_id, document):
+        self._maybe_fail("publish_document")
+        self.documents[(shop_client_id, document.id)] = document
+
+
+class FakeMailer:
+    def __init__(self) -> None:
+        self.sent = []
+        self.fail_next: list[Exception] = []
+
+    def send(self, notification) -> None:
+        if self.fail_next:
+            raise self.fail_next.pop(0)
+        self.sent.append(notification)
+
+
+class FakeLinks:
+    def download_url(self, company_id, kind, document_id):
+        return f"https://ogust.test/d/{kind}/{document_id}"
+
+    def payment_url(self, company_id, invoice_id):
+        return f"https://ogust.test/pay/{invoice_id}"
+
+
+__all__ = ["ShopRejected", "ShopUnavailable"]
