@@ -1,0 +1,1 @@
+"""Documents: download links and rendering."""

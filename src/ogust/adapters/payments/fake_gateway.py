@@ -1,0 +1,126 @@
+"""An in-memory ``PaymentGateway`` for unit tests, behaving like ``StripePaymentGateway``.
+
+- Outcomes are scripted per payment method id (``outcomes[pm] = ChargeOutcome.DECLINED`` or
+  ``script(pm, …)`` with a reason and decline code); anything else succeeds.
+- Idempotent: one "PaymentIntent" per idempotency key, kept in ``charges``; charging the same key
+  again returns its current result (as the real gateway's look-up does).
+- ``fail_unknown(times, debit_first=…)`` makes the next calls raise ``PaymentOutcomeUnknown``,
+  optionally after the debit happened (Stripe answered after our timeout).
+- ``requests`` records every call, ``debited`` the requests whose money moved.
+- Amounts under 0,50 € are declined without a "PaymentIntent", like the real gateway.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from ogust.application.ports import ChargeOutcome, ChargeRequest, ChargeResult, PaymentOutcomeUnknown
+
+MINIMUM_CENTS = 50
+
+
+@dataclass(frozen=True)
+class _Script:
+    outcome: ChargeOutcome
+    reason: str
+    decline_code: str | None
+
+
+class FakePaymentGateway:
+    def __init__(self, cards: Mapping[str, str] | None = None, any_card_usable: bool = False) -> None:
+        """``cards`` maps payment method id -> customer id (what ``payment_method_usable`` checks).
+        With ``any_card_usable``, every ``pm_…`` id not in ``cards`` counts as usable too."""
+        self.cards: dict[str, str] = dict(cards or {})
+        self.any_card_usable = any_card_usable
+        self.outcomes: dict[str, ChargeOutcome | _Script] = {}
+        self.charges: dict[str, ChargeResult] = {}  # by idempotency key: one "PaymentIntent" each
+        self.requests: list[ChargeRequest] = []  # every call, retries included
+        self._requests_by_key: dict[str, ChargeRequest] = {}
+        self._unknown: list[bool] = []  # pending PaymentOutcomeUnknown failures: debit first?
+        self._removed: set[str] = set()
+
+    # -------------------------------------------------------------- scripting
+    def script(
+        self, payment_method_id: str, outcome: ChargeOutcome, reason: str = "", decline_code: str | None = None
+    ) -> None:
+        self.outcomes[payment_method_id] = _Script(outcome, reason, decline_code)
+
+    def fail_unknown(self, times: int = 1, debit_first: bool = False) -> None:
+        """The next ``times`` calls raise PaymentOutcomeUnknown; with ``debit_first`` the charge is
+        made (and kept under its key) before raising, as when Stripe answers after our timeout."""
+        self._unknown.extend([debit_first] * times)
+
+    def add_card(self, customer_id: str, payment_method_id: str) -> None:
+        self.cards[payment_method_id] = customer_id
+
+    def remove_card(self, payment_method_id: str) -> None:
+        """Detached: no longer usable, even with ``any_card_usable``."""
+        self.cards.pop(payment_method_id, None)
+        self._removed.add(payment_method_id)
+
+    def authenticate(self, payment_intent_id: str) -> None:
+        """The client completed 3-D Secure on-session: that PaymentIntent succeeds."""
+        for key, result in self.charges.items():
+            if result.payment_intent_id == payment_intent_id:
+                if result.outcome is not ChargeOutcome.AUTHENTICATION_REQUIRED:
+                    raise ValueError(f"{payment_intent_id} does not need authentication")
+                self.charges[key] = ChargeResult(ChargeOutcome.SUCCEEDED, payment_intent_id)
+                return
+        raise KeyError(payment_intent_id)
+
+    # -------------------------------------------------------------- reading
+    @property
+    def debited(self) -> list[ChargeRequest]:
+        """One request per key whose money moved."""
+        return [
+            self._requests_by_key[key]
+            for key, result in self.charges.items()
+            if result.outcome is ChargeOutcome.SUCCEEDED
+        ]
+
+    # -------------------------------------------------------------- PaymentGateway
+    def charge(self, request: ChargeRequest) -> ChargeResult:
+        self.requests.append(request)
+        if request.amount.cents < MINIMUM_CENTS:
+            return ChargeResult(
+                ChargeOutcome.DECLINED, None,
+                reason=f"Montant de {request.amount} inférieur au minimum de 0,50 € accepté par Stripe",
+            )
+        if self._unknown:
+            debit_first = self._unknown.pop(0)
+            if debit_first:
+                self._result_for(request)
+            raise PaymentOutcomeUnknown("fake: no answer from the payment provider")
+        return self._result_for(request)
+
+    def payment_method_usable(self, customer_id: str, payment_method_id: str) -> bool:
+        if payment_method_id in self.cards:
+            return self.cards[payment_method_id] == customer_id
+        if payment_method_id in self._removed:
+            return False
+        return self.any_card_usable and payment_method_id.startswith("pm_")
+
+    # -------------------------------------------------------------- internals
+    def _result_for(self, request: ChargeRequest) -> ChargeResult:
+        existing = self.charges.get(request.idempotency_key)
+        if existing is not None:
+            return existing
+        scripted = self.outcomes.get(request.payment_method_id, ChargeOutcome.SUCCEEDED)
+        if isinstance(scripted, ChargeOutcome):
+            scripted = _Script(scripted, _DEFAULT_REASONS[scripted], None)
+        result = ChargeResult(
+            scripted.outcome,
+            f"pi_fake_{len(self.charges) + 1}",
+            reason=scripted.reason,
+            decline_code=scripted.decline_code,
+        )
+        self.charges[request.idempotency_key] = result
+        self._requests_by_key[request.idempotency_key] = request
+        return result
+
+
+_DEFAULT_REASONS = {
+    ChargeOutcome.SUCCEEDED: "",
+    ChargeOutcome.DECLINED: "Carte refusée",
+    ChargeOutcome.AUTHENTICATION_REQUIRED: "La banque du client demande une authentification forte (3-D Secure)",
+}

@@ -1,0 +1,93 @@
+"""Engines and sessions: SQLite (WAL, busy timeout, foreign keys, BEGIN IMMEDIATE) or PostgreSQL
+(psycopg 3); and the schema migration to the latest revision with Alembic."""
+from __future__ import annotations
+
+import os
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.orm import sessionmaker
+
+from ogust.adapters.persistence.mappers import bump_versions, map_tables
+
+DEFAULT_DATABASE_URL = "sqlite:///var/ogust.db"
+BUSY_TIMEOUT_SECONDS = 30
+
+
+def database_url() -> str:
+    """``OGUST_DATABASE_URL``, or an SQLite file ``var/ogust.db`` under the current directory."""
+    return os.environ.get("OGUST_DATABASE_URL") or DEFAULT_DATABASE_URL
+
+
+def normalise_url(url: str | URL) -> URL:
+    """``postgresql://`` and ``postgres://`` mean PostgreSQL through psycopg 3."""
+    if isinstance(url, str) and url.startswith("postgres://"):
+        url = "postgresql://" + url.removeprefix("postgres://")
+    parsed = make_url(url)
+    if parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed
+
+
+def make_engine(url: str | URL | None = None, **kwargs: Any) -> Engine:
+    parsed = normalise_url(url or database_url())
+    if parsed.get_backend_name() == "sqlite":
+        return _sqlite_engine(parsed, **kwargs)
+    return create_engine(parsed, pool_pre_ping=True, **kwargs)
+
+
+def _sqlite_engine(url: URL, **kwargs: Any) -> Engine:
+    if url.database and url.database != ":memory:" and not url.database.startswith("file:"):
+        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+    connect_args = {"timeout": BUSY_TIMEOUT_SECONDS, "check_same_thread": False}
+    connect_args.update(kwargs.pop("connect_args", {}))
+    engine = create_engine(url, connect_args=connect_args, **kwargs)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # we emit BEGIN ourselves (below): pysqlite's own transaction handling is switched off
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_SECONDS * 1000}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        # take the write lock up front: a deferred transaction that reads, then writes, fails at
+        # once with "database is locked" when another writer got in between (no busy wait)
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+def make_session_factory(engine: Engine) -> sessionmaker:
+    """One session per unit of work; objects stay readable after commit (``expire_on_commit=False``)."""
+    map_tables()
+    factory = sessionmaker(bind=engine, expire_on_commit=False)
+    event.listen(factory, "before_flush", bump_versions)
+    return factory
+
+
+def alembic_config(url: str | URL | None = None) -> Any:
+    """The Alembic configuration shipped in the package, pointed at ``url``."""
+    from alembic.config import Config
+
+    package = files("ogust.adapters.persistence")
+    config = Config(str(package / "alembic.ini"))
+    config.set_main_option("script_location", str(package / "alembic"))
+    rendered = normalise_url(url or database_url()).render_as_string(hide_password=False)
+    config.set_main_option("sqlalchemy.url", rendered.replace("%", "%%"))
+    return config
+
+
+def upgrade_database(url: str | URL | None = None, revision: str = "head") -> None:
+    """Bring the database at ``url`` to the latest schema (``alembic upgrade head``)."""
+    from alembic import command
+
+    command.upgrade(alembic_config(url), revision)

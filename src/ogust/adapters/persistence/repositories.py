@@ -1,0 +1,267 @@
+"""SQLAlchemy repositories: every query is scoped to a company; ``get`` raises NotFound."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any, ClassVar, Generic, TypeVar
+
+from sqlalchemy import Select, Table, select, update
+from sqlalchemy.orm import Session
+
+from ogust.adapters.persistence import tables as t
+from ogust.adapters.persistence.conflicts import conflicts_as_domain_errors
+from ogust.adapters.persistence.statements import insert_unless_exists
+from ogust.domain.aggregate import Aggregate, new_id
+from ogust.domain.attestation import Attestation
+from ogust.domain.client import Client
+from ogust.domain.company import Company
+from ogust.domain.devis import Devis
+from ogust.domain.errors import NotFound
+from ogust.domain.intervenant import Intervenant
+from ogust.domain.intervention import Intervention, InterventionStatus
+from ogust.domain.invoice import Invoice, InvoiceStatus
+from ogust.domain.payment import Payment, PaymentAttempt
+from ogust.domain.shop_service import ShopServiceMapping
+from ogust.domain.tarif import Tarif
+
+T = TypeVar("T", bound=Aggregate)
+
+
+class _Repository(Generic[T]):
+    entity: ClassVar[type]
+    table: ClassVar[Table]
+    what: ClassVar[str]
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, item: T) -> None:
+        self.session.add(item)
+
+    def find(self, company_id: str, item_id: str) -> T | None:
+        with conflicts_as_domain_errors(self.session):
+            item = self.session.get(self.entity, item_id)
+        return item if item is not None and item.company_id == company_id else None
+
+    def get(self, company_id: str, item_id: str) -> T:
+        item = self.find(company_id, item_id)
+        if item is None:
+            raise NotFound(self.what, item_id)
+        return item
+
+    def list(self, company_id: str) -> list[T]:
+        return self._all(self._select(company_id))
+
+    def _select(self, company_id: str, *criteria: Any) -> Select:
+        return select(self.entity).where(self.table.c.company_id == company_id, *criteria)
+
+    def _all(self, statement: Select, *order_by: Any) -> list[T]:
+        with conflicts_as_domain_errors(self.session):
+            return list(self.session.scalars(statement.order_by(*(order_by or self._order()))))
+
+    def _first(self, statement: Select) -> T | None:
+        with conflicts_as_domain_errors(self.session):
+            return self.session.scalars(statement.order_by(*self._order()).limit(1)).first()
+
+    def _ids(self, statement: Select) -> list[str]:
+        with conflicts_as_domain_errors(self.session):
+            return list(self.session.scalars(statement))
+
+    def _order(self) -> tuple:
+        return (self.table.c.id,)
+
+
+class SqlAlchemyCompanyRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, item: Company) -> None:
+        self.session.add(item)
+
+    def find(self, company_id: str) -> Company | None:
+        with conflicts_as_domain_errors(self.session):
+            return self.session.get(Company, company_id)
+
+    def get(self, company_id: str) -> Company:
+        company = self.find(company_id)
+        if company is None:
+            raise NotFound("entreprise", company_id)
+        return company
+
+    def list(self) -> list[Company]:
+        with conflicts_as_domain_errors(self.session):
+            return list(self.session.scalars(select(Company).order_by(t.companies.c.name, t.companies.c.id)))
+
+
+class SqlAlchemyTarifRepository(_Repository[Tarif]):
+    entity, table, what = Tarif, t.tarifs, "tarif"
+
+    def by_code(self, company_id: str, code: str) -> Tarif | None:
+        return self._first(self._select(company_id, t.tarifs.c.code == code))
+
+    def _order(self) -> tuple:
+        return (t.tarifs.c.code,)
+
+
+class SqlAlchemyMappingRepository(_Repository[ShopServiceMapping]):
+    entity, table, what = ShopServiceMapping, t.shop_service_mappings, "association de service"
+
+    def by_shop_service(self, company_id: str, shop_service_id: str) -> ShopServiceMapping | None:
+        return self._first(self._select(company_id, t.shop_service_mappings.c.shop_service_id == shop_service_id))
+
+    def _order(self) -> tuple:
+        return (t.shop_service_mappings.c.shop_service_id,)
+
+
+class SqlAlchemyIntervenantRepository(_Repository[Intervenant]):
+    entity, table, what = Intervenant, t.intervenants, "intervenant"
+
+    def by_matricule(self, company_id: str, matricule: str) -> Intervenant | None:
+        return self._first(self._select(company_id, t.intervenants.c.matricule == matricule))
+
+    def _order(self) -> tuple:
+        c = t.intervenants.c
+        return (c.last_name, c.first_name, c.id)
+
+
+class SqlAlchemyClientRepository(_Repository[Client]):
+    entity, table, what = Client, t.clients, "client"
+
+    def by_shop_client_id(self, company_id: str, shop_client_id: str) -> Client | None:
+        return self._first(self._select(company_id, t.clients.c.shop_client_id == shop_client_id))
+
+    def by_email(self, company_id: str, email: str) -> Client | None:
+        return self._first(self._select(company_id, t.clients.c.email == email.strip().lower()))
+
+    def _order(self) -> tuple:
+        c = t.clients.c
+        return (c.last_name, c.first_name, c.id)
+
+
+class SqlAlchemyDevisRepository(_Repository[Devis]):
+    entity, table, what = Devis, t.devis, "devis"
+
+    def by_shop_order(self, company_id: str, shop_order_id: str) -> Devis | None:
+        return self._first(self._select(company_id, t.devis.c.shop_order_id == shop_order_id))
+
+    def for_client(self, company_id: str, client_id: str) -> list[Devis]:
+        return self._all(self._select(company_id, t.devis.c.client_id == client_id))
+
+    def _order(self) -> tuple:
+        return (t.devis.c.created_at, t.devis.c.id)
+
+
+class SqlAlchemyInterventionRepository(_Repository[Intervention]):
+    entity, table, what = Intervention, t.interventions, "intervention"
+    c = t.interventions.c
+
+    def for_intervenant(self, company_id: str, intervenant_id: str, start: datetime, end: datetime) -> list[Intervention]:
+        """Interventions of the intervenant that intersect [start, end), cancelled ones included."""
+        c = self.c
+        return self._all(self._select(company_id, c.intervenant_id == intervenant_id, c.starts_at < end,
+                                      c.ends_at > start))
+
+    def for_devis(self, company_id: str, devis_id: str) -> list[Intervention]:
+        return self._all(self._select(company_id, self.c.devis_id == devis_id))
+
+    def done_not_invoiced(self, company_id: str, client_id: str, start: datetime, end: datetime) -> list[Intervention]:
+        """Done, not invoiced, starting within [start, end] (both ends included)."""
+        return self._all(self._select(company_id, self.c.client_id == client_id, *self._to_invoice(start, end)))
+
+    def clients_with_done_not_invoiced(self, company_id: str, start: datetime, end: datetime) -> list[str]:
+        c = self.c
+        statement = select(c.client_id).distinct().where(c.company_id == company_id, *self._to_invoice(start, end))
+        return self._ids(statement.order_by(c.client_id))
+
+    def _to_invoice(self, start: datetime, end: datetime) -> tuple:
+        c = self.c
+        return (c.status == InterventionStatus.DONE, c.invoice_id.is_(None), c.starts_at >= start, c.starts_at <= end)
+
+    def _order(self) -> tuple:
+        return (self.c.starts_at, self.c.id)
+
+
+class SqlAlchemyInvoiceRepository(_Repository[Invoice]):
+    entity, table, what = Invoice, t.invoices, "facture"
+
+    def by_number(self, company_id: str, number: str) -> Invoice | None:
+        return self._first(self._select(company_id, t.invoices.c.number == number))
+
+    def with_status(self, company_id: str, statuses: Iterable[InvoiceStatus]) -> list[Invoice]:
+        return self._all(self._select(company_id, t.invoices.c.status.in_(list(statuses))))
+
+    def _order(self) -> tuple:
+        return (t.invoices.c.created_at, t.invoices.c.id)
+
+
+class SqlAlchemyAttestationRepository(_Repository[Attestation]):
+    entity, table, what = Attestation, t.attestations, "attestation"
+
+    def for_client_year(self, company_id: str, client_id: str, year: int) -> Attestation | None:
+        c = t.attestations.c
+        return self._first(self._select(company_id, c.client_id == client_id, c.year == year))
+
+    def by_number(self, company_id: str, number: str) -> Attestation | None:
+        return self._first(self._select(company_id, t.attestations.c.number == number))
+
+    def _order(self) -> tuple:
+        c = t.attestations.c
+        return (c.year, c.created_at, c.id)
+
+
+class SqlAlchemyPaymentAttemptRepository(_Repository[PaymentAttempt]):
+    entity, table, what = PaymentAttempt, t.payment_attempts, "tentative de paiement"
+
+    def for_invoice(self, company_id: str, invoice_id: str) -> list[PaymentAttempt]:
+        """Oldest first."""
+        return self._all(self._select(company_id, t.payment_attempts.c.invoice_id == invoice_id))
+
+    def by_payment_intent(self, payment_intent_id: str) -> PaymentAttempt | None:
+        """Across companies: Stripe's PaymentIntent ids are unique (used by the webhook)."""
+        c = t.payment_attempts.c
+        return self._first(select(PaymentAttempt).where(c.payment_intent_id == payment_intent_id))
+
+    def _order(self) -> tuple:
+        c = t.payment_attempts.c
+        return (c.invoice_id, c.number)
+
+
+class SqlAlchemyPaymentRepository(_Repository[Payment]):
+    entity, table, what = Payment, t.payments, "paiement"
+
+    def for_client(self, company_id: str, client_id: str) -> list[Payment]:
+        return self._all(self._select(company_id, t.payments.c.client_id == client_id))
+
+    def clients_paid_between(self, company_id: str, start: datetime, end: datetime) -> list[str]:
+        """Clients with a payment received within [start, end)."""
+        c = t.payments.c
+        statement = select(c.client_id).distinct().where(c.company_id == company_id, c.received_at >= start,
+                                                         c.received_at < end)
+        return self._ids(statement.order_by(c.client_id))
+
+    def _order(self) -> tuple:
+        return (t.payments.c.received_at, t.payments.c.id)
+
+
+class SqlAlchemySequenceRepository:
+    """Gapless numbers: the row is created if missing, then bumped by one atomic UPDATE … RETURNING.
+    The row stays locked until the transaction ends, so a number taken by a transaction that rolls
+    back is given again, and numbers follow the order of the commits."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def next_number(self, company_id: str, prefix: str, year: int) -> str:
+        seq = t.number_sequences
+        with conflicts_as_domain_errors(self.session):
+            insert_unless_exists(self.session, seq, ("company_id", "prefix", "year"), {
+                "id": new_id(), "company_id": company_id, "prefix": prefix, "year": year,
+                "last_value": 0, "version": 1,
+            })
+            value = self.session.execute(
+                update(seq)
+                .where(seq.c.company_id == company_id, seq.c.prefix == prefix, seq.c.year == year)
+                .values(last_value=seq.c.last_value + 1, version=seq.c.version + 1)
+                .returning(seq.c.last_value)
+            ).scalar_one()
+        return f"{prefix}-{year}-{value:06d}"

@@ -1,0 +1,347 @@
+"""The schema: one MetaData (with a naming convention) shared by the mappers and Alembic.
+
+Money is integer cents + currency, enums are their values as strings, datetimes are stored in UTC
+and come back aware. References between aggregates are foreign keys checked at commit time
+(DEFERRABLE INITIALLY DEFERRED), so the order in which a unit of work flushes does not matter.
+Unique constraints are the last line against duplicates (orders, numbers, attempts, jobs).
+"""
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    text,
+)
+
+from ogust.adapters.persistence.types import EnumValue, IntEnumValue, StrTuple, UtcDateTime
+from ogust.application.outbox import JobStatus
+from ogust.domain.attestation import AttestationStatus
+from ogust.domain.client import ClientOrigin
+from ogust.domain.devis import AcceptanceChannel, DevisStatus
+from ogust.domain.intervention import InterventionStatus
+from ogust.domain.invoice import InvoiceSource, InvoiceStatus
+from ogust.domain.money import VatRate
+from ogust.domain.payment import AttemptStatus, PaymentMethod
+from ogust.domain.tarif import InterventionMode
+from ogust.domain.units import Unit
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+ID = String(36)
+
+
+def _id() -> Column:
+    return Column("id", ID, primary_key=True)
+
+
+def _ref(name: str, target: str, nullable: bool = False) -> Column:
+    """A reference to another aggregate, checked at commit."""
+    fk = ForeignKey(f"{target}.id", deferrable=True, initially="DEFERRED")
+    return Column(name, ID, fk, nullable=nullable)
+
+
+def _company() -> Column:
+    return _ref("company_id", "companies")
+
+
+def _version() -> Column:
+    return Column("version", Integer, nullable=False)
+
+
+def _address(prefix: str = "address") -> list[Column]:
+    return [
+        Column(f"{prefix}_street", String(300), nullable=False),
+        Column(f"{prefix}_postal_code", String(20), nullable=False),
+        Column(f"{prefix}_city", String(120), nullable=False),
+        Column(f"{prefix}_country", String(2), nullable=False),
+    ]
+
+
+def _money(name: str) -> list[Column]:
+    return [Column(f"{name}_cents", Integer, nullable=False), Column("currency", String(3), nullable=False)]
+
+
+def _shop_sync() -> list[Column]:
+    return [
+        Column("synced_fingerprint", String(64)),
+        Column("synced_at", UtcDateTime()),
+        Column("sync_failure", Text),
+        Column("failed_fingerprint", String(64)),
+    ]
+
+
+def _line_of(parent_table: str, column: str) -> list[Column]:
+    """A line belongs to its aggregate: ordered by position, deleted with it."""
+    fk = ForeignKey(f"{parent_table}.id", ondelete="CASCADE")
+    return [_id(), Column(column, ID, fk, nullable=False, index=True), Column("position", Integer, nullable=False)]
+
+
+def _priced_line(parent_table: str, column: str) -> list[Column]:
+    return [
+        *_line_of(parent_table, column),
+        _ref("tarif_id", "tarifs"),
+        Column("label", String(300), nullable=False),
+        Column("quantity_value", Integer, nullable=False),
+        Column("quantity_unit", EnumValue(Unit, 10), nullable=False),
+        *_money("unit_price_ht"),
+        Column("vat_rate", IntEnumValue(VatRate), nullable=False),
+    ]
+
+
+companies = Table(
+    "companies", metadata,
+    _id(), _version(),
+    Column("name", String(200), nullable=False),
+    *_address(),
+    Column("siret", String(14), nullable=False),
+    Column("sap_declaration_number", String(60), nullable=False),
+    Column("sap_declaration_date", Date, nullable=False),
+    Column("email", String(254), nullable=False),
+    Column("timezone", String(64), nullable=False),
+    Column("shop_account_id", String(120)),
+    Column("shop_webhook_secret", String(200)),
+)
+
+number_sequences = Table(
+    "number_sequences", metadata,
+    _id(), _version(), _company(),
+    Column("prefix", String(10), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("last_value", Integer, nullable=False),
+    UniqueConstraint("company_id", "prefix", "year"),
+)
+
+tarifs = Table(
+    "tarifs", metadata,
+    _id(), _version(), _company(),
+    Column("code", String(50), nullable=False),
+    Column("label", String(300), nullable=False),
+    Column("unit", EnumValue(Unit, 10), nullable=False),
+    *_money("price_ht"),
+    Column("vat_rate", IntEnumValue(VatRate), nullable=False),
+    Column("tax_credit_eligible", Boolean, nullable=False),
+    Column("mode", EnumValue(InterventionMode, 20), nullable=False),
+    UniqueConstraint("company_id", "code"),
+)
+
+shop_service_mappings = Table(
+    "shop_service_mappings", metadata,
+    _id(), _version(), _company(),
+    Column("shop_service_id", String(120), nullable=False),
+    Column("shop_label", String(300), nullable=False),
+    _ref("tarif_id", "tarifs"),
+    UniqueConstraint("company_id", "shop_service_id"),
+)
+
+intervenants = Table(
+    "intervenants", metadata,
+    _id(), _version(), _company(),
+    Column("first_name", String(120), nullable=False),
+    Column("last_name", String(120), nullable=False),
+    Column("matricule", String(50), nullable=False),
+    Column("email", String(254), nullable=False),
+    Column("phone", String(40), nullable=False),
+    Column("profile_presentation", Text, nullable=False),
+    Column("profile_services", StrTuple(), nullable=False),
+    Column("profile_zones", StrTuple(), nullable=False),
+    Column("profile_skills", StrTuple(), nullable=False),
+    Column("active", Boolean, nullable=False),
+    *_shop_sync(),
+    UniqueConstraint("company_id", "matricule"),
+)
+
+clients = Table(
+    "clients", metadata,
+    _id(), _version(), _company(),
+    Column("first_name", String(120), nullable=False),
+    Column("last_name", String(120), nullable=False),
+    Column("email", String(254), nullable=False),
+    *_address(),
+    Column("phone", String(40), nullable=False),
+    Column("origin", EnumValue(ClientOrigin, 20), nullable=False),
+    Column("shop_client_id", String(120)),
+    Column("stripe_customer_id", String(120)),
+    Column("stripe_payment_method_id", String(120)),
+    *_shop_sync(),
+    Index("ix_clients_company_id_email", "company_id", "email"),
+    Index("ix_clients_company_id_shop_client_id", "company_id", "shop_client_id"),
+)
+
+devis = Table(
+    "devis", metadata,
+    _id(), _version(), _company(),
+    _ref("client_id", "clients"),
+    Column("status", EnumValue(DevisStatus, 20), nullable=False),
+    Column("created_at", UtcDateTime()),
+    Column("accepted_at", UtcDateTime()),
+    Column("acceptance_channel", EnumValue(AcceptanceChannel, 20)),
+    Column("shop_order_id", String(120)),
+    UniqueConstraint("company_id", "shop_order_id"),
+    Index("ix_devis_company_id_client_id", "company_id", "client_id"),
+)
+
+devis_lines = Table("devis_lines", metadata, *_priced_line("devis", "devis_id"))
+
+invoices = Table(
+    "invoices", metadata,
+    _id(), _version(), _company(),
+    _ref("client_id", "clients"),
+    Column("source", EnumValue(InvoiceSource, 20), nullable=False),
+    _ref("devis_id", "devis", nullable=True),
+    Column("period_start", Date),
+    Column("period_end", Date),
+    Column("created_at", UtcDateTime()),
+    Column("number", String(30)),
+    Column("issued_on", Date),
+    Column("due_on", Date),
+    Column("status", EnumValue(InvoiceStatus, 30), nullable=False),
+    Column("paid_at", UtcDateTime()),
+    Column("payment_reference", String(200)),
+    Column("payment_failure", Text),
+    UniqueConstraint("company_id", "number"),
+    Index("ix_invoices_company_id_status", "company_id", "status"),
+    Index("ix_invoices_company_id_client_id", "company_id", "client_id"),
+)
+
+interventions = Table(
+    "interventions", metadata,
+    _id(), _version(), _company(),
+    _ref("client_id", "clients"),
+    _ref("intervenant_id", "intervenants"),
+    _ref("tarif_id", "tarifs"),
+    Column("starts_at", UtcDateTime(), nullable=False),
+    Column("ends_at", UtcDateTime(), nullable=False),
+    *_address(),
+    _ref("devis_id", "devis", nullable=True),
+    Column("status", EnumValue(InterventionStatus, 20), nullable=False),
+    _ref("invoice_id", "invoices", nullable=True),
+    Index("ix_interventions_planning", "company_id", "intervenant_id", "starts_at"),
+    Index("ix_interventions_to_invoice", "company_id", "client_id", "status", "starts_at"),
+    Index("ix_interventions_devis_id", "devis_id"),
+)
+
+invoice_lines = Table(
+    "invoice_lines", metadata,
+    *_priced_line("invoices", "invoice_id"),
+    _ref("intervention_id", "interventions", nullable=True),
+    Column("performed_on", Date),
+    Column("intervenant_matricule", String(50)),
+    Column("intervenant_name", String(250)),
+    Column("tax_credit_eligible", Boolean, nullable=False),
+)
+
+attestations = Table(
+    "attestations", metadata,
+    _id(), _version(), _company(),
+    _ref("client_id", "clients"),
+    Column("year", Integer, nullable=False),
+    *_money("amount_paid"),
+    Column("status", EnumValue(AttestationStatus, 20), nullable=False),
+    Column("number", String(30)),
+    Column("created_at", UtcDateTime()),
+    Column("validated_at", UtcDateTime()),
+    UniqueConstraint("company_id", "number"),
+    UniqueConstraint("company_id", "client_id", "year"),
+)
+
+attestation_lines = Table(
+    "attestation_lines", metadata,
+    *_line_of("attestations", "attestation_id"),
+    Column("intervenant_matricule", String(50), nullable=False),
+    Column("intervenant_name", String(250), nullable=False),
+    Column("month", Integer, nullable=False),
+    Column("minutes", Integer, nullable=False),
+    Column("interventions", Integer, nullable=False),
+)
+
+payment_attempts = Table(
+    "payment_attempts", metadata,
+    _id(), _version(), _company(),
+    _ref("invoice_id", "invoices"),
+    Column("number", Integer, nullable=False),
+    *_money("amount"),
+    Column("idempotency_key", String(250), nullable=False),
+    Column("status", EnumValue(AttemptStatus, 30), nullable=False),
+    Column("payment_intent_id", String(120)),
+    Column("failure", Text),
+    Column("created_at", UtcDateTime()),
+    Column("updated_at", UtcDateTime()),
+    UniqueConstraint("company_id", "invoice_id", "number"),
+    # a second succeeded attempt for the same invoice would be a double debit
+    Index(
+        "uq_payment_attempts_one_success", "company_id", "invoice_id", unique=True,
+        sqlite_where=text("status = 'succeeded'"), postgresql_where=text("status = 'succeeded'"),
+    ),
+    Index("ix_payment_attempts_payment_intent_id", "payment_intent_id"),
+)
+
+payments = Table(
+    "payments", metadata,
+    _id(), _version(), _company(),
+    _ref("invoice_id", "invoices"),
+    _ref("client_id", "clients"),
+    *_money("amount"),
+    Column("received_at", UtcDateTime(), nullable=False),
+    Column("method", EnumValue(PaymentMethod, 20), nullable=False),
+    Column("reference", String(200), nullable=False),
+    Index("ix_payments_company_id_client_id", "company_id", "client_id"),
+    Index("ix_payments_company_id_received_at", "company_id", "received_at"),
+)
+
+email_log = Table(
+    "email_log", metadata,
+    _id(),
+    Column("company_id", ID, nullable=False, index=True),
+    Column("message_id", String(300), nullable=False, unique=True),
+    Column("kind", String(50), nullable=False),
+    Column("to_email", String(254), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    Column("error", Text),
+)
+
+inbox_messages = Table(
+    "inbox_messages", metadata,
+    Column("source", String(30), primary_key=True),
+    Column("message_id", String(255), primary_key=True),
+    Column("received_at", UtcDateTime(), nullable=False),
+)
+
+outbox_jobs = Table(
+    "outbox_jobs", metadata,
+    _id(),
+    Column("company_id", ID, nullable=False),
+    Column("effect", String(60), nullable=False),
+    Column("key", String(400), nullable=False),
+    Column("payload", JSON, nullable=False),
+    Column("status", EnumValue(JobStatus, 20), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("available_at", UtcDateTime(), nullable=False),
+    Column("lease_until", UtcDateTime()),
+    Column("worker", String(200)),
+    Column("last_error", Text),
+    Column("done_at", UtcDateTime()),
+    UniqueConstraint("company_id", "key"),
+    Index("ix_outbox_jobs_due", "status", "available_at"),
+    Index("ix_outbox_jobs_company_id_status", "company_id", "status"),
+)

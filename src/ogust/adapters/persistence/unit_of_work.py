@@ -1,0 +1,77 @@
+"""The unit of work on a SQLAlchemy session: one session (one transaction) per use case.
+
+Provide it as a Factory (``lambda: SqlAlchemyUnitOfWork(session_factory, clock)``), never as a
+singleton: a session is not to be shared between threads or requests.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from ogust.adapters.persistence import repositories as repos
+from ogust.adapters.persistence.conflicts import conflicts_as_domain_errors
+from ogust.adapters.persistence.email_log import SqlAlchemyEmailLog, SqlAlchemyInbox
+from ogust.adapters.persistence.mappers import map_tables
+from ogust.adapters.persistence.outbox_store import SqlAlchemyOutboxStore
+from ogust.application.ports import Clock
+from ogust.application.unit_of_work import UnitOfWork
+from ogust.domain.aggregate import Aggregate
+
+
+class SqlAlchemyUnitOfWork(UnitOfWork):
+    def __init__(self, session_factory: Callable[[], Session], clock: Clock) -> None:
+        map_tables()
+        self.session_factory = session_factory
+        self.clock = clock
+        self.session: Session | None = None
+
+    def __enter__(self) -> SqlAlchemyUnitOfWork:
+        session = self.session = self.session_factory()
+        self.companies = repos.SqlAlchemyCompanyRepository(session)
+        self.tarifs = repos.SqlAlchemyTarifRepository(session)
+        self.mappings = repos.SqlAlchemyMappingRepository(session)
+        self.intervenants = repos.SqlAlchemyIntervenantRepository(session)
+        self.clients = repos.SqlAlchemyClientRepository(session)
+        self.devis = repos.SqlAlchemyDevisRepository(session)
+        self.interventions = repos.SqlAlchemyInterventionRepository(session)
+        self.invoices = repos.SqlAlchemyInvoiceRepository(session)
+        self.attestations = repos.SqlAlchemyAttestationRepository(session)
+        self.payment_attempts = repos.SqlAlchemyPaymentAttemptRepository(session)
+        self.payments = repos.SqlAlchemyPaymentRepository(session)
+        self.sequences = repos.SqlAlchemySequenceRepository(session)
+        self.emails = SqlAlchemyEmailLog(session)
+        self.inbox = SqlAlchemyInbox(session)
+        self.outbox = SqlAlchemyOutboxStore(session)
+        return self
+
+    def __exit__(self, *args: Any) -> None:
+        """Closing rolls back whatever was not committed; loaded objects stay readable (detached)."""
+        if self.session is not None:
+            self.session.close()
+            self.session = None
+
+    def commit(self) -> None:
+        """Outbox jobs of the pulled events, then COMMIT. A unique constraint, an optimistic lock
+        (version) or a lock conflict raises ConcurrencyConflict, after rollback."""
+        with conflicts_as_domain_errors(self._session):
+            super().commit()
+
+    def _seen(self) -> Iterator[Aggregate]:
+        session = self._session
+        for obj in [*session.new, *session.identity_map.values()]:
+            if isinstance(obj, Aggregate):
+                yield obj
+
+    def _commit(self) -> None:
+        self._session.commit()
+
+    def rollback(self) -> None:
+        self._session.rollback()
+
+    @property
+    def _session(self) -> Session:
+        if self.session is None:
+            raise RuntimeError("use the unit of work in a `with` block")
+        return self.session

@@ -1,0 +1,179 @@
+"""Reads an operator needs. They return domain objects; entrypoints shape them."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from ogust.application.handlers import UowFactory
+from ogust.application.outbox import JobStatus, OutboxJob
+from ogust.domain.attestation import Attestation
+from ogust.domain.client import Client
+from ogust.domain.company import Company
+from ogust.domain.devis import Devis
+from ogust.domain.errors import InvalidValue, NotFound
+from ogust.domain.intervenant import Intervenant
+from ogust.domain.intervention import Intervention
+from ogust.domain.invoice import Invoice, InvoiceStatus
+from ogust.domain.payment import PaymentAttempt
+from ogust.domain.shop_service import ShopServiceMapping
+from ogust.domain.tarif import Tarif
+
+
+@dataclass(frozen=True)
+class InvoiceView:
+    invoice: Invoice
+    client: Client
+    attempts: list[PaymentAttempt]
+
+
+class Queries:
+    def __init__(self, uow: UowFactory) -> None:
+        self.uow = uow
+
+    def company(self, configured_id: str | None = None) -> Company:
+        """The configured company, or the only one there is."""
+        with self.uow() as uow:
+            if configured_id:
+                return uow.companies.get(configured_id)
+            companies = uow.companies.list()
+        if len(companies) == 1:
+            return companies[0]
+        if not companies:
+            raise NotFound("entreprise", "aucune entreprise créée (ogust company create, ou ogust demo)")
+        raise InvalidValue("Plusieurs entreprises : précisez OGUST_COMPANY_ID.", field="company")
+
+    def company_by_shop_account(self, shop_account_id: str) -> Company:
+        with self.uow() as uow:
+            for company in uow.companies.list():
+                if company.shop_account_id == shop_account_id:
+                    return company
+        raise NotFound("compte boutique", shop_account_id)
+
+    def companies(self) -> list[Company]:
+        with self.uow() as uow:
+            return uow.companies.list()
+
+    def tarifs(self, company_id: str) -> list[Tarif]:
+        with self.uow() as uow:
+            return sorted(uow.tarifs.list(company_id), key=lambda t: t.code)
+
+    def mappings(self, company_id: str) -> list[tuple[ShopServiceMapping, Tarif]]:
+        with self.uow() as uow:
+            return [(m, uow.tarifs.get(company_id, m.tarif_id))
+                    for m in sorted(uow.mappings.list(company_id), key=lambda m: m.shop_service_id)]
+
+    def intervenants(self, company_id: str) -> list[Intervenant]:
+        with self.uow() as uow:
+            return sorted(uow.intervenants.list(company_id), key=lambda i: (i.last_name, i.first_name))
+
+    def intervenant(self, company_id: str, intervenant_id: str) -> Intervenant:
+        with self.uow() as uow:
+            return uow.intervenants.get(company_id, intervenant_id)
+
+    def intervenant_ref(self, company_id: str, ref: str) -> Intervenant:
+        """By id or by matricule."""
+        with self.uow() as uow:
+            found = uow.intervenants.find(company_id, ref) or uow.intervenants.by_matricule(company_id, ref)
+        if found is None:
+            raise NotFound("intervenant", ref)
+        return found
+
+    def planning(self, company_id: str, intervenant_id: str, start: datetime, end: datetime) -> list[Intervention]:
+        if end <= start:
+            raise InvalidValue("La fin de la période est avant son début.", field="end")
+        with self.uow() as uow:
+            uow.intervenants.get(company_id, intervenant_id)
+            return sorted(uow.interventions.for_intervenant(company_id, intervenant_id, start, end),
+                          key=lambda i: i.start)
+
+    def clients(self, company_id: str) -> list[Client]:
+        with self.uow() as uow:
+            return sorted(uow.clients.list(company_id), key=lambda c: (c.last_name, c.first_name))
+
+    def client(self, company_id: str, client_id: str) -> Client:
+        with self.uow() as uow:
+            return uow.clients.get(company_id, client_id)
+
+    def client_ref(self, company_id: str, ref: str) -> Client:
+        """By id or by email."""
+        with self.uow() as uow:
+            found = uow.clients.find(company_id, ref) or uow.clients.by_email(company_id, ref.strip().lower())
+        if found is None:
+            raise NotFound("client", ref)
+        return found
+
+    def devis_list(self, company_id: str) -> list[Devis]:
+        with self.uow() as uow:
+            return sorted(uow.devis.list(company_id), key=lambda d: d.created_at or datetime.min)
+
+    def devis(self, company_id: str, devis_id: str) -> tuple[Devis, list[Intervention]]:
+        with self.uow() as uow:
+            devis = uow.devis.get(company_id, devis_id)
+            return devis, sorted(uow.interventions.for_devis(company_id, devis_id), key=lambda i: i.start)
+
+    def intervention(self, company_id: str, intervention_id: str) -> Intervention:
+        with self.uow() as uow:
+            return uow.interventions.get(company_id, intervention_id)
+
+    def invoices(self, company_id: str, status: InvoiceStatus | None = None) -> list[Invoice]:
+        with self.uow() as uow:
+            found = uow.invoices.with_status(company_id, [status]) if status else uow.invoices.list(company_id)
+            return sorted(found, key=lambda i: (i.number is None, i.number or "", i.created_at or datetime.min))
+
+    def invoice(self, company_id: str, ref: str) -> InvoiceView:
+        """By id or by number (FA-2026-000001)."""
+        with self.uow() as uow:
+            invoice = uow.invoices.by_number(company_id, ref) or uow.invoices.find(company_id, ref)
+            if invoice is None:
+                raise NotFound("facture", ref)
+            return InvoiceView(invoice, uow.clients.get(company_id, invoice.client_id),
+                               uow.payment_attempts.for_invoice(company_id, invoice.id))
+
+    def attestations(self, company_id: str, year: int | None = None) -> list[Attestation]:
+        with self.uow() as uow:
+            return [a for a in uow.attestations.list(company_id) if year is None or a.year == year]
+
+    def attestation(self, company_id: str, ref: str) -> Attestation:
+        with self.uow() as uow:
+            attestation = uow.attestations.by_number(company_id, ref) or uow.attestations.find(company_id, ref)
+            if attestation is None:
+                raise NotFound("attestation", ref)
+            return attestation
+
+    def document(self, company_id: str, kind: str, document_id: str) -> tuple[object, Company, Client]:
+        """A document with its company and client, for rendering."""
+        with self.uow() as uow:
+            company = uow.companies.get(company_id)
+            repo = {"invoice": uow.invoices, "attestation": uow.attestations, "devis": uow.devis}.get(kind)
+            if repo is None:
+                raise NotFound("document", kind)
+            document = repo.get(company_id, document_id)
+            return document, company, uow.clients.get(company_id, document.client_id)
+
+    def outbox(self, company_id: str | None = None, status: JobStatus | None = None,
+               limit: int = 200) -> list[OutboxJob]:
+        with self.uow() as uow:
+            return uow.outbox.list(company_id, status, limit)
+
+    def outbox_counts(self) -> dict[str, int]:
+        with self.uow() as uow:
+            return uow.outbox.counts()
+
+    def emails(self, company_id: str) -> list[dict[str, object]]:
+        with self.uow() as uow:
+            return uow.emails.list(company_id)
+
+
+class OutboxAdmin:
+    def __init__(self, uow: UowFactory) -> None:
+        self.uow = uow
+
+    def retry(self, job_id: str) -> OutboxJob:
+        with self.uow() as uow:
+            if not uow.outbox.retry(job_id, uow.clock.now()):
+                job = uow.outbox.get(job_id)
+                if job is None:
+                    raise NotFound("tâche", job_id)
+                raise InvalidValue(f"La tâche est « {job.status.value} » : rien à relancer.", field="job")
+            uow.commit()
+            return uow.outbox.get(job_id)

@@ -1,0 +1,1 @@
+"""Entrypoints: the REST API and the CLI, wired by one container. No business rule lives here."""

@@ -1,0 +1,60 @@
+"""The FastAPI application: routers, problem+json errors, and (by default) an outbox worker."""
+from __future__ import annotations
+
+import threading
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException
+
+from ogust.application.ports import ShopRejected, ShopUnavailable
+from ogust.domain.errors import DomainError
+from ogust.entrypoints.api import deps, problems
+from ogust.entrypoints.api.routes import billing, operations, orders, people, setup
+from ogust.entrypoints.container import Container, build_container
+
+DESCRIPTION = """Back office des entreprises de services à la personne, relié à leur boutique en ligne.
+
+L'histoire de l'article d'aide : lier la boutique (`POST /api/shop/link`), associer les services aux tarifs
+(`POST /api/shop/mappings`), synchroniser intervenants et clients, recevoir les commandes
+(`POST /api/shop/orders`), facturer et valider (`POST /api/invoices/{id}/validate`), puis l'attestation fiscale.
+Les erreurs sont au format RFC 9457 (`application/problem+json`) avec un `code` stable.
+"""
+
+
+def create_app(container: Container | None = None, run_worker: bool | None = None) -> FastAPI:
+    container = container or build_container()
+    container.wire(modules=[deps, setup, people, orders, billing, operations])
+    settings = container.settings()
+    start_worker = settings.run_worker_in_api if run_worker is None else run_worker
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        stop = threading.Event()
+        worker = None
+        if start_worker:
+            worker = threading.Thread(target=container.processor().run_forever, args=(stop,), daemon=True,
+                                      name="ogust-outbox-worker")
+            worker.start()
+        yield
+        stop.set()
+        if worker:
+            worker.join(timeout=10)
+
+    app = FastAPI(title="ogust", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
+    app.state.container = container
+    for router in (setup.router, people.router, orders.router, billing.router, operations.router,
+                   operations.webhooks_router):
+        app.include_router(router, prefix="/api")
+    app.include_router(operations.documents_router)
+    for error in (DomainError, ShopUnavailable, ShopRejected):
+        app.add_exception_handler(error, problems.known_error)
+    app.add_exception_handler(RequestValidationError, problems.validation_error)
+    app.add_exception_handler(HTTPException, problems.http_error)
+
+    @app.get("/health", tags=["Exploitation"])
+    def health() -> dict:
+        return {"status": "ok"}
+
+    return app

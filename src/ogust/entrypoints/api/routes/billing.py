@@ -1,0 +1,148 @@
+"""Devis, planning actions, invoices and attestations."""
+from dependency_injector.wiring import Provide, inject
+from fastapi import APIRouter, Depends, status
+
+from ogust.application import commands as c
+from ogust.application.handlers import attestations, invoicing, planning
+from ogust.application.queries import Queries
+from ogust.domain.invoice import InvoiceStatus
+from ogust.entrypoints import serializers as s
+from ogust.entrypoints.api.deps import company_id
+from ogust.entrypoints.api.schemas import (AttestationBatchIn, AttestationIn, ContractInvoiceIn, InvoiceFromDevisIn,
+                                          ManualInvoiceIn)
+from ogust.entrypoints.container import Container
+
+router = APIRouter()
+
+
+@router.get("/devis", tags=["Devis"])
+@inject
+def list_devis(company: str = Depends(company_id), queries: Queries = Depends(Provide[Container.queries])) -> list[dict]:
+    return [s.devis(d) for d in queries.devis_list(company)]
+
+
+@router.get("/devis/{devis_id}", tags=["Devis"])
+@inject
+def get_devis(devis_id: str, company: str = Depends(company_id),
+              queries: Queries = Depends(Provide[Container.queries])) -> dict:
+    devis, interventions = queries.devis(company, devis_id)
+    return s.devis(devis, interventions)
+
+
+@router.get("/interventions/{intervention_id}", tags=["Planning"])
+@inject
+def get_intervention(intervention_id: str, company: str = Depends(company_id),
+                     queries: Queries = Depends(Provide[Container.queries])) -> dict:
+    return s.intervention(queries.intervention(company, intervention_id))
+
+
+@router.post("/interventions/{intervention_id}/done", tags=["Planning"], summary="Intervention réalisée")
+@inject
+def mark_done(intervention_id: str, company: str = Depends(company_id),
+              handler: planning.MarkInterventionDoneHandler = Depends(Provide[Container.mark_done])) -> dict:
+    return s.intervention(handler(c.MarkInterventionDone(company, intervention_id)))
+
+
+@router.post("/interventions/{intervention_id}/cancel", tags=["Planning"], summary="Annuler l'intervention")
+@inject
+def cancel(intervention_id: str, company: str = Depends(company_id),
+           handler: planning.CancelInterventionHandler = Depends(Provide[Container.cancel_intervention])) -> dict:
+    return s.intervention(handler(c.CancelIntervention(company, intervention_id)))
+
+
+@router.post("/invoices/from-devis", status_code=status.HTTP_201_CREATED, tags=["Factures"],
+             summary="Facture depuis un devis")
+@inject
+def invoice_from_devis(body: InvoiceFromDevisIn, company: str = Depends(company_id),
+                       handler: invoicing.InvoiceFromDevisHandler = Depends(Provide[Container.invoice_from_devis])) -> dict:
+    return s.invoice(handler(c.InvoiceFromDevis(company, body.devis_id)))
+
+
+@router.post("/invoices/manual", status_code=status.HTTP_201_CREATED, tags=["Factures"], summary="Facture manuelle")
+@inject
+def manual_invoice(body: ManualInvoiceIn, company: str = Depends(company_id),
+                   handler: invoicing.ManualInvoiceHandler = Depends(Provide[Container.manual_invoice])) -> dict:
+    lines = tuple(c.ManualInvoiceLine(l.tarif_code, l.quantity, l.performed_on, l.intervenant_id, l.label)
+                  for l in body.lines)
+    return s.invoice(handler(c.ManualInvoice(company, body.client_id, lines)))
+
+
+@router.post("/invoices/contract", status_code=status.HTTP_201_CREATED, tags=["Factures"],
+             summary="Facture des interventions réalisées sur une période")
+@inject
+def contract_invoice(body: ContractInvoiceIn, company: str = Depends(company_id),
+                     handler: invoicing.ContractInvoiceHandler = Depends(Provide[Container.contract_invoice])) -> dict:
+    return s.invoice(handler(c.ContractInvoice(company, body.client_id, body.period_start, body.period_end)))
+
+
+@router.get("/invoices", tags=["Factures"])
+@inject
+def list_invoices(status: InvoiceStatus | None = None, company: str = Depends(company_id),
+                  queries: Queries = Depends(Provide[Container.queries])) -> list[dict]:
+    return [s.invoice(i) for i in queries.invoices(company, status)]
+
+
+@router.get("/invoices/{ref}", tags=["Factures"], summary="Une facture, par id ou par numéro")
+@inject
+def get_invoice(ref: str, company: str = Depends(company_id),
+                queries: Queries = Depends(Provide[Container.queries])) -> dict:
+    view = queries.invoice(company, ref)
+    return s.invoice(view.invoice, view.attempts)
+
+
+@router.post("/invoices/{invoice_id}/validate", tags=["Factures"], summary="Valider la facture",
+             description="Numérote la facture ; elle est ensuite publiée dans le compte boutique du client, "
+                         "la carte enregistrée est débitée et le client reçoit un email.")
+@inject
+def validate_invoice(invoice_id: str, company: str = Depends(company_id),
+                     handler: invoicing.ValidateInvoiceHandler = Depends(Provide[Container.validate_invoice])) -> dict:
+    return s.invoice(handler(c.ValidateInvoice(company, invoice_id)))
+
+
+@router.post("/invoices/{invoice_id}/retry-payment", tags=["Factures"], summary="Nouvelle tentative de débit")
+@inject
+def retry_payment(invoice_id: str, company: str = Depends(company_id),
+                  handler: invoicing.RetryPaymentHandler = Depends(Provide[Container.retry_payment])) -> dict:
+    return s.invoice(handler(c.RetryPayment(company, invoice_id)))
+
+
+@router.post("/attestations", status_code=status.HTTP_201_CREATED, tags=["Attestations fiscales"])
+@inject
+def generate_attestation(body: AttestationIn, company: str = Depends(company_id),
+                         handler: attestations.GenerateAttestationHandler = Depends(
+                             Provide[Container.generate_attestation])) -> dict:
+    return s.attestation(handler(c.GenerateAttestation(company, body.client_id, body.year)))
+
+
+@router.post("/attestations/batch", tags=["Attestations fiscales"], summary="Attestations de tous les clients")
+@inject
+def generate_attestations(body: AttestationBatchIn, company: str = Depends(company_id),
+                          handler: attestations.GenerateAttestationsHandler = Depends(
+                              Provide[Container.generate_attestations])) -> dict:
+    outcomes = handler(c.GenerateAttestations(company, body.year))
+    return {"generated": sum(1 for o in outcomes if o.attestation_id),
+            "records": [{"client_id": o.client_id, "attestation_id": o.attestation_id, "error": o.error}
+                        for o in outcomes]}
+
+
+@router.get("/attestations", tags=["Attestations fiscales"])
+@inject
+def list_attestations(year: int | None = None, company: str = Depends(company_id),
+                      queries: Queries = Depends(Provide[Container.queries])) -> list[dict]:
+    return [s.attestation(a) for a in queries.attestations(company, year)]
+
+
+@router.get("/attestations/{ref}", tags=["Attestations fiscales"])
+@inject
+def get_attestation(ref: str, company: str = Depends(company_id),
+                    queries: Queries = Depends(Provide[Container.queries])) -> dict:
+    return s.attestation(queries.attestation(company, ref))
+
+
+@router.post("/attestations/{attestation_id}/validate", tags=["Attestations fiscales"],
+             summary="Valider l'attestation", description="Publiée dans le compte boutique du client, envoyée par email.")
+@inject
+def validate_attestation(attestation_id: str, company: str = Depends(company_id),
+                         handler: attestations.ValidateAttestationHandler = Depends(
+                             Provide[Container.validate_attestation])) -> dict:
+    return s.attestation(handler(c.ValidateAttestation(company, attestation_id)))

@@ -1,0 +1,111 @@
+"""The outbox, the email log, document downloads and payment webhooks."""
+from dependency_injector.wiring import Provide, inject
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from ogust.adapters.documents.html_renderer import HtmlDocumentRenderer
+from ogust.adapters.documents.links import BadLink, SignedDocumentLinks
+from ogust.adapters.payments.stripe_gateway import WebhookVerificationFailed, parse_webhook
+from ogust.application.handlers.payments import RecordPaymentEvent, RecordPaymentEventHandler
+from ogust.application.outbox import JobStatus
+from ogust.application.queries import OutboxAdmin, Queries
+from ogust.domain.errors import NotFound
+from ogust.entrypoints import serializers as s
+from ogust.entrypoints.api.deps import company_id
+from ogust.entrypoints.api.problems import problem
+from ogust.entrypoints.container import Container
+from ogust.entrypoints.settings import Settings
+
+router = APIRouter()
+
+
+@router.get("/outbox", tags=["Exploitation"], summary="Effets en attente, faits ou en échec")
+@inject
+def list_outbox(status: JobStatus | None = None, limit: int = 200, company: str = Depends(company_id),
+                queries: Queries = Depends(Provide[Container.queries])) -> dict:
+    return {"counts": queries.outbox_counts(),
+            "jobs": [s.job(j) for j in queries.outbox(company, status, max(1, min(limit, 1000)))]}
+
+
+@router.post("/outbox/{job_id}/retry", tags=["Exploitation"], summary="Relancer un effet en échec")
+@inject
+def retry_job(job_id: str, admin: OutboxAdmin = Depends(Provide[Container.outbox_admin])) -> dict:
+    return s.job(admin.retry(job_id))
+
+
+@router.get("/emails", tags=["Exploitation"], summary="Emails envoyés aux clients")
+@inject
+def list_emails(company: str = Depends(company_id), queries: Queries = Depends(Provide[Container.queries])) -> list[dict]:
+    return [{k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items()}
+            for row in queries.emails(company)]
+
+
+documents_router = APIRouter(tags=["Documents"])
+
+
+@documents_router.get("/documents/{token}", summary="Télécharger un document (lien signé)")
+@inject
+def download(token: str, links: SignedDocumentLinks = Depends(Provide[Container.links]),
+             queries: Queries = Depends(Provide[Container.queries]),
+             renderer: HtmlDocumentRenderer = Depends(Provide[Container.documents])) -> Response:
+    try:
+        target = links.read(token)
+        document, company, client = queries.document(target.company_id, target.kind, target.document_id)
+    except (BadLink, NotFound):
+        return problem(404, "not_found", "Document introuvable ou lien expiré.")
+    render = {"invoice": renderer.invoice, "attestation": renderer.attestation, "devis": renderer.devis}[target.kind]
+    name = f"{getattr(document, 'number', None) or target.kind}.{renderer.extension}"
+    return Response(render(document, company, client), media_type=renderer.media_type,
+                    headers={"Cache-Control": "private, no-store",
+                             "Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@documents_router.get("/pay/{token}", summary="Confirmer un paiement demandé par la banque",
+                      response_class=HTMLResponse)
+@inject
+def pay(token: str, links: SignedDocumentLinks = Depends(Provide[Container.links]),
+        queries: Queries = Depends(Provide[Container.queries])) -> Response:
+    try:
+        target = links.read(token)
+        if target.kind != "pay":
+            raise BadLink("pas un lien de paiement")
+        view = queries.invoice(target.company_id, target.document_id)
+    except (BadLink, NotFound):
+        return problem(404, "not_found", "Lien de paiement introuvable ou expiré.")
+    invoice = view.invoice
+    pending = [a for a in view.attempts if a.status.value == "needs_authentication"]
+    intent = pending[-1].payment_intent_id if pending else None
+    body = (f"<!doctype html><html lang='fr'><meta charset='utf-8'><title>Paiement {invoice.number}</title>"
+            f"<body style='font-family:sans-serif;max-width:600px;margin:40px auto'>"
+            f"<h1>Facture {invoice.number}</h1><p>Montant : {invoice.total_ttc}</p>"
+            f"<p>Statut : {invoice.status.value}</p>")
+    if intent:
+        body += (f"<p>Votre banque demande une confirmation (3-D Secure) pour ce paiement. "
+                 f"Référence du paiement : <code>{intent}</code>.</p>")
+    body += "</body></html>"
+    return HTMLResponse(body, headers={"Cache-Control": "private, no-store"})
+
+
+webhooks_router = APIRouter(tags=["Paiements"])
+
+
+@webhooks_router.post("/stripe/webhook", summary="Événements Stripe (signés)")
+@inject
+async def stripe_webhook(request: Request, settings: Settings = Depends(Provide[Container.settings]),
+                         handler: RecordPaymentEventHandler = Depends(Provide[Container.record_payment_event])
+                         ) -> JSONResponse:
+    raw = await request.body()
+    if not settings.stripe_webhook_secret:
+        return problem(503, "webhook_not_configured", "OGUST_STRIPE_WEBHOOK_SECRET n'est pas configuré.")
+    try:
+        event = parse_webhook(raw, request.headers.get("stripe-signature", ""), settings.stripe_webhook_secret)
+    except WebhookVerificationFailed as error:
+        return problem(400, "bad_signature", f"Signature Stripe invalide : {error}")
+    data = event.get("data", {}).get("object", {}) or {}
+    if data.get("object") != "payment_intent":
+        return JSONResponse({"received": True, "outcome": "ignored"})
+    failure = (data.get("last_payment_error") or {}).get("message", "")
+    outcome = await run_in_threadpool(handler, RecordPaymentEvent(str(event.get("id")), str(event.get("type")),
+                                                                  str(data.get("id")), failure))
+    return JSONResponse({"received": True, "outcome": outcome})

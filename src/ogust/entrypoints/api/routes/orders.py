@@ -1,0 +1,54 @@
+"""Orders from the shop: a signed webhook."""
+import json
+import time
+
+from dependency_injector.wiring import Provide, inject
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse
+from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
+
+from ogust.adapters.shop.signing import BadSignature, verify
+from ogust.application.handlers.orders import PlaceOrderHandler
+from ogust.application.queries import Queries
+from ogust.domain.errors import NotFound
+from ogust.entrypoints.api.problems import problem
+from ogust.entrypoints.api.schemas import OrderIn
+from ogust.entrypoints.container import Container
+
+router = APIRouter(tags=["Boutique"])
+MAX_ORDER_BYTES = 256 * 1024
+
+
+@router.post(
+    "/shop/orders", summary="Commande en ligne (webhook signé de la boutique)",
+    description="Crée une seule fois le client (ou le retrouve), un devis accepté et les interventions. "
+                "Signée par `X-Ogust-Timestamp` et `X-Ogust-Signature: sha256=HMAC(secret, timestamp.corps)`.",
+    openapi_extra={"requestBody": {"required": True,
+                                   "content": {"application/json": {"schema": OrderIn.model_json_schema()}}}},
+    responses={201: {"description": "Commande acceptée"}, 200: {"description": "Commande déjà reçue (rejouée)"},
+               401: {"description": "Signature invalide"}, 422: {"description": "Commande refusée"}},
+)
+@inject
+async def receive_order(request: Request, queries: Queries = Depends(Provide[Container.queries]),
+                        handler: PlaceOrderHandler = Depends(Provide[Container.place_order])) -> JSONResponse:
+    raw = await request.body()
+    if len(raw) > MAX_ORDER_BYTES:
+        return problem(413, "payload_too_large", "Commande trop volumineuse.", request.url.path)
+    try:  # authenticate first: the account names the secret the body was signed with
+        account_id = json.loads(raw).get("account_id")
+        company = await run_in_threadpool(queries.company_by_shop_account, str(account_id))
+        verify([company.shop_webhook_secret or ""], request.headers.get("x-ogust-timestamp"),
+               request.headers.get("x-ogust-signature"), raw, time.time())
+    except (BadSignature, NotFound, ValueError, AttributeError) as error:
+        return problem(401, "bad_signature", f"Commande non authentifiée : {error}", request.url.path)
+    try:
+        order = OrderIn.model_validate_json(raw)
+    except ValidationError as error:
+        errors = [{"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"]} for e in error.errors()]
+        return problem(422, "invalid_request", "; ".join(f"{e['field']} : {e['message']}" for e in errors),
+                       request.url.path, errors=errors)
+    result = await run_in_threadpool(handler, order.to_command(company.id))
+    body = {"order_id": result.shop_order_id, "client_id": result.client_id, "devis_id": result.devis_id,
+            "intervention_ids": list(result.intervention_ids), "replayed": result.replayed}
+    return JSONResponse(body, status_code=200 if result.replayed else 201)

@@ -1,0 +1,122 @@
+"""Intervenants and clients, their planning, and sending them to the shop."""
+from datetime import datetime, timedelta
+
+from dependency_injector.wiring import Provide, inject
+from fastapi import APIRouter, Depends, Query, status
+
+from ogust.application import commands as c
+from ogust.application.handlers import people
+from ogust.application.queries import Queries
+from ogust.application.shop_sync_service import ShopSyncService
+from ogust.domain.intervenant import ShopProfile
+from ogust.entrypoints import serializers as s
+from ogust.entrypoints.api.deps import company_id
+from ogust.entrypoints.api.schemas import (AwareDatetime, ClientIn, ClientPatch, ExportIn, IntervenantIn,
+                                          IntervenantPatch, ProfileIn)
+from ogust.entrypoints.container import Container
+
+router = APIRouter()
+
+
+def _profile(body: ProfileIn) -> ShopProfile:
+    return ShopProfile(body.presentation, tuple(body.services), tuple(body.zones), tuple(body.skills))
+
+
+@router.post("/intervenants", status_code=status.HTTP_201_CREATED, tags=["Intervenants"])
+@inject
+def create_intervenant(body: IntervenantIn, company: str = Depends(company_id),
+                       handler: people.CreateIntervenantHandler = Depends(Provide[Container.create_intervenant])) -> dict:
+    return s.intervenant(handler(c.CreateIntervenant(company, body.first_name, body.last_name, body.matricule,
+                                                     body.email or "", body.phone, _profile(body.profile))))
+
+
+@router.get("/intervenants", tags=["Intervenants"])
+@inject
+def list_intervenants(company: str = Depends(company_id),
+                      queries: Queries = Depends(Provide[Container.queries])) -> list[dict]:
+    return [s.intervenant(i) for i in queries.intervenants(company)]
+
+
+@router.get("/intervenants/{intervenant_id}", tags=["Intervenants"])
+@inject
+def get_intervenant(intervenant_id: str, company: str = Depends(company_id),
+                    queries: Queries = Depends(Provide[Container.queries])) -> dict:
+    return s.intervenant(queries.intervenant(company, intervenant_id))
+
+
+@router.patch("/intervenants/{intervenant_id}", tags=["Intervenants"])
+@inject
+def update_intervenant(intervenant_id: str, body: IntervenantPatch, company: str = Depends(company_id),
+                       handler: people.UpdateIntervenantHandler = Depends(Provide[Container.update_intervenant])) -> dict:
+    changes = body.model_dump(exclude_unset=True, exclude={"profile"})
+    if body.profile is not None:
+        changes["profile"] = _profile(body.profile)
+    return s.intervenant(handler(c.UpdateIntervenant(company, intervenant_id, tuple(changes.items()))))
+
+
+@router.post("/intervenants/{intervenant_id}/sync", tags=["Boutique"], summary="Synchroniser l'intervenant",
+             description="Envoie la fiche (profil et compétences) à la boutique et rend le résultat.")
+@inject
+def sync_intervenant(intervenant_id: str, force: bool = False, company: str = Depends(company_id),
+                     service: ShopSyncService = Depends(Provide[Container.shop_sync])) -> dict:
+    return s.report(service.sync_intervenant(c.SyncIntervenant(company, intervenant_id, force), timeout=20))
+
+
+@router.get("/intervenants/{intervenant_id}/planning", tags=["Planning"])
+@inject
+def planning(intervenant_id: str, start: AwareDatetime | None = Query(None, alias="from"),
+             end: AwareDatetime | None = Query(None, alias="to"), company: str = Depends(company_id),
+             queries: Queries = Depends(Provide[Container.queries])) -> list[dict]:
+    start = start or datetime.now().astimezone() - timedelta(days=31)
+    end = end or start + timedelta(days=93)
+    return [s.intervention(i) for i in queries.planning(company, intervenant_id, start, end)]
+
+
+@router.post("/clients", status_code=status.HTTP_201_CREATED, tags=["Clients"])
+@inject
+def create_client(body: ClientIn, company: str = Depends(company_id),
+                  handler: people.CreateClientHandler = Depends(Provide[Container.create_client])) -> dict:
+    return s.client(handler(c.CreateClient(company, body.first_name, body.last_name, body.email,
+                                           body.address.to_domain(), body.phone)))
+
+
+@router.get("/clients", tags=["Clients"])
+@inject
+def list_clients(company: str = Depends(company_id), queries: Queries = Depends(Provide[Container.queries])) -> list[dict]:
+    return [s.client(client) for client in queries.clients(company)]
+
+
+@router.get("/clients/{client_id}", tags=["Clients"])
+@inject
+def get_client(client_id: str, company: str = Depends(company_id),
+               queries: Queries = Depends(Provide[Container.queries])) -> dict:
+    return s.client(queries.client(company, client_id))
+
+
+@router.patch("/clients/{client_id}", tags=["Clients"])
+@inject
+def update_client(client_id: str, body: ClientPatch, company: str = Depends(company_id),
+                  handler: people.UpdateClientHandler = Depends(Provide[Container.update_client])) -> dict:
+    changes = body.model_dump(exclude_unset=True, exclude={"address"})
+    if body.address is not None:
+        changes["address"] = body.address.to_domain()
+    return s.client(handler(c.UpdateClient(company, client_id, tuple(changes.items()))))
+
+
+@router.post("/clients/{client_id}/transmit", tags=["Boutique"], summary="Transmettre le client à la boutique")
+@inject
+def transmit_client(client_id: str, force: bool = False, company: str = Depends(company_id),
+                    service: ShopSyncService = Depends(Provide[Container.shop_sync])) -> dict:
+    return s.report(service.transmit_client(c.TransmitClient(company, client_id, force), timeout=20))
+
+
+@router.post("/shop/export", tags=["Boutique"], summary="Transmettre en lot",
+             description="Envoie les clients et intervenants modifiés depuis le dernier envoi ; rapport par fiche.")
+@inject
+def export(body: ExportIn, company: str = Depends(company_id),
+           service: ShopSyncService = Depends(Provide[Container.shop_sync])) -> dict:
+    reports = service.export(c.ExportToShop(company, body.clients, body.intervenants, tuple(body.ids)), timeout=120)
+    summary: dict[str, int] = {}
+    for r in reports:
+        summary[r.outcome] = summary.get(r.outcome, 0) + 1
+    return {"summary": summary, "records": [s.report(r) for r in reports]}

@@ -1,0 +1,84 @@
+"""Set-up: company, tarifs, shop link and mappings."""
+from dependency_injector.wiring import Provide, inject
+from fastapi import APIRouter, Depends, status
+
+from ogust.application import commands as c
+from ogust.application.handlers import setup
+from ogust.application.ports import ShopApi
+from ogust.application.queries import Queries
+from ogust.domain.money import Money, VatRate
+from ogust.domain.tarif import InterventionMode
+from ogust.domain.units import Unit
+from ogust.entrypoints import serializers as s
+from ogust.entrypoints.api.deps import company_id
+from ogust.entrypoints.api.schemas import CompanyIn, MappingIn, ShopLinkIn, TarifIn
+from ogust.entrypoints.container import Container
+
+router = APIRouter(tags=["Paramétrage"])
+
+
+@router.post("/companies", status_code=status.HTTP_201_CREATED, summary="Créer l'entreprise")
+@inject
+def create_company(body: CompanyIn,
+                   handler: setup.CreateCompanyHandler = Depends(Provide[Container.create_company])) -> dict:
+    company = handler(c.CreateCompany(body.name, body.address.to_domain(), body.siret, body.sap_declaration_number,
+                                      body.sap_declaration_date, body.email or ""))
+    return s.company(company)
+
+
+@router.get("/companies", summary="Entreprises")
+@inject
+def list_companies(queries: Queries = Depends(Provide[Container.queries])) -> list[dict]:
+    return [s.company(company) for company in queries.companies()]
+
+
+@router.post("/tarifs", status_code=status.HTTP_201_CREATED, summary="Créer un tarif")
+@inject
+def create_tarif(body: TarifIn, company: str = Depends(company_id),
+                 handler: setup.CreateTarifHandler = Depends(Provide[Container.create_tarif])) -> dict:
+    tarif = handler(c.CreateTarif(company, body.code, body.label, Unit(body.unit), Money(body.price_ht_cents),
+                                  VatRate.from_percent(body.vat_rate), body.tax_credit_eligible,
+                                  InterventionMode(body.mode)))
+    return s.tarif(tarif)
+
+
+@router.get("/tarifs", summary="Tarifs")
+@inject
+def list_tarifs(company: str = Depends(company_id), queries: Queries = Depends(Provide[Container.queries])) -> list[dict]:
+    return [s.tarif(t) for t in queries.tarifs(company)]
+
+
+@router.post("/shop/link", summary="Lier le compte boutique",
+             description="Renvoie le secret avec lequel la boutique signe ses commandes (montré une seule fois).")
+@inject
+def link_shop(body: ShopLinkIn, company: str = Depends(company_id),
+              handler: setup.LinkShopAccountHandler = Depends(Provide[Container.link_shop])) -> dict:
+    secret = handler(c.LinkShopAccount(company, body.shop_account_id, body.webhook_secret))
+    return {"shop_account_id": body.shop_account_id, "webhook_secret": secret}
+
+
+@router.get("/shop/services", summary="Services de la boutique et leur tarif")
+@inject
+def shop_services(company: str = Depends(company_id), queries: Queries = Depends(Provide[Container.queries]),
+                  shop: ShopApi = Depends(Provide[Container.shop])) -> list[dict]:
+    account = queries.company(company).require_shop()
+    mapped = {m.shop_service_id: t.code for m, t in queries.mappings(company)}
+    return [s.shop_service(service, mapped.get(service.id)) for service in shop.list_services(account)]
+
+
+@router.post("/shop/mappings", status_code=status.HTTP_201_CREATED, summary="Associer un service à un tarif",
+             description="Refusé (422 tarif_mismatch) si le prix TTC, la TVA ou l'unité diffèrent.")
+@inject
+def map_service(body: MappingIn, company: str = Depends(company_id),
+                handler: setup.MapShopServiceHandler = Depends(Provide[Container.map_service]),
+                queries: Queries = Depends(Provide[Container.queries])) -> dict:
+    mapping = handler(c.MapShopService(company, body.shop_service_id, body.tarif_code))
+    tarif = next(t for m, t in queries.mappings(company) if m.id == mapping.id)
+    return s.mapping(mapping, tarif)
+
+
+@router.get("/shop/mappings", summary="Associations services ↔ tarifs")
+@inject
+def list_mappings(company: str = Depends(company_id),
+                  queries: Queries = Depends(Provide[Container.queries])) -> list[dict]:
+    return [s.mapping(m, t) for m, t in queries.mappings(company)]

@@ -1,0 +1,23 @@
+"""The ogust command line."""
+from __future__ import annotations
+
+import click
+
+from ogust.entrypoints.cli import billing_commands, ops_commands, people_commands, setup_commands
+from ogust.entrypoints.cli.base import Cli, OgustGroup
+
+
+@click.group(cls=OgustGroup)
+@click.option("--queue-only", is_flag=True,
+              help="Mettre les effets en file sans les traiter (un « ogust worker » s'en charge)")
+@click.pass_context
+def main(ctx: click.Context, queue_only: bool) -> None:
+    """ogust — back office SAP relié à la boutique en ligne."""
+    ctx.obj = Cli(queue_only=queue_only)
+
+
+for command in (setup_commands.company, setup_commands.tarif, setup_commands.shop, people_commands.intervenant,
+                people_commands.client, billing_commands.order, billing_commands.devis, billing_commands.intervention,
+                billing_commands.invoice, billing_commands.attestation, ops_commands.outbox, ops_commands.emails,
+                ops_commands.worker, ops_commands.serve, ops_commands.db, ops_commands.demo):
+    main.add_command(command)

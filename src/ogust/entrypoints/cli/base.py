@@ -1,0 +1,79 @@
+"""What every CLI command shares: the container, the company, errors, output."""
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import click
+
+from ogust.application.ports import ShopRejected, ShopUnavailable
+from ogust.domain.errors import DomainError
+from ogust.entrypoints.container import Container, build_container
+from ogust.entrypoints.errors import describe, exit_code
+
+
+@dataclass
+class Cli:
+    queue_only: bool = False
+    _container: Container | None = field(default=None, repr=False)
+
+    @property
+    def container(self) -> Container:
+        if self._container is None:
+            self._container = build_container()
+        return self._container
+
+    def company_id(self) -> str:
+        return self.container.queries().company(self.container.settings().company_id).id
+
+    def drain(self) -> None:
+        """Perform the side effects just queued (shop, debit, email), unless --queue-only."""
+        if self.queue_only:
+            click.echo("Effets mis en file d'attente (ils seront faits par « ogust worker »).")
+            return
+        performed = self.container.processor().run_until_idle()
+        if performed:
+            counts = self.container.queries().outbox_counts()
+            click.echo(f"{performed} effet(s) traité(s) — file : " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+
+
+pass_cli = click.make_pass_decorator(Cli, ensure=True)
+
+
+class OgustGroup(click.Group):
+    """Turns known errors into a readable French message and a non-zero exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (DomainError, ShopUnavailable, ShopRejected) as error:
+            status, code, message, _ = describe(error)
+            click.secho(f"Erreur ({code}) : {message}", fg="red", err=True)
+            sys.exit(exit_code(status))
+
+
+def euros_to_cents(text: str) -> int:
+    """'27,50' or '27.50' → 2750; refuses more than two decimals and non-positive amounts."""
+    try:
+        value = Decimal(text.replace(",", ".").replace("€", "").strip())
+    except InvalidOperation as error:
+        raise click.BadParameter(f"montant illisible : {text!r} (ex. 27,50)") from error
+    cents = value * 100
+    if cents != cents.to_integral_value() or cents <= 0:
+        raise click.BadParameter(f"montant invalide : {text!r} (positif, au centime près)")
+    return int(cents)
+
+
+def output(data: Any, as_json: bool, lines: list[str] | None = None) -> None:
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    else:
+        for line in lines or []:
+            click.echo(line)
+
+
+def json_option(f):
+    return click.option("--json", "as_json", is_flag=True, help="Sortie JSON (pour un script).")(f)

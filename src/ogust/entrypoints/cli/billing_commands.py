@@ -1,0 +1,300 @@
+"""ogust order / devis / intervention / invoice / attestation."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from pydantic import ValidationError
+
+from ogust.application import commands as c
+from ogust.domain.errors import InvalidValue
+from ogust.domain.invoice import InvoiceStatus
+from ogust.entrypoints import serializers as s
+from ogust.entrypoints.api.schemas import OrderIn
+from ogust.entrypoints.cli.base import Cli, OgustGroup, json_option, output, pass_cli
+
+
+@click.group(cls=OgustGroup)
+def order() -> None:
+    """Commandes de la boutique."""
+
+
+@order.command("place")
+@click.argument("file", type=click.File("rb"))
+@json_option
+@pass_cli
+def order_place(cli: Cli, file, as_json) -> None:
+    """Enregistrer une commande (JSON au format du contrat boutique) ; rejouée, elle ne crée rien."""
+    try:
+        parsed = OrderIn.model_validate_json(file.read())
+    except ValidationError as error:
+        raise InvalidValue("Commande illisible : " + "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'])} : {e['msg']}" for e in error.errors()))
+    company_id = cli.container.queries().company_by_shop_account(parsed.account_id).id
+    result = cli.container.place_order()(parsed.to_command(company_id))
+    data = {"order_id": result.shop_order_id, "client_id": result.client_id, "devis_id": result.devis_id,
+            "intervention_ids": list(result.intervention_ids), "replayed": result.replayed}
+    verb = "déjà reçue : rien de nouveau" if result.replayed else "acceptée"
+    output(data, as_json, [f"Commande {result.shop_order_id} {verb}.", f"Client {result.client_id}",
+                           f"Devis accepté {result.devis_id}",
+                           *[f"Intervention {i}" for i in result.intervention_ids]])
+
+
+@click.group(cls=OgustGroup)
+def devis() -> None:
+    """Les devis."""
+
+
+@devis.command("list")
+@json_option
+@pass_cli
+def devis_list(cli: Cli, as_json) -> None:
+    found = cli.container.queries().devis_list(cli.company_id())
+    output([s.devis(d) for d in found], as_json,
+           [f"{d.id}  {d.status.value:<9} {str(d.total_ttc):>12} TTC  commande {d.shop_order_id or '—'}"
+            for d in found] or ["Aucun devis."])
+
+
+@devis.command("show")
+@click.argument("devis_id")
+@json_option
+@pass_cli
+def devis_show(cli: Cli, devis_id, as_json) -> None:
+    d, interventions = cli.container.queries().devis(cli.company_id(), devis_id)
+    output(s.devis(d, interventions), as_json, [
+        f"Devis {d.id} — {d.status.value}" + (f", accepté le {d.accepted_at:%d/%m/%Y} ({d.acceptance_channel.value})"
+                                               if d.accepted_at else ""),
+        *[f"  {l.label:<28} {l.quantity.label_fr():>10} {str(l.unit_price_ht):>10} HT  TVA {l.vat_rate.percent_label}"
+          f"  {str(l.amount_ttc):>10} TTC" for l in d.lines],
+        f"Total : {d.total_ht} HT, {d.total_vat} TVA, {d.total_ttc} TTC",
+        *[f"  Intervention {i.id} : {i.start.astimezone():%d/%m/%Y %H:%M}–{i.end.astimezone():%H:%M} {i.status.value}"
+          for i in interventions],
+    ])
+
+
+@click.group(cls=OgustGroup)
+def intervention() -> None:
+    """Le planning : interventions réalisées ou annulées."""
+
+
+@intervention.command("done")
+@click.argument("intervention_id")
+@pass_cli
+def intervention_done(cli: Cli, intervention_id) -> None:
+    done = cli.container.mark_done()(c.MarkInterventionDone(cli.company_id(), intervention_id))
+    click.echo(f"Intervention {done.id} réalisée.")
+
+
+@intervention.command("cancel")
+@click.argument("intervention_id")
+@pass_cli
+def intervention_cancel(cli: Cli, intervention_id) -> None:
+    cancelled = cli.container.cancel_intervention()(c.CancelIntervention(cli.company_id(), intervention_id))
+    click.echo(f"Intervention {cancelled.id} annulée.")
+
+
+@click.group(cls=OgustGroup)
+def invoice() -> None:
+    """Les factures."""
+
+
+def _invoice_lines(i) -> list[str]:
+    lines = [f"Facture {i.number or '(brouillon)'} — {i.id} — {i.status.value}"]
+    for l in i.lines:
+        who = f" {l.intervenant_name} ({l.intervenant_matricule})" if l.intervenant_matricule else ""
+        when = f"{l.performed_on:%d/%m/%Y} " if l.performed_on else ""
+        lines.append(f"  {when}{l.label}{who} {l.quantity.label_fr()} × {l.unit_price_ht} HT, "
+                     f"TVA {l.vat_rate.percent_label} = {l.amount_ttc} TTC")
+    lines.append(f"Total : {i.total_ht} HT, {i.total_vat} TVA, {i.total_ttc} TTC")
+    if i.payment_failure:
+        lines.append(f"Paiement : {i.payment_failure}")
+    return lines
+
+
+@invoice.command("from-devis")
+@click.argument("devis_id")
+@json_option
+@pass_cli
+def invoice_from_devis(cli: Cli, devis_id, as_json) -> None:
+    created = cli.container.invoice_from_devis()(c.InvoiceFromDevis(cli.company_id(), devis_id))
+    output(s.invoice(created), as_json, _invoice_lines(created))
+
+
+@invoice.command("manual")
+@click.argument("client_ref")
+@click.option("--line", "lines", multiple=True, required=True,
+              help="TARIF:QUANTITÉ[:AAAA-MM-JJ[:INTERVENANT]] — quantité en minutes pour un tarif horaire")
+@json_option
+@pass_cli
+def invoice_manual(cli: Cli, client_ref, lines, as_json) -> None:
+    from datetime import date
+    company_id = cli.company_id()
+    queries = cli.container.queries()
+    specs = []
+    for text in lines:
+        parts = text.split(":")
+        if len(parts) < 2 or not parts[1].isdigit():
+            raise click.BadParameter(f"ligne illisible : {text!r} (TARIF:QUANTITÉ[:DATE[:INTERVENANT]])")
+        performed = date.fromisoformat(parts[2]) if len(parts) > 2 and parts[2] else None
+        who = queries.intervenant_ref(company_id, parts[3]).id if len(parts) > 3 and parts[3] else None
+        specs.append(c.ManualInvoiceLine(parts[0], int(parts[1]), performed, who))
+    found = queries.client_ref(company_id, client_ref)
+    created = cli.container.manual_invoice()(c.ManualInvoice(company_id, found.id, tuple(specs)))
+    output(s.invoice(created), as_json, _invoice_lines(created))
+
+
+@invoice.command("contract")
+@click.argument("client_ref")
+@click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]), required=True)
+@click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]), required=True)
+@json_option
+@pass_cli
+def invoice_contract(cli: Cli, client_ref, start, end, as_json) -> None:
+    """Facturer les interventions réalisées et non facturées d'une période."""
+    company_id = cli.company_id()
+    found = cli.container.queries().client_ref(company_id, client_ref)
+    created = cli.container.contract_invoice()(c.ContractInvoice(company_id, found.id, start.date(), end.date()))
+    output(s.invoice(created), as_json, _invoice_lines(created))
+
+
+@invoice.command("list")
+@click.option("--status", type=click.Choice([x.value for x in InvoiceStatus]), default=None)
+@json_option
+@pass_cli
+def invoice_list(cli: Cli, status, as_json) -> None:
+    found = cli.container.queries().invoices(cli.company_id(), InvoiceStatus(status) if status else None)
+    output([s.invoice(i) for i in found], as_json,
+           [f"{(i.number or 'brouillon'):<16} {i.status.value:<21} {str(i.total_ttc):>12} TTC  {i.id}" for i in found]
+           or ["Aucune facture."])
+
+
+@invoice.command("show")
+@click.argument("ref")
+@json_option
+@pass_cli
+def invoice_show(cli: Cli, ref, as_json) -> None:
+    view = cli.container.queries().invoice(cli.company_id(), ref)
+    output(s.invoice(view.invoice, view.attempts), as_json, _invoice_lines(view.invoice) + [
+        f"  Débit n° {a.number} : {a.status.value} {a.payment_intent_id or ''} {a.failure or ''}" for a in view.attempts])
+
+
+@invoice.command("validate")
+@click.argument("ref")
+@json_option
+@pass_cli
+def invoice_validate(cli: Cli, ref, as_json) -> None:
+    """Valider : numéro définitif, publication boutique, débit de la carte, email au client."""
+    company_id = cli.company_id()
+    found = cli.container.queries().invoice(company_id, ref).invoice
+    validated = cli.container.validate_invoice()(c.ValidateInvoice(company_id, found.id))
+    if not as_json:
+        click.echo(f"Facture {validated.number} validée ({validated.total_ttc} TTC).")
+    cli.drain()
+    final = cli.container.queries().invoice(company_id, validated.id)
+    output(s.invoice(final.invoice, final.attempts), as_json, [f"Statut : {final.invoice.status.value}"])
+
+
+@invoice.command("retry-payment")
+@click.argument("ref")
+@pass_cli
+def invoice_retry(cli: Cli, ref) -> None:
+    company_id = cli.company_id()
+    found = cli.container.queries().invoice(company_id, ref).invoice
+    cli.container.retry_payment()(c.RetryPayment(company_id, found.id))
+    cli.drain()
+    click.echo(f"Statut : {cli.container.queries().invoice(company_id, found.id).invoice.status.value}")
+
+
+@invoice.command("document")
+@click.argument("ref")
+@click.option("-o", "--output", "target", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@pass_cli
+def invoice_document(cli: Cli, ref, target) -> None:
+    """Écrire la facture dans un fichier."""
+    company_id = cli.company_id()
+    found = cli.container.queries().invoice(company_id, ref).invoice
+    document, company, who = cli.container.queries().document(company_id, "invoice", found.id)
+    target.write_bytes(cli.container.documents().invoice(document, company, who))
+    click.echo(f"Écrit : {target}")
+
+
+@click.group(cls=OgustGroup)
+def attestation() -> None:
+    """Les attestations fiscales."""
+
+
+def _attestation_lines(a) -> list[str]:
+    return [f"Attestation {a.number or '(brouillon)'} {a.year} — {a.id} — {a.status.value}",
+            f"Montant payé éligible : {a.amount_paid}",
+            *[f"  {l.month:02d}/{a.year} {l.intervenant_name} ({l.intervenant_matricule}) : "
+              f"{l.interventions} intervention(s), {l.minutes // 60} h {l.minutes % 60:02d}" for l in a.lines]]
+
+
+@attestation.command("generate")
+@click.argument("client_ref")
+@click.option("--year", type=click.IntRange(2000, 2100), required=True)
+@json_option
+@pass_cli
+def attestation_generate(cli: Cli, client_ref, year, as_json) -> None:
+    company_id = cli.company_id()
+    found = cli.container.queries().client_ref(company_id, client_ref)
+    created = cli.container.generate_attestation()(c.GenerateAttestation(company_id, found.id, year))
+    output(s.attestation(created), as_json, _attestation_lines(created))
+
+
+@attestation.command("generate-all")
+@click.option("--year", type=click.IntRange(2000, 2100), required=True)
+@json_option
+@pass_cli
+def attestation_generate_all(cli: Cli, year, as_json) -> None:
+    outcomes = cli.container.generate_attestations()(c.GenerateAttestations(cli.company_id(), year))
+    output([{"client_id": o.client_id, "attestation_id": o.attestation_id, "error": o.error} for o in outcomes],
+           as_json, [f"{o.client_id} : {o.attestation_id or o.error}" for o in outcomes]
+           + [f"{sum(1 for o in outcomes if o.attestation_id)} attestation(s) générée(s)."])
+
+
+@attestation.command("list")
+@click.option("--year", type=int, default=None)
+@json_option
+@pass_cli
+def attestation_list(cli: Cli, year, as_json) -> None:
+    found = cli.container.queries().attestations(cli.company_id(), year)
+    output([s.attestation(a) for a in found], as_json,
+           [f"{(a.number or 'brouillon'):<16} {a.year} {a.status.value:<10} {str(a.amount_paid):>12}  {a.id}"
+            for a in found] or ["Aucune attestation."])
+
+
+@attestation.command("show")
+@click.argument("ref")
+@json_option
+@pass_cli
+def attestation_show(cli: Cli, ref, as_json) -> None:
+    a = cli.container.queries().attestation(cli.company_id(), ref)
+    output(s.attestation(a), as_json, _attestation_lines(a))
+
+
+@attestation.command("validate")
+@click.argument("ref")
+@json_option
+@pass_cli
+def attestation_validate(cli: Cli, ref, as_json) -> None:
+    """Valider : publiée dans le compte boutique du client et envoyée par email."""
+    company_id = cli.company_id()
+    found = cli.container.queries().attestation(company_id, ref)
+    validated = cli.container.validate_attestation()(c.ValidateAttestation(company_id, found.id))
+    if not as_json:
+        click.echo(f"Attestation {validated.number} validée.")
+    cli.drain()
+    output(s.attestation(validated), as_json, [])
+
+
+@attestation.command("document")
+@click.argument("ref")
+@click.option("-o", "--output", "target", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@pass_cli
+def attestation_document(cli: Cli, ref, target) -> None:
+    company_id = cli.company_id()
+    found = cli.container.queries().attestation(company_id, ref)
+    document, company, who = cli.container.queries().document(company_id, "attestation", found.id)
+    target.write_bytes(cli.container.documents().attestation(document, company, who))
+    click.echo(f"Écrit : {target}")

@@ -1,0 +1,145 @@
+"""ogust outbox / emails / worker / serve / db: running and watching the side effects."""
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+
+import click
+
+from ogust.application.outbox import JobStatus
+from ogust.entrypoints import serializers as s
+from ogust.entrypoints.cli.base import Cli, OgustGroup, json_option, output, pass_cli
+
+
+@click.group(cls=OgustGroup)
+def outbox() -> None:
+    """Les effets (boutique, débits, emails) en attente, faits ou en échec."""
+
+
+@outbox.command("list")
+@click.option("--status", type=click.Choice([x.value for x in JobStatus]), default=None)
+@click.option("--limit", type=click.IntRange(1, 1000), default=200)
+@json_option
+@pass_cli
+def outbox_list(cli: Cli, status, limit, as_json) -> None:
+    queries = cli.container.queries()
+    jobs = queries.outbox(cli.company_id(), JobStatus(status) if status else None, limit)
+    counts = queries.outbox_counts()
+    output({"counts": counts, "jobs": [s.job(j) for j in jobs]}, as_json,
+           [f"{j.id}  {j.status.value:<10} {j.effect:<28} essais {j.attempts}"
+            + (f"  — {j.last_error}" if j.last_error and j.status is not JobStatus.DONE else "") for j in jobs]
+           + ["Bilan : " + (", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "vide")])
+
+
+@outbox.command("retry")
+@click.argument("job_id")
+@pass_cli
+def outbox_retry(cli: Cli, job_id) -> None:
+    """Relancer un effet en échec (dead-letter)."""
+    job = cli.container.outbox_admin().retry(job_id)
+    click.echo(f"Effet {job.id} ({job.effect}) remis en file.")
+    cli.drain()
+
+
+@click.command()
+@json_option
+@pass_cli
+def emails(cli: Cli, as_json) -> None:
+    """Les emails envoyés (ou en échec) aux clients."""
+    rows = cli.container.queries().emails(cli.company_id())
+    output(rows, as_json, [f"{r['status']:<8} {r['kind']:<24} {r['to_email']:<30} {r.get('error') or ''}" for r in rows]
+           or ["Aucun email."])
+
+
+@click.command()
+@click.option("--once", is_flag=True, help="Traiter ce qui est dû puis s'arrêter")
+@pass_cli
+def worker(cli: Cli, once) -> None:
+    """Le processus qui effectue les effets ; plusieurs peuvent tourner en même temps."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    processor = cli.container.processor()
+    if once:
+        click.echo(f"{processor.run_until_idle()} effet(s) traité(s).")
+        return
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    click.echo(f"Worker {processor.name} démarré (Ctrl-C pour arrêter).")
+    processor.run_forever(stop)
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1")
+@click.option("--port", type=int, default=8000)
+@click.option("--worker/--no-worker", "with_worker", default=None, help="Lancer un worker dans le serveur")
+@pass_cli
+def serve(cli: Cli, host, port, with_worker) -> None:
+    """Le serveur REST (OpenAPI sur /docs)."""
+    import uvicorn
+
+    from ogust.entrypoints.api.app import create_app
+    from ogust.adapters.persistence.database import upgrade_database
+
+    upgrade_database(cli.container.settings().database_url)
+    uvicorn.run(create_app(cli.container, run_worker=with_worker), host=host, port=port)
+
+
+@click.group(cls=OgustGroup)
+def db() -> None:
+    """La base de données."""
+
+
+@db.command("upgrade")
+@pass_cli
+def db_upgrade(cli: Cli) -> None:
+    """Appliquer les migrations Alembic."""
+    from ogust.adapters.persistence.database import upgrade_database
+
+    url = cli.container.settings().database_url
+    upgrade_database(url)
+    click.echo(f"Base à jour : {url}")
+
+
+@click.command()
+@click.option("--port", type=int, default=8000, help="Port de l'API ogust")
+@pass_cli
+def demo(cli: Cli, port) -> None:
+    """Tout sur cette machine : ogust (SQLite) avec des données de démo, un Stripe local,
+    la boutique de référence et un serveur SMTP qui garde les emails dans var/mail/inbox."""
+    import uvicorn
+
+    from ogust.adapters.persistence.database import upgrade_database
+    from ogust.entrypoints import demo as d
+    from ogust.entrypoints.api.app import create_app
+    from ogust.entrypoints.container import build_container
+    from ogust.entrypoints.settings import Settings
+
+    ports = d.Ports(api=port)
+    var_dir = Settings.from_env().var_dir
+    d.env_file(var_dir, ports)
+    processes = d.start_parts(var_dir, ports)
+    inbox = d.Inbox(var_dir / "mail" / "inbox", ports.smtp)
+    inbox.start()
+    try:
+        container = build_container(Settings.from_env())
+        upgrade_database(container.settings().database_url)
+        d.seed(container)
+        click.echo(DEMO_BANNER.format(api=ports.api, shop=ports.shop, var=var_dir))
+        uvicorn.run(create_app(container, run_worker=True), host="127.0.0.1", port=ports.api, log_level="warning")
+    finally:
+        inbox.stop()
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.wait(timeout=10)
+
+
+DEMO_BANNER = """
+ogust tourne avec des données de démonstration.
+  API et documentation : http://127.0.0.1:{api}/docs
+  Boutique (référence) : http://127.0.0.1:{shop}/docs  — compte acc_demo
+  Emails reçus         : {var}/mail/inbox/*.eml
+  Dans un autre terminal : .venv/bin/ogust --help   (même configuration, lue dans {var}/ogust.env)
+Ctrl-C pour tout arrêter.
+"""

@@ -1,0 +1,190 @@
+"""ogust intervenant / client: records, planning, sending to the shop."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import click
+
+from ogust.application import commands as c
+from ogust.application.shop_sync_service import RecordReport
+from ogust.domain.address import Address
+from ogust.domain.intervenant import ShopProfile
+from ogust.entrypoints import serializers as s
+from ogust.entrypoints.cli.base import Cli, OgustGroup, json_option, output, pass_cli
+
+_OUTCOMES = {"sent": "envoyée à la boutique", "unchanged": "déjà à jour dans la boutique",
+             "failed": "échec", "queued": "en file d'attente"}
+
+
+def _show_report(report: RecordReport, as_json: bool) -> None:
+    line = f"{report.label} : {_OUTCOMES[report.outcome]}" + (f" — {report.reason}" if report.reason else "")
+    output(s.report(report), as_json, [line])
+    if report.outcome == "failed":
+        raise SystemExit(4)
+
+
+def _sync_line(record) -> str:
+    status = record.sync_status.value
+    return status + (f" ({record.sync_failure})" if record.sync_failure and status == "failed" else "")
+
+
+@click.group(cls=OgustGroup)
+def intervenant() -> None:
+    """Les intervenants, leur planning et leur fiche boutique."""
+
+
+def _profile_options(f):
+    for option in reversed([
+        click.option("--presentation", default=None),
+        click.option("--service", "services", multiple=True, help="Service boutique proposé (répétable)"),
+        click.option("--zone", "zones", multiple=True, help="Code postal desservi (répétable)"),
+        click.option("--skill", "skills", multiple=True, help="Compétence (répétable)"),
+    ]):
+        f = option(f)
+    return f
+
+
+@intervenant.command("create")
+@click.option("--first-name", required=True)
+@click.option("--last-name", required=True)
+@click.option("--matricule", required=True)
+@click.option("--email", default="")
+@click.option("--phone", default="")
+@_profile_options
+@json_option
+@pass_cli
+def intervenant_create(cli: Cli, first_name, last_name, matricule, email, phone, presentation, services, zones,
+                       skills, as_json) -> None:
+    created = cli.container.create_intervenant()(c.CreateIntervenant(
+        cli.company_id(), first_name, last_name, matricule, email, phone,
+        ShopProfile(presentation or "", services, zones, skills)))
+    output(s.intervenant(created), as_json, [f"Intervenant créé : {created.full_name} ({created.matricule}) — {created.id}"])
+
+
+@intervenant.command("update")
+@click.argument("ref")
+@click.option("--email", default=None)
+@click.option("--phone", default=None)
+@_profile_options
+@json_option
+@pass_cli
+def intervenant_update(cli: Cli, ref, email, phone, presentation, services, zones, skills, as_json) -> None:
+    """Modifier une fiche (REF : id ou matricule). Les options de profil remplacent les valeurs."""
+    company_id = cli.company_id()
+    current = cli.container.queries().intervenant_ref(company_id, ref)
+    changes: dict[str, object] = {k: v for k, v in {"email": email, "phone": phone}.items() if v is not None}
+    if presentation is not None or services or zones or skills:
+        p = current.profile
+        changes["profile"] = ShopProfile(presentation if presentation is not None else p.presentation,
+                                         services or p.services, zones or p.zones, skills or p.skills)
+    updated = cli.container.update_intervenant()(c.UpdateIntervenant(company_id, current.id, tuple(changes.items())))
+    output(s.intervenant(updated), as_json, [f"{updated.full_name} : fiche mise à jour ({_sync_line(updated)})."])
+
+
+@intervenant.command("list")
+@json_option
+@pass_cli
+def intervenant_list(cli: Cli, as_json) -> None:
+    found = cli.container.queries().intervenants(cli.company_id())
+    output([s.intervenant(i) for i in found], as_json,
+           [f"{i.matricule:<8} {i.full_name:<28} boutique : {_sync_line(i):<12} {i.id}" for i in found]
+           or ["Aucun intervenant."])
+
+
+@intervenant.command("show")
+@click.argument("ref")
+@json_option
+@pass_cli
+def intervenant_show(cli: Cli, ref, as_json) -> None:
+    i = cli.container.queries().intervenant_ref(cli.company_id(), ref)
+    output(s.intervenant(i), as_json, [
+        f"{i.full_name} ({i.matricule}) — {i.id}", f"Contact : {i.email} {i.phone}",
+        f"Services : {', '.join(i.profile.services) or '—'} ; zones : {', '.join(i.profile.zones) or '—'}",
+        f"Compétences : {', '.join(i.profile.skills) or '—'}", f"Boutique : {_sync_line(i)}",
+    ])
+
+
+@intervenant.command("sync")
+@click.argument("ref")
+@click.option("--force", is_flag=True, help="Renvoyer même si la boutique est à jour")
+@json_option
+@pass_cli
+def intervenant_sync(cli: Cli, ref, force, as_json) -> None:
+    """Synchroniser l'intervenant sur la boutique (profil et compétences)."""
+    company_id = cli.company_id()
+    found = cli.container.queries().intervenant_ref(company_id, ref)
+    _show_report(cli.container.shop_sync().sync_intervenant(c.SyncIntervenant(company_id, found.id, force)), as_json)
+
+
+@intervenant.command("planning")
+@click.argument("ref")
+@click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]), default=None)
+@click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]), default=None)
+@json_option
+@pass_cli
+def intervenant_planning(cli: Cli, ref, start, end, as_json) -> None:
+    company_id = cli.company_id()
+    queries = cli.container.queries()
+    found = queries.intervenant_ref(company_id, ref)
+    begin = (start.astimezone() if start else datetime.now().astimezone() - timedelta(days=31))
+    finish = (end.astimezone() if end else begin + timedelta(days=93))
+    items = queries.planning(company_id, found.id, begin, finish)
+    output([s.intervention(i) for i in items], as_json,
+           [f"{i.start.astimezone():%d/%m/%Y %H:%M}–{i.end.astimezone():%H:%M}  {i.status.value:<9} "
+            f"{i.address.one_line()}  {i.id}" for i in items] or ["Aucune intervention sur la période."])
+
+
+@click.group(cls=OgustGroup)
+def client() -> None:
+    """Les clients."""
+
+
+@client.command("create")
+@click.option("--first-name", required=True)
+@click.option("--last-name", required=True)
+@click.option("--email", required=True)
+@click.option("--street", required=True)
+@click.option("--postal-code", required=True)
+@click.option("--city", required=True)
+@click.option("--phone", default="")
+@json_option
+@pass_cli
+def client_create(cli: Cli, first_name, last_name, email, street, postal_code, city, phone, as_json) -> None:
+    created = cli.container.create_client()(c.CreateClient(
+        cli.company_id(), first_name, last_name, email, Address(street, postal_code, city), phone))
+    output(s.client(created), as_json, [f"Client créé : {created.full_name} — {created.id}"])
+
+
+@client.command("list")
+@json_option
+@pass_cli
+def client_list(cli: Cli, as_json) -> None:
+    found = cli.container.queries().clients(cli.company_id())
+    output([s.client(x) for x in found], as_json,
+           [f"{x.full_name:<28} {x.email:<30} {x.origin.value:<11} boutique : {_sync_line(x):<12} {x.id}"
+            for x in found] or ["Aucun client."])
+
+
+@client.command("show")
+@click.argument("ref")
+@json_option
+@pass_cli
+def client_show(cli: Cli, ref, as_json) -> None:
+    x = cli.container.queries().client_ref(cli.company_id(), ref)
+    output(s.client(x), as_json, [
+        f"{x.full_name} — {x.id}", f"{x.email} {x.phone}", x.address.one_line(),
+        f"Origine : {x.origin.value} ; boutique : {_sync_line(x)} ; carte enregistrée : "
+        f"{'oui' if x.stripe_payment_method_id else 'non'}",
+    ])
+
+
+@client.command("transmit")
+@click.argument("ref")
+@click.option("--force", is_flag=True)
+@json_option
+@pass_cli
+def client_transmit(cli: Cli, ref, force, as_json) -> None:
+    """Transmettre le client à la boutique (REF : id ou email)."""
+    company_id = cli.company_id()
+    found = cli.container.queries().client_ref(company_id, ref)
+    _show_report(cli.container.shop_sync().transmit_client(c.TransmitClient(company_id, found.id, force)), as_json)

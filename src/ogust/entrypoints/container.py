@@ -1,0 +1,96 @@
+"""The one place that knows both the application and the adapters."""
+from __future__ import annotations
+
+from dependency_injector import containers, providers
+
+from ogust.adapters.clock import SystemClock
+from ogust.adapters.documents.html_renderer import HtmlDocumentRenderer
+from ogust.adapters.documents.links import SignedDocumentLinks
+from ogust.adapters.mail.file_mailer import FileMailer
+from ogust.adapters.mail.smtp_mailer import SmtpMailer
+from ogust.adapters.payments.stripe_gateway import StripePaymentGateway
+from ogust.adapters.persistence.database import make_engine, make_session_factory
+from ogust.adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork
+from ogust.adapters.shop.http_shop_api import HttpShopApi
+from ogust.adapters.shop.unconfigured import UnconfiguredShopApi
+from ogust.application.effects.registry import build_effects
+from ogust.application.handlers import attestations, invoicing, orders, people, planning, setup
+from ogust.application.handlers import payments as payment_handlers
+from ogust.application.handlers import shop_sync as sync_handlers
+from ogust.application.queries import OutboxAdmin, Queries
+from ogust.application.shop_sync_service import ShopSyncService
+from ogust.application.worker import OutboxProcessor
+from ogust.entrypoints.settings import Settings
+
+
+def _mailer(settings: Settings):
+    if settings.smtp_host:
+        return SmtpMailer(settings.smtp_host, settings.smtp_port, settings.mail_sender,
+                          username=settings.smtp_username, password=settings.smtp_password,
+                          starttls=settings.smtp_starttls)
+    return FileMailer(settings.mail_dir, settings.mail_sender)
+
+
+def _shop(settings: Settings):
+    if settings.shop_url:
+        return HttpShopApi(settings.shop_url, settings.shop_api_key)
+    return UnconfiguredShopApi()
+
+
+class Container(containers.DeclarativeContainer):
+    settings = providers.Dependency(instance_of=Settings)
+
+    engine = providers.Singleton(lambda s: make_engine(s.database_url), settings)
+    session_factory = providers.Singleton(make_session_factory, engine)
+    clock = providers.Singleton(SystemClock)
+    uow = providers.Factory(SqlAlchemyUnitOfWork, session_factory, clock)
+
+    shop = providers.Singleton(_shop, settings)
+    payments = providers.Singleton(
+        lambda s: StripePaymentGateway(s.stripe_api_key, api_base=s.stripe_api_base), settings)
+    mailer = providers.Singleton(_mailer, settings)
+    links = providers.Singleton(lambda s: SignedDocumentLinks(s.base_url, s.secret_key), settings)
+    documents = providers.Singleton(HtmlDocumentRenderer)
+
+    effects = providers.Singleton(build_effects, uow.provider, shop, payments, mailer, links)
+    processor = providers.Factory(OutboxProcessor, uow.provider, effects)
+
+    queries = providers.Singleton(Queries, uow.provider)
+    outbox_admin = providers.Singleton(OutboxAdmin, uow.provider)
+
+    create_company = providers.Singleton(setup.CreateCompanyHandler, uow.provider)
+    create_tarif = providers.Singleton(setup.CreateTarifHandler, uow.provider)
+    link_shop = providers.Singleton(setup.LinkShopAccountHandler, uow.provider, shop)
+    map_service = providers.Singleton(setup.MapShopServiceHandler, uow.provider, shop)
+
+    create_intervenant = providers.Singleton(people.CreateIntervenantHandler, uow.provider)
+    update_intervenant = providers.Singleton(people.UpdateIntervenantHandler, uow.provider)
+    create_client = providers.Singleton(people.CreateClientHandler, uow.provider)
+    update_client = providers.Singleton(people.UpdateClientHandler, uow.provider)
+
+    shop_sync = providers.Factory(
+        ShopSyncService,
+        providers.Singleton(sync_handlers.SyncIntervenantHandler, uow.provider),
+        providers.Singleton(sync_handlers.TransmitClientHandler, uow.provider),
+        providers.Singleton(sync_handlers.ExportToShopHandler, uow.provider),
+        processor,
+    )
+
+    place_order = providers.Singleton(orders.PlaceOrderHandler, uow.provider, payments)
+    mark_done = providers.Singleton(planning.MarkInterventionDoneHandler, uow.provider)
+    cancel_intervention = providers.Singleton(planning.CancelInterventionHandler, uow.provider)
+
+    invoice_from_devis = providers.Singleton(invoicing.InvoiceFromDevisHandler, uow.provider)
+    manual_invoice = providers.Singleton(invoicing.ManualInvoiceHandler, uow.provider)
+    contract_invoice = providers.Singleton(invoicing.ContractInvoiceHandler, uow.provider)
+    validate_invoice = providers.Singleton(invoicing.ValidateInvoiceHandler, uow.provider)
+    retry_payment = providers.Singleton(invoicing.RetryPaymentHandler, uow.provider)
+    record_payment_event = providers.Singleton(payment_handlers.RecordPaymentEventHandler, uow.provider)
+
+    generate_attestation = providers.Singleton(attestations.GenerateAttestationHandler, uow.provider)
+    generate_attestations = providers.Singleton(attestations.GenerateAttestationsHandler, uow.provider)
+    validate_attestation = providers.Singleton(attestations.ValidateAttestationHandler, uow.provider)
+
+
+def build_container(settings: Settings | None = None) -> Container:
+    return Container(settings=settings or Settings.from_env())

@@ -1,0 +1,91 @@
+"""Settings from the environment (OGUST_*), with defaults that run on one machine, no account needed."""
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+_FILE_VALUES: dict[str, str] = {}
+
+
+def load_env_file(path: Path) -> None:
+    """Defaults kept in ``var/ogust.env`` (written by ``ogust demo``); the environment wins."""
+    _FILE_VALUES.clear()
+    if path.exists():
+        for line in path.read_text().splitlines():
+            name, sep, value = line.partition("=")
+            if sep and name.strip().startswith("OGUST_") and not name.strip().startswith("#"):
+                _FILE_VALUES[name.strip()] = value.strip()
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(f"OGUST_{name}") or _FILE_VALUES.get(f"OGUST_{name}")
+    return value if value not in (None, "") else default
+
+
+def _flag(name: str, default: bool = False) -> bool:
+    value = _env(name)
+    return default if value is None else value.lower() in {"1", "true", "yes", "on"}
+
+
+def _secret_key(var_dir: Path) -> str:
+    """OGUST_SECRET_KEY, or a key generated once and kept in the var folder."""
+    configured = _env("SECRET_KEY")
+    if configured:
+        return configured
+    path = var_dir / "secret_key"
+    if not path.exists():
+        var_dir.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+@dataclass(frozen=True)
+class Settings:
+    var_dir: Path
+    database_url: str
+    base_url: str
+    secret_key: str
+    company_id: str | None
+    shop_url: str | None
+    shop_api_key: str
+    stripe_api_key: str
+    stripe_api_base: str | None
+    stripe_webhook_secret: str | None
+    smtp_host: str | None
+    smtp_port: int
+    smtp_username: str | None
+    smtp_password: str | None
+    smtp_starttls: bool
+    mail_sender: str
+    mail_dir: Path
+    run_worker_in_api: bool = True
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        var_dir = Path(os.environ.get("OGUST_VAR_DIR") or "var").resolve()
+        load_env_file(var_dir / "ogust.env")
+        return cls(
+            var_dir=var_dir,
+            database_url=_env("DATABASE_URL", f"sqlite:///{var_dir / 'ogust.db'}"),
+            base_url=_env("BASE_URL", "http://127.0.0.1:8000"),
+            secret_key=_secret_key(var_dir),
+            company_id=_env("COMPANY_ID"),
+            shop_url=_env("SHOP_URL"),
+            shop_api_key=_env("SHOP_API_KEY", "demo-shop-key"),
+            stripe_api_key=_env("STRIPE_API_KEY", "sk_test_ogust_demo"),
+            stripe_api_base=_env("STRIPE_API_BASE"),
+            stripe_webhook_secret=_env("STRIPE_WEBHOOK_SECRET"),
+            smtp_host=_env("SMTP_HOST"),
+            smtp_port=int(_env("SMTP_PORT", "25")),
+            smtp_username=_env("SMTP_USERNAME"),
+            smtp_password=_env("SMTP_PASSWORD"),
+            smtp_starttls=_flag("SMTP_STARTTLS"),
+            mail_sender=_env("MAIL_SENDER", "ogust <no-reply@ogust.local>"),
+            mail_dir=Path(_env("MAIL_DIR", str(var_dir / "mail"))),
+            run_worker_in_api=_flag("RUN_WORKER", True),
+        )

@@ -1,0 +1,48 @@
+"""Notifications as the application builds them, for the mail adapter tests."""
+from __future__ import annotations
+
+from ogust.application.ports import EmailKind, Notification
+
+COMPANY = {
+    "company_name": "Aide & Services à Domicile",
+    "company_email": "contact@asd.example",
+    "company_address": "12 rue de la Paix, 75002 Paris",
+    "company_sap_number": "SAP123456789",
+}
+INVOICE = {
+    "client_name": "Zoé Lefèvre",
+    "invoice_number": "F-2026-0042",
+    "amount_ttc": "27,50 €",
+    "issued_on": "28/11/2026",
+    "download_url": "https://boutique.asd.example/documents/facture/inv-42",
+}
+EXTRA = {
+    EmailKind.DEBIT_CONFIRMED: {},
+    EmailKind.DEBIT_FAILED: {"reason": "Carte refusée par la banque"},
+    EmailKind.AUTHENTICATION_NEEDED: {"payment_url": "https://boutique.asd.example/paiement/inv-42"},
+}
+ATTESTATION = {
+    "client_name": "Zoé Lefèvre",
+    "attestation_number": "AF-2026-0007",
+    "year": "2026",
+    "amount_paid": "1 234,50 €",
+    "download_url": "https://boutique.asd.example/documents/attestation/att-7",
+}
+
+
+def sample_context(kind: EmailKind, **overrides: str) -> dict[str, str]:
+    if kind is EmailKind.ATTESTATION_AVAILABLE:
+        context = {**COMPANY, **ATTESTATION}
+    else:
+        context = {**COMPANY, **INVOICE, **EXTRA[kind]}
+    return {**context, **overrides}
+
+
+def sample_notification(
+    kind: EmailKind = EmailKind.DEBIT_CONFIRMED,
+    message_id: str = "debit-confirmed.inv-42@asd.example",
+    to_email: str = "zoe.lefevre@client.example",
+    to_name: str = "Zoé Lefèvre",
+    **overrides: str,
+) -> Notification:
+    return Notification(message_id, kind, to_email, to_name, sample_context(kind, **overrides))
