@@ -1,21 +1,18 @@
-"""A migrated database per test session: an SQLite file always, PostgreSQL too when
-OGUST_TEST_DATABASE_URL is set (a throwaway database is created next to it, dropped after).
-
-Tests share the database: each one works in its own company (and its own outbox effects)."""
+"""Units of work on the session's migrated database(s) — ``database_url`` and ``empty_database``
+come from tests/support/databases.py: an SQLite file always, PostgreSQL too when
+OGUST_TEST_DATABASE_URL is set. Tests share the database: each one works in its own company
+(and its own outbox effects)."""
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
 import pytest
-from sqlalchemy import Engine, create_engine
-from sqlalchemy.engine import URL
+from sqlalchemy import Engine
 from sqlalchemy.orm import sessionmaker
 
-from ogust.adapters.persistence.database import make_engine, make_session_factory, normalise_url, upgrade_database
+from ogust.adapters.persistence.database import make_engine, make_session_factory
 from ogust.adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork
 from ogust.domain.address import Address
 from ogust.domain.client import Client
@@ -25,61 +22,6 @@ from ogust.domain.money import Money, VatRate
 from ogust.domain.tarif import Tarif
 from ogust.domain.units import Unit
 from tests.fakes import FixedClock
-
-PG_ENV = "OGUST_TEST_DATABASE_URL"
-BACKENDS = ["sqlite", "postgresql"] if os.environ.get(PG_ENV) else ["sqlite"]
-
-
-class PostgresServer:
-    """Creates and drops throwaway databases on the server of OGUST_TEST_DATABASE_URL."""
-
-    def __init__(self, url: str) -> None:
-        self.url = normalise_url(url)
-        self.admin = create_engine(self.url, isolation_level="AUTOCOMMIT")
-
-    def create(self) -> URL:
-        name = f"ogust_test_{uuid.uuid4().hex[:12]}"
-        with self.admin.connect() as connection:
-            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-        return self.url.set(database=name)
-
-    def drop(self, url: URL) -> None:
-        with self.admin.connect() as connection:
-            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)')
-
-
-@pytest.fixture(scope="session")
-def postgres() -> Iterator[PostgresServer | None]:
-    if not os.environ.get(PG_ENV):
-        yield None
-        return
-    server = PostgresServer(os.environ[PG_ENV])
-    yield server
-    server.admin.dispose()
-
-
-@pytest.fixture(scope="session")
-def empty_database(postgres: PostgresServer | None, tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], str]:
-    """A fresh, empty database of the given backend, as a URL string (dropped at the end)."""
-    created: list[URL] = []
-
-    def make(backend: str) -> str:
-        if backend == "sqlite":
-            return f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'ogust.db'}"
-        assert postgres is not None
-        created.append(postgres.create())
-        return created[-1].render_as_string(hide_password=False)
-
-    yield make
-    for url in created:
-        postgres.drop(url)
-
-
-@pytest.fixture(scope="session", params=BACKENDS)
-def database_url(request: pytest.FixtureRequest, empty_database: Callable[[str], str]) -> str:
-    url = empty_database(request.param)
-    upgrade_database(url)
-    return url
 
 
 @pytest.fixture(scope="session")

@@ -19,8 +19,7 @@ from ogust.adapters.persistence.database import (
 )
 from ogust.adapters.persistence.mappers import map_tables
 from ogust.adapters.persistence.tables import metadata
-
-from .conftest import BACKENDS
+from tests.support.databases import BACKENDS
 
 pytestmark = pytest.mark.integration
 

@@ -7,6 +7,8 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
+from ogust.adapters.persistence.database import make_engine, make_session_factory, upgrade_database
+from ogust.adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork
 from ogust.application import commands as c
 from ogust.application.effects.registry import build_effects
 from ogust.application.handlers.attestations import GenerateAttestationHandler, ValidateAttestationHandler
@@ -28,7 +30,8 @@ from ogust.domain.invoice import InvoiceStatus
 from ogust.domain.money import Money, VatRate
 from ogust.domain.shop_service import ShopService
 from ogust.domain.units import Unit
-from tests.fakes import FakeLinks, FakeMailer, FakeShopApi
+from tests.fakes import FakeLinks, FakeMailer, FakeShopApi, FixedClock
+from tests.support.databases import BACKENDS
 
 pytestmark = pytest.mark.integration
 
@@ -45,6 +48,18 @@ class SucceedingGateway:
 
     def payment_method_usable(self, customer_id, payment_method_id):
         return True
+
+
+@pytest.fixture(params=BACKENDS)
+def make_uow(request, empty_database):
+    """A database of its own: the worker takes every due job, it must see only this story's."""
+    url = empty_database(request.param)
+    upgrade_database(url)
+    engine = make_engine(url)
+    factory = make_session_factory(engine)
+    clock = FixedClock(datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc))
+    yield lambda: SqlAlchemyUnitOfWork(factory, clock)
+    engine.dispose()
 
 
 def test_order_to_attestation(make_uow) -> None:
