@@ -4,6 +4,8 @@ from __future__ import annotations
 import json
 import sys
 from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -28,6 +30,11 @@ class Cli:
 
     def company_id(self) -> str:
         return self.container.queries().company(self.container.settings().company_id).id
+
+    def local(self, moment: datetime) -> datetime:
+        """A moment in the company's time zone (Europe/Paris), as operators read it."""
+        company = self.container.queries().company(self.container.settings().company_id)
+        return moment.astimezone(ZoneInfo(company.timezone))
 
     def drain(self) -> None:
         """Perform the side effects just queued (shop, debit, email), unless --queue-only."""

@@ -67,7 +67,7 @@ def devis_show(cli: Cli, devis_id, as_json) -> None:
         *[f"  {l.label:<28} {l.quantity.label_fr():>10} {str(l.unit_price_ht):>10} HT  TVA {l.vat_rate.percent_label}"
           f"  {str(l.amount_ttc):>10} TTC" for l in d.lines],
         f"Total : {d.total_ht} HT, {d.total_vat} TVA, {d.total_ttc} TTC",
-        *[f"  Intervention {i.id} : {i.start.astimezone():%d/%m/%Y %H:%M}–{i.end.astimezone():%H:%M} {i.status.value}"
+        *[f"  Intervention {i.id} : {cli.local(i.start):%d/%m/%Y %H:%M}–{cli.local(i.end):%H:%M} {i.status.value}"
           for i in interventions],
     ])
 

@@ -119,18 +119,19 @@ def intervenant_sync(cli: Cli, ref, force, as_json) -> None:
 @intervenant.command("planning")
 @click.argument("ref")
 @click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]), default=None)
-@click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]), default=None)
+@click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Dernier jour inclus")
 @json_option
 @pass_cli
 def intervenant_planning(cli: Cli, ref, start, end, as_json) -> None:
     company_id = cli.company_id()
     queries = cli.container.queries()
     found = queries.intervenant_ref(company_id, ref)
-    begin = (start.astimezone() if start else datetime.now().astimezone() - timedelta(days=31))
-    finish = (end.astimezone() if end else begin + timedelta(days=93))
+    zone = cli.local(datetime.now().astimezone()).tzinfo
+    begin = start.replace(tzinfo=zone) if start else datetime.now(zone) - timedelta(days=31)
+    finish = end.replace(tzinfo=zone) + timedelta(days=1) if end else begin + timedelta(days=93)
     items = queries.planning(company_id, found.id, begin, finish)
     output([s.intervention(i) for i in items], as_json,
-           [f"{i.start.astimezone():%d/%m/%Y %H:%M}–{i.end.astimezone():%H:%M}  {i.status.value:<9} "
+           [f"{cli.local(i.start):%d/%m/%Y %H:%M}–{cli.local(i.end):%H:%M}  {i.status.value:<9} "
             f"{i.address.one_line()}  {i.id}" for i in items] or ["Aucune intervention sur la période."])
 
 
