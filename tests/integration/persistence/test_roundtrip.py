@@ -38,22 +38,22 @@ def fields(obj: object) -> dict[str, object]:
     return {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj)}
 
 
-def _company(w: World) -> Aggregate:
+def _company(w: World, invoice_id: str = "") -> Aggregate:
     company = new_company()
     company.link_shop("acc_42", "s" * 32)
     return company
 
 
-def _tarif(w: World) -> Aggregate:
+def _tarif(w: World, invoice_id: str = "") -> Aggregate:
     return Tarif(w.company_id, "JARDIN", "Jardinage", Unit.FLAT, Money(4999), VatRate.INTERMEDIATE_10,
                  tax_credit_eligible=False, mode=InterventionMode.MANDATAIRE)
 
 
-def _mapping(w: World) -> Aggregate:
+def _mapping(w: World, invoice_id: str = "") -> Aggregate:
     return ShopServiceMapping(w.company_id, "svc_menage", "Ménage à domicile", w.tarif.id)
 
 
-def _intervenant(w: World) -> Aggregate:
+def _intervenant(w: World, invoice_id: str = "") -> Aggregate:
     intervenant = Intervenant(w.company_id, "Inès", "Benali", "M-777", email="ines@example.fr", phone="0611",
                               profile=ShopProfile("Bonjour", ("svc_a", "svc_b"), ("69001", "69002"), ()))
     intervenant.mark_synced(intervenant.fingerprint, AT)
@@ -61,7 +61,7 @@ def _intervenant(w: World) -> Aggregate:
     return intervenant
 
 
-def _client(w: World) -> Aggregate:
+def _client(w: World, invoice_id: str = "") -> Aggregate:
     client = Client(w.company_id, "Zoé", "Roux", "zoe@example.fr", ADDRESS, origin=ClientOrigin.SHOP)
     client.link_shop_client("shopcli_1")
     client.save_payment_method("cus_1", "pm_1")
@@ -74,18 +74,18 @@ def _devis_lines(w: World) -> list[DevisLine]:
             for n in range(3)]
 
 
-def _devis(w: World) -> Aggregate:
+def _devis(w: World, invoice_id: str = "") -> Aggregate:
     return Devis.accepted_from_shop_order(w.company_id, w.client.id, "order_rt", _devis_lines(w), AT)
 
 
-def _intervention(w: World) -> Aggregate:
+def _intervention(w: World, invoice_id: str = "") -> Aggregate:
     intervention = Intervention(w.company_id, w.client.id, w.intervenant.id, w.tarif.id, AT, AT + timedelta(hours=2),
                                 ADDRESS)
     intervention.mark_done()
     return intervention
 
 
-def _invoice(w: World) -> Aggregate:
+def _invoice(w: World, invoice_id: str = "") -> Aggregate:
     lines = [
         InvoiceLine(w.tarif.id, "Ménage du 6", Quantity.hours_minutes(120), Money(2500), VatRate.REDUCED_5_5,
                     performed_on=date(2026, 10, 6), intervenant_matricule="M-001", intervenant_name="Paul Durand"),
@@ -98,30 +98,26 @@ def _invoice(w: World) -> Aggregate:
     return invoice
 
 
-def _attestation(w: World) -> Aggregate:
+def _attestation(w: World, invoice_id: str = "") -> Aggregate:
     lines = [AttestationLine("M-001", "Paul Durand", month, 60 * month, month) for month in (1, 2, 12)]
     attestation = Attestation(w.company_id, w.client.id, 2025, Money(123456), lines, created_at=AT)
     attestation.validate("AF-2025-000001", AT + timedelta(hours=1))
     return attestation
 
 
-def _attempt(w: World) -> Aggregate:
-    attempt = PaymentAttempt(w.company_id, _invoice_id(w), 1, Money(5000), "ogust:key:1", created_at=AT)
+def _attempt(w: World, invoice_id: str) -> Aggregate:
+    attempt = PaymentAttempt(w.company_id, invoice_id, 1, Money(5000), "ogust:key:1", created_at=AT)
     attempt.start_charging(AT)
     attempt.failed("carte refusée", "pi_9", AT + timedelta(minutes=1))
     return attempt
 
 
-def _payment(w: World) -> Aggregate:
-    return Payment(w.company_id, _invoice_id(w), w.client.id, Money(5000), AT, method=PaymentMethod.CESU,
+def _payment(w: World, invoice_id: str) -> Aggregate:
+    return Payment(w.company_id, invoice_id, w.client.id, Money(5000), AT, method=PaymentMethod.CESU,
                    reference="CESU-1")
 
 
-def _invoice_id(w: World) -> str:
-    return w.extra_invoice.id  # type: ignore[attr-defined]
-
-
-BUILDERS: dict[str, Callable[[World], Aggregate]] = {
+BUILDERS: dict[str, Callable[[World, str], Aggregate]] = {
     "company": _company, "tarif": _tarif, "mapping": _mapping, "intervenant": _intervenant, "client": _client,
     "devis": _devis, "intervention": _intervention, "invoice": _invoice, "attestation": _attestation,
     "payment_attempt": _attempt, "payment": _payment,
@@ -132,15 +128,15 @@ REPOSITORY = {"company": "companies", "tarif": "tarifs", "mapping": "mappings", 
 
 
 @pytest.fixture
-def world_with_invoice(world: World, make_uow) -> World:
+def invoice_id(world: World, make_uow) -> str:
+    """An invoice that attempts and payments can refer to."""
     invoice = Invoice(world.company_id, world.client.id, InvoiceSource.MANUAL,
                       [InvoiceLine(world.tarif.id, "Ménage", Quantity.hours_minutes(60), Money(2500),
                                    VatRate.REDUCED_5_5)])
     with make_uow() as uow:
         uow.invoices.add(invoice)
         uow.commit()
-    world.extra_invoice = invoice  # type: ignore[attr-defined]
-    return world
+    return invoice.id
 
 
 def _load(uow, kind: str, item: Aggregate) -> Aggregate:
@@ -149,8 +145,8 @@ def _load(uow, kind: str, item: Aggregate) -> Aggregate:
 
 
 @pytest.mark.parametrize("kind", BUILDERS)
-def test_aggregate_round_trips(kind: str, world_with_invoice: World, make_uow) -> None:
-    item = BUILDERS[kind](world_with_invoice)
+def test_aggregate_round_trips(kind: str, world: World, invoice_id: str, make_uow) -> None:
+    item = BUILDERS[kind](world, invoice_id)
     item.pull_events()
     saved = fields(item)
     with make_uow() as uow:

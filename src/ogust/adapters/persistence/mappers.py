@@ -7,6 +7,7 @@ editing the same invoice's lines cannot both win.
 """
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from sqlalchemy import Table, inspect
@@ -32,6 +33,7 @@ from ogust.domain.units import Quantity
 mapper_registry = registry(metadata=t.metadata)
 
 WITH_LINES = (Devis, Invoice, Attestation)
+_mapping_lock = threading.Lock()
 
 
 def _address(table: Table) -> Any:
@@ -65,9 +67,13 @@ def _priced_line(cls: type, table: Table) -> None:
 
 
 def map_tables() -> None:
-    """Map every domain class once; calling it again does nothing."""
-    if inspect(Company, raiseerr=False) is not None:
-        return
+    """Map every domain class once; calling it again (from any thread) does nothing."""
+    with _mapping_lock:
+        if inspect(Company, raiseerr=False) is None:
+            _map_all()
+
+
+def _map_all() -> None:
     _aggregate(Company, t.companies, address=_address(t.companies))
     _aggregate(Tarif, t.tarifs, price_ht=_money(t.tarifs, "price_ht"))
     _aggregate(ShopServiceMapping, t.shop_service_mappings)

@@ -153,7 +153,7 @@ class SqlAlchemyDevisRepository(_Repository[Devis]):
 
 class SqlAlchemyInterventionRepository(_Repository[Intervention]):
     entity, table, what = Intervention, t.interventions, "intervention"
-    c = t.interventions.c
+    c = t.interventions.c  # the columns
 
     def for_intervenant(self, company_id: str, intervenant_id: str, start: datetime, end: datetime) -> list[Intervention]:
         """Interventions of the intervenant that intersect [start, end), cancelled ones included."""

@@ -45,7 +45,7 @@ class EnumValue(TypeDecorator[Enum]):
     def process_bind_param(self, value: Enum | str | None, dialect: Dialect) -> str | None:
         if value is None:
             return None
-        return self.enum(value).value if not isinstance(value, self.enum) else value.value
+        return self.enum(value).value  # also accepts (and checks) a raw value
 
     def process_result_value(self, value: str | None, dialect: Dialect) -> Enum | None:
         return None if value is None else self.enum(value)
@@ -62,9 +62,7 @@ class IntEnumValue(TypeDecorator[Enum]):
         self.enum = enum
 
     def process_bind_param(self, value: Enum | int | None, dialect: Dialect) -> int | None:
-        if value is None:
-            return None
-        return value.value if isinstance(value, self.enum) else self.enum(value).value
+        return None if value is None else self.enum(value).value
 
     def process_result_value(self, value: int | None, dialect: Dialect) -> Enum | None:
         return None if value is None else self.enum(value)

@@ -1,5 +1,7 @@
-"""Initial schema: companies, tarifs, people, devis, planning, invoices, payments, attestations,
-numbering, e-mail log, inbox and outbox.
+"""Initial schema.
+
+Companies, tarifs and shop mappings, people, devis, planning, invoices, payment attempts and
+payments, attestations, numbering, e-mail log, inbox and outbox.
 
 Revision ID: 0001
 Revises:
