@@ -3,6 +3,7 @@ a local Stripe (localstripe), the reference shop, and an SMTP server keeping ema
 No account needed."""
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -21,11 +22,24 @@ from ogust.domain.intervenant import ShopProfile
 from ogust.domain.money import Money, VatRate
 from ogust.domain.units import Unit
 
-# localstripe pickles its store to a fixed /tmp path: the demo's instance keeps it in memory only
+# localstripe pickles its store to a fixed /tmp path, shared by every instance on the machine:
+# the demo's instance keeps its state in var/ instead, so that a restarted demo keeps its cards.
 _LOCALSTRIPE = """\
-import sys
+import os, pickle, sys
 from localstripe import resources, server
-resources.Store.dump_to_disk = lambda self: None
+STATE = os.environ["OGUST_DEMO_STRIPE_STATE"]
+def load(self):
+    try:
+        with open(STATE, "rb") as f:
+            self.clear(); self.update(pickle.load(f))
+    except FileNotFoundError:
+        pass
+def dump(self):
+    with open(STATE + ".tmp", "wb") as f:
+        pickle.dump(dict(self), f, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(STATE + ".tmp", STATE)
+resources.Store.try_load_from_disk = load
+resources.Store.dump_to_disk = dump
 sys.argv[0] = "localstripe"
 server.start()
 """
@@ -113,8 +127,9 @@ def start_parts(var_dir: Path, ports: Ports) -> list[subprocess.Popen]:
             raise RuntimeError(f"Le port {port} ({name}) est déjà pris : arrêtez l'autre démo ou changez de port.")
     logs = var_dir / "logs"
     logs.mkdir(parents=True, exist_ok=True)
-    stripe = subprocess.Popen([sys.executable, "-c", _LOCALSTRIPE, "--port", str(ports.stripe), "--from-scratch"],
-                              stdout=open(logs / "localstripe.log", "wb"), stderr=subprocess.STDOUT, cwd=var_dir)
+    stripe = subprocess.Popen([sys.executable, "-c", _LOCALSTRIPE, "--port", str(ports.stripe)],
+                              stdout=open(logs / "localstripe.log", "wb"), stderr=subprocess.STDOUT, cwd=var_dir,
+                              env={**os.environ, "OGUST_DEMO_STRIPE_STATE": str(var_dir / "localstripe.pickle")})
     _wait(f"http://127.0.0.1:{ports.stripe}/v1/customers", stripe, "localstripe")
     httpx.post(f"http://127.0.0.1:{ports.stripe}/_config/webhooks/ogust",
                data={"url": f"http://127.0.0.1:{ports.api}/api/stripe/webhook", "secret": STRIPE_WEBHOOK_SECRET},
