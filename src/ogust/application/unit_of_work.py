@@ -11,7 +11,7 @@ from ogust.application.ports import Clock
 from ogust.domain.aggregate import Aggregate
 from ogust.domain.attestation import Attestation
 from ogust.domain.client import Client
-from ogust.domain.company import Company, NumberSequence
+from ogust.domain.company import Company
 from ogust.domain.devis import Devis
 from ogust.domain.intervenant import Intervenant
 from ogust.domain.intervention import Intervention

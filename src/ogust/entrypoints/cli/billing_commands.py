@@ -29,7 +29,7 @@ def order_place(cli: Cli, file, as_json) -> None:
         parsed = OrderIn.model_validate_json(file.read())
     except ValidationError as error:
         raise InvalidValue("Commande illisible : " + "; ".join(
-            f"{'.'.join(str(p) for p in e['loc'])} : {e['msg']}" for e in error.errors()))
+            f"{'.'.join(str(p) for p in e['loc'])} : {e['msg']}" for e in error.errors())) from None
     company_id = cli.container.queries().company_by_shop_account(parsed.account_id).id
     result = cli.container.place_order()(parsed.to_command(company_id))
     data = {"order_id": result.shop_order_id, "client_id": result.client_id, "devis_id": result.devis_id,

@@ -1,7 +1,6 @@
 """ogust company / tarif / shop: set-up and the shop link."""
 from __future__ import annotations
 
-from datetime import date
 
 import click
 
