@@ -24,7 +24,8 @@ STATUS_BY_CODE: dict[str, int] = {
 }
 
 TITLES: dict[int, str] = {400: "Requête invalide", 401: "Non authentifié", 403: "Interdit", 404: "Introuvable",
-                          409: "Conflit", 413: "Requête trop grande", 422: "Données refusées",
+                          405: "Méthode non permise", 409: "Conflit", 413: "Requête trop grande",
+                          422: "Données refusées",
                           502: "Refus de la boutique", 503: "Service indisponible"}
 
 
@@ -40,11 +41,11 @@ def describe(error: Exception) -> tuple[int, str, str, dict]:
 
 
 def exit_code(status: int) -> int:
-    """CLI exit code: 1 bad input or refused, 2 not found, 3 conflict, 4 an outside service failed."""
+    """CLI exit code: 1 refused, 2 bad usage (Click's own), 3 not found, 4 conflict, 5 an outside service failed."""
     if status == 404:
-        return 2
-    if status == 409:
         return 3
-    if status >= 500:
+    if status == 409:
         return 4
+    if status >= 500:
+        return 5
     return 1

@@ -26,16 +26,60 @@ async def known_error(request: Request, error: Exception) -> JSONResponse:
     return problem(status, code, message, request.url.path, details=_jsonable(details))
 
 
+def french_message(error: dict[str, Any]) -> str:
+    """A pydantic error, said in French for the operator (falls back to pydantic's text)."""
+    context = error.get("ctx") or {}
+    kind = error.get("type", "")
+    messages = {
+        "missing": "champ obligatoire",
+        "extra_forbidden": "champ inconnu",
+        "json_invalid": "JSON illisible",
+        "string_pattern_mismatch": "format invalide",
+        "string_too_short": "trop court" + (f" (au moins {context.get('min_length')} caractère(s))"
+                                            if "min_length" in context else ""),
+        "string_too_long": f"trop long (au plus {context.get('max_length')} caractères)",
+        "too_short": f"au moins {context.get('min_length')} élément(s)",
+        "too_long": f"au plus {context.get('max_length')} élément(s)",
+        "greater_than": f"doit être supérieur à {context.get('gt')}",
+        "greater_than_equal": f"doit être supérieur ou égal à {context.get('ge')}",
+        "less_than": f"doit être inférieur à {context.get('lt')}",
+        "less_than_equal": f"doit être inférieur ou égal à {context.get('le')}",
+        "int_parsing": "nombre entier attendu",
+        "int_type": "nombre entier attendu",
+        "int_from_float": "nombre entier attendu (montants en centimes)",
+        "bool_parsing": "booléen attendu (true ou false)",
+        "date_from_datetime_parsing": "date attendue (AAAA-MM-JJ)",
+        "date_parsing": "date attendue (AAAA-MM-JJ)",
+        "datetime_from_date_parsing": "date et heure attendues (ISO 8601 avec fuseau)",
+        "datetime_parsing": "date et heure attendues (ISO 8601 avec fuseau)",
+        "literal_error": f"valeur attendue parmi {context.get('expected')}",
+        "enum": f"valeur attendue parmi {context.get('expected')}",
+        "string_type": "texte attendu",
+        "list_type": "liste attendue",
+        "model_type": "objet attendu",
+        "dict_type": "objet attendu",
+    }
+    if kind == "value_error":
+        return str(context.get("error") or error.get("msg", "")).removeprefix("Value error, ")
+    return messages.get(kind, error.get("msg", "valeur invalide"))
+
+
+def field_errors(errors: list[dict[str, Any]]) -> list[dict[str, str]]:
+    return [{"field": ".".join(str(p) for p in e.get("loc", ()) if p != "body") or "corps",
+             "message": french_message(e)} for e in errors]
+
+
 async def validation_error(request: Request, error: RequestValidationError) -> JSONResponse:
-    errors = [{"field": ".".join(str(p) for p in e.get("loc", ()) if p != "body"), "message": e.get("msg", "")}
-              for e in error.errors()]
+    errors = field_errors(error.errors())
     detail = "; ".join(f"{e['field']} : {e['message']}" for e in errors) or "requête invalide"
     return problem(422, "invalid_request", detail, request.url.path, errors=errors)
 
 
 async def http_error(request: Request, error: HTTPException) -> JSONResponse:
     code = {404: "not_found", 405: "method_not_allowed", 401: "unauthorized"}.get(error.status_code, "http_error")
-    return problem(error.status_code, code, str(error.detail), request.url.path)
+    detail = {404: "Ressource introuvable.", 405: "Méthode non permise sur cette adresse."}.get(
+        error.status_code, str(error.detail))
+    return problem(error.status_code, code, detail, request.url.path)
 
 
 def _jsonable(value: Any) -> Any:

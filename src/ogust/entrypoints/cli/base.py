@@ -37,14 +37,16 @@ class Cli:
         return moment.astimezone(ZoneInfo(company.timezone))
 
     def drain(self) -> None:
-        """Perform the side effects just queued (shop, debit, email), unless --queue-only."""
+        """Perform the side effects just queued (shop, debit, email), unless --queue-only.
+        Progress goes to stderr: stdout stays the command's result (JSON with --json)."""
         if self.queue_only:
-            click.echo("Effets mis en file d'attente (ils seront faits par « ogust worker »).")
+            click.echo("Effets mis en file d'attente (ils seront faits par « ogust worker »).", err=True)
             return
         performed = self.container.processor().run_until_idle()
         if performed:
             counts = self.container.queries().outbox_counts()
-            click.echo(f"{performed} effet(s) traité(s) — file : " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+            click.echo(f"{performed} effet(s) traité(s) — file : " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())),
+                       err=True)
 
 
 pass_cli = click.make_pass_decorator(Cli, ensure=True)
@@ -60,6 +62,23 @@ class OgustGroup(click.Group):
             status, code, message, _ = describe(error)
             click.secho(f"Erreur ({code}) : {message}", fg="red", err=True)
             sys.exit(exit_code(status))
+
+
+class EurosType(click.ParamType):
+    """An amount in euros typed by an operator ('27,50'), as integer cents."""
+
+    name = "montant"
+
+    def convert(self, value, param, ctx) -> int:
+        if isinstance(value, int):
+            return value
+        try:
+            return euros_to_cents(str(value))
+        except click.BadParameter as error:
+            self.fail(error.message, param, ctx)
+
+
+EUROS = EurosType()
 
 
 def euros_to_cents(text: str) -> int:

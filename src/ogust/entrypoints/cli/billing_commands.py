@@ -10,6 +10,7 @@ from ogust.application import commands as c
 from ogust.domain.errors import InvalidValue
 from ogust.domain.invoice import InvoiceStatus
 from ogust.entrypoints import serializers as s
+from ogust.entrypoints.api.problems import field_errors
 from ogust.entrypoints.api.schemas import OrderIn
 from ogust.entrypoints.cli.base import Cli, OgustGroup, json_option, output, pass_cli
 
@@ -29,7 +30,7 @@ def order_place(cli: Cli, file, as_json) -> None:
         parsed = OrderIn.model_validate_json(file.read())
     except ValidationError as error:
         raise InvalidValue("Commande illisible : " + "; ".join(
-            f"{'.'.join(str(p) for p in e['loc'])} : {e['msg']}" for e in error.errors())) from None
+            f"{e['field']} : {e['message']}" for e in field_errors(error.errors()))) from None
     company_id = cli.container.queries().company_by_shop_account(parsed.account_id).id
     result = cli.container.place_order()(parsed.to_command(company_id))
     data = {"order_id": result.shop_order_id, "client_id": result.client_id, "devis_id": result.devis_id,
@@ -192,6 +193,107 @@ def invoice_validate(cli: Cli, ref, as_json) -> None:
     cli.drain()
     final = cli.container.queries().invoice(company_id, validated.id)
     output(s.invoice(final.invoice, final.attempts), as_json, [f"Statut : {final.invoice.status.value}"])
+
+
+class _PhaseBars:
+    """One progress bar per month-end phase (nothing with --json)."""
+
+    LABELS = {"generate": "Factures du mois  ", "validate": "Validation        ", "debit": "Débit des cartes  "}
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.bar = None
+
+    def phase(self, name: str, total: int) -> None:
+        self.close()
+        if self.enabled:
+            self.bar = click.progressbar(length=total, label=self.LABELS.get(name, name), show_pos=True)
+            self.bar.__enter__()
+
+    def advance(self, count: int = 1) -> None:
+        if self.bar is not None:
+            self.bar.update(count)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
+def _month(text: str) -> tuple[int, int]:
+    try:
+        year, month = (int(part) for part in text.split("-"))
+    except ValueError:
+        raise click.BadParameter(f"mois illisible : {text!r} (AAAA-MM, ex. 2026-10)") from None
+    return year, month
+
+
+def _month_end_lines(report) -> list[str]:
+    lines = [f"Fin de mois {report.month}" + (" — interrompue : relancez la même commande pour reprendre"
+                                              if report.interrupted else ""),
+             f"  factures créées          {report.created}",
+             f"  factures validées        {report.validated}",
+             f"  cartes débitées          {report.paid}",
+             f"  débits refusés           {len(report.failed)}",
+             *[f"    {i.number} : {i.reason}" for i in report.failed],
+             f"  authentification requise {len(report.needs_authentication)}",
+             *[f"    {i.number}" for i in report.needs_authentication],
+             f"  ignorées                 {len(report.skipped)}",
+             *[f"    {s.kind} {s.ref} : {s.reason}" for s in report.skipped]]
+    labels = {"draft": "brouillon", "validated": "validée(s) sans débit", "paid": "payée(s)",
+              "payment_failed": "refusée(s)", "needs_authentication": "en attente d'authentification"}
+    if report.month_invoices:
+        lines.append("Factures du mois : " + ", ".join(f"{n} {labels.get(k, k)}" for k, n in report.month_invoices.items()))
+    return lines
+
+
+@invoice.command("run")
+@click.option("--month", "month_text", required=True, help="AAAA-MM, mois du fuseau de l'entreprise")
+@click.option("--concurrency", type=click.IntRange(1, 64), default=None,
+              help="Débits menés en même temps (défaut : OGUST_MONTH_END_CONCURRENCY, 8)")
+@click.option("--rate", type=click.FloatRange(0, min_open=True), default=None,
+              help="Débits par seconde au plus : la limite de la passerelle de paiement (défaut : "
+                   "OGUST_PAYMENT_RATE_LIMIT, 25). Avec Stripe, un débit coûte jusqu'à deux requêtes.")
+@json_option
+@pass_cli
+def invoice_run(cli: Cli, month_text, concurrency, rate, as_json) -> None:
+    """Fin de mois : facturer les interventions réalisées du mois (une facture par client), valider,
+    débiter les cartes. Interrompue (Ctrl-C), elle se relance sans débiter personne deux fois."""
+    import dataclasses
+    import signal
+    import threading
+
+    year, month = _month(month_text)
+    settings = cli.container.settings()
+    command = c.RunMonthEnd(cli.company_id(), year, month, concurrency or settings.month_end_concurrency,
+                            rate or settings.payment_rate_limit)
+    stop = threading.Event()
+
+    def interrupt(*_: object) -> None:
+        if stop.is_set():
+            raise KeyboardInterrupt
+        stop.set()
+        click.echo("\nArrêt demandé : les débits en cours se terminent (Ctrl-C encore pour forcer).", err=True)
+
+    previous = signal.signal(signal.SIGINT, interrupt)
+    bars = _PhaseBars(enabled=not as_json)
+    try:
+        report = cli.container.month_end()(command, bars, stop)
+    finally:
+        bars.close()
+        signal.signal(signal.SIGINT, previous)
+    lines = _month_end_lines(report)
+    performed = 0
+    if report.interrupted:
+        pass
+    elif cli.queue_only:
+        lines.append("Publications et emails mis en file d'attente (ils seront faits par « ogust worker »).")
+    else:  # the invoices' other effects: publication in the shop, emails
+        performed = cli.container.processor().run_until_idle()
+        lines.append(f"{performed} autre(s) effet(s) traité(s) : publication boutique, emails.")
+    output(dataclasses.asdict(report) | {"effects_performed": performed}, as_json, lines)
+    if report.interrupted:
+        raise SystemExit(130)
 
 
 @invoice.command("retry-payment")

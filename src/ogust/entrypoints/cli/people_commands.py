@@ -20,7 +20,7 @@ def _show_report(report: RecordReport, as_json: bool) -> None:
     line = f"{report.label} : {_OUTCOMES[report.outcome]}" + (f" — {report.reason}" if report.reason else "")
     output(s.report(report), as_json, [line])
     if report.outcome == "failed":
-        raise SystemExit(4)
+        raise SystemExit(5)
 
 
 def _sync_line(record) -> str:

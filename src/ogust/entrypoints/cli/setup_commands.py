@@ -10,7 +10,7 @@ from ogust.domain.money import Money, VatRate
 from ogust.domain.tarif import InterventionMode
 from ogust.domain.units import Unit
 from ogust.entrypoints import serializers as s
-from ogust.entrypoints.cli.base import Cli, OgustGroup, euros_to_cents, json_option, output, pass_cli
+from ogust.entrypoints.cli.base import EUROS, Cli, OgustGroup, json_option, output, pass_cli
 
 
 @click.group(cls=OgustGroup)
@@ -56,7 +56,7 @@ def tarif() -> None:
 @click.argument("code")
 @click.option("--label", required=True)
 @click.option("--unit", type=click.Choice(["hour", "flat"]), required=True, help="hour : à l'heure ; flat : forfait")
-@click.option("--price-ht", required=True, help="Prix HT en euros, ex. 25,00")
+@click.option("--price-ht", type=EUROS, required=True, help="Prix HT en euros, ex. 25,00")
 @click.option("--vat", type=click.Choice(["5.5", "10", "20"]), required=True)
 @click.option("--tax-credit/--no-tax-credit", default=True, help="Ouvre droit au crédit d'impôt")
 @click.option("--mode", type=click.Choice(["prestataire", "mandataire"]), default="prestataire")
@@ -64,7 +64,7 @@ def tarif() -> None:
 @pass_cli
 def tarif_create(cli: Cli, code, label, unit, price_ht, vat, tax_credit, mode, as_json) -> None:
     created = cli.container.create_tarif()(c.CreateTarif(
-        cli.company_id(), code, label, Unit(unit), Money(euros_to_cents(price_ht)), VatRate.from_percent(vat),
+        cli.company_id(), code, label, Unit(unit), Money(price_ht), VatRate.from_percent(vat),
         tax_credit, InterventionMode(mode)))
     output(s.tarif(created), as_json, [f"Tarif {created.code} créé : {created.price_ht} HT, {created.price_ttc} TTC"])
 
@@ -165,4 +165,4 @@ def shop_export(cli: Cli, clients, intervenants, as_json) -> None:
             for r in reports]
            + ["Bilan : " + ", ".join(f"{n} {labels[k]}(s)" for k, n in summary.items())])
     if summary.get("failed"):
-        raise SystemExit(4)
+        raise SystemExit(5)

@@ -12,7 +12,7 @@ from ogust.adapters.shop.signing import BadSignature, verify
 from ogust.application.handlers.orders import PlaceOrderHandler
 from ogust.application.queries import Queries
 from ogust.domain.errors import NotFound
-from ogust.entrypoints.api.problems import problem
+from ogust.entrypoints.api.problems import field_errors, problem
 from ogust.entrypoints.api.schemas import OrderIn
 from ogust.entrypoints.container import Container
 
@@ -45,7 +45,7 @@ async def receive_order(request: Request, queries: Queries = Depends(Provide[Con
     try:
         order = OrderIn.model_validate_json(raw)
     except ValidationError as error:
-        errors = [{"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"]} for e in error.errors()]
+        errors = field_errors(error.errors())
         return problem(422, "invalid_request", "; ".join(f"{e['field']} : {e['message']}" for e in errors),
                        request.url.path, errors=errors)
     result = await run_in_threadpool(handler, order.to_command(company.id))
