@@ -21,6 +21,10 @@ class Aggregate:
             self._events: list[Event] = []
         self._events.append(event)
 
+    def peek_events(self) -> list[Event]:
+        """The events recorded so far, left in place for the unit of work to pull."""
+        return list(getattr(self, "_events", []))
+
     def pull_events(self) -> list[Event]:
         events = list(getattr(self, "_events", []))
         self._events = []

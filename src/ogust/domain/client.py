@@ -1,6 +1,7 @@
 """A client of the company: who, where the work happens, and how the shop knows them."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
@@ -10,6 +11,14 @@ from ogust.domain.aggregate import Aggregate, new_id
 from ogust.domain.errors import InvalidValue, NoPaymentMethod
 from ogust.domain.events import ClientTransmissionRequested
 from ogust.domain.shop_sync import ShopSynced, SyncStatus
+
+# one "@", no spaces, a domain of non-empty dot-separated labels (jean.dupont@example.fr)
+_EMAIL = re.compile(r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)+")
+
+
+def check_stripe_ids(customer_id: str, payment_method_id: str) -> None:
+    if not customer_id.startswith("cus_") or not payment_method_id.startswith("pm_"):
+        raise InvalidValue("Identifiants Stripe invalides (cus_…, pm_…).", field="payment_method")
 
 
 class ClientOrigin(Enum):
@@ -38,7 +47,7 @@ class Client(Aggregate, ShopSynced):
 
     def __post_init__(self) -> None:
         self.email = self.email.strip().lower()
-        if "@" not in self.email or self.email.startswith("@") or self.email.endswith("@"):
+        if not _EMAIL.fullmatch(self.email):
             raise InvalidValue(f"Adresse email invalide : {self.email!r}", field="email")
         if not (self.first_name.strip() and self.last_name.strip()):
             raise InvalidValue("Le nom et le prénom du client sont obligatoires.", field="name")
@@ -64,17 +73,22 @@ class Client(Aggregate, ShopSynced):
         unknown = set(changes) - allowed
         if unknown:
             raise InvalidValue(f"Champs non modifiables : {', '.join(sorted(unknown))}")
+        before = {name: getattr(self, name) for name in changes}
         for name, value in changes.items():
             setattr(self, name, value)
-        self.__post_init__()
+        try:
+            self.__post_init__()
+        except InvalidValue:
+            for name, value in before.items():  # a refused change leaves the client as it was
+                setattr(self, name, value)
+            raise
 
     def link_shop_client(self, shop_client_id: str) -> None:
         self.shop_client_id = shop_client_id
 
     def save_payment_method(self, customer_id: str, payment_method_id: str) -> None:
         """Keep the Stripe ids of the card saved at ordering. Never card data."""
-        if not customer_id.startswith("cus_") or not payment_method_id.startswith("pm_"):
-            raise InvalidValue("Identifiants Stripe invalides (cus_…, pm_…).", field="payment_method")
+        check_stripe_ids(customer_id, payment_method_id)
         self.stripe_customer_id = customer_id
         self.stripe_payment_method_id = payment_method_id
 
@@ -87,5 +101,6 @@ class Client(Aggregate, ShopSynced):
         """Ask for the client to be sent to the shop; False when the shop already has exactly this."""
         if self.sync_status is SyncStatus.IN_SYNC and not force:
             return False
-        self._record(ClientTransmissionRequested(self.company_id, self.id, self.fingerprint))
+        request = self.sync_request_id(force)
+        self._record(ClientTransmissionRequested(self.company_id, self.id, self.fingerprint, request))
         return True

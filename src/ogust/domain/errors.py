@@ -103,5 +103,17 @@ class NoPaymentMethod(DomainError):
     code = "no_payment_method"
 
 
+class CreditExceedsInvoice(DomainError):
+    """The credit notes of an invoice would add up to more than the invoice."""
+
+    code = "credit_exceeds_invoice"
+
+
+class RefundExceedsPayment(DomainError):
+    """The refunds of an invoice would add up to more than what the client paid."""
+
+    code = "refund_exceeds_payment"
+
+
 class ConcurrencyConflict(DomainError):
     code = "conflict"

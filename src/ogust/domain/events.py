@@ -20,20 +20,24 @@ class Event:
 class IntervenantSyncRequested(Event):
     intervenant_id: str
     fingerprint: str
+    request: str = ""  # set for a forced resend or one after a failure: a new job, not the finished one
 
     @property
     def key(self) -> str:
-        return f"intervenant:{self.intervenant_id}:{self.fingerprint}"
+        base = f"intervenant:{self.intervenant_id}:{self.fingerprint}"
+        return f"{base}:{self.request}" if self.request else base
 
 
 @dataclass(frozen=True)
 class ClientTransmissionRequested(Event):
     client_id: str
     fingerprint: str
+    request: str = ""  # set for a forced resend or one after a failure: a new job, not the finished one
 
     @property
     def key(self) -> str:
-        return f"client:{self.client_id}:{self.fingerprint}"
+        base = f"client:{self.client_id}:{self.fingerprint}"
+        return f"{base}:{self.request}" if self.request else base
 
 
 @dataclass(frozen=True)
@@ -105,3 +109,34 @@ class AttestationValidated(Event):
     @property
     def key(self) -> str:
         return f"attestation:{self.attestation_id}:validated"
+
+
+@dataclass(frozen=True)
+class CreditNoteIssued(Event):
+    credit_note_id: str
+    number: str
+    invoice_id: str
+
+    @property
+    def key(self) -> str:
+        return f"credit-note:{self.credit_note_id}:issued"
+
+
+@dataclass(frozen=True)
+class CreditNoteRefundRequested(Event):
+    credit_note_id: str
+    invoice_id: str
+
+    @property
+    def key(self) -> str:
+        return f"credit-note:{self.credit_note_id}:refund"
+
+
+@dataclass(frozen=True)
+class CreditNoteRefunded(Event):
+    credit_note_id: str
+    refund_id: str
+
+    @property
+    def key(self) -> str:
+        return f"credit-note:{self.credit_note_id}:refunded"

@@ -65,9 +65,15 @@ class Intervenant(Aggregate, ShopSynced):
         unknown = set(changes) - allowed
         if unknown:
             raise InvalidValue(f"Champs non modifiables : {', '.join(sorted(unknown))}")
+        before = {name: getattr(self, name) for name in changes}
         for name, value in changes.items():
             setattr(self, name, value)
-        self.__post_init__()
+        try:
+            self.__post_init__()
+        except InvalidValue:
+            for name, value in before.items():  # a refused change leaves the intervenant as it was
+                setattr(self, name, value)
+            raise
 
     def require_offers(self, shop_service_id: str) -> None:
         if shop_service_id not in self.profile.services:
@@ -77,5 +83,6 @@ class Intervenant(Aggregate, ShopSynced):
         """Ask for the profile to be sent; False when the shop already has exactly this."""
         if self.sync_status is SyncStatus.IN_SYNC and not force:
             return False
-        self._record(IntervenantSyncRequested(self.company_id, self.id, self.fingerprint))
+        request = self.sync_request_id(force)
+        self._record(IntervenantSyncRequested(self.company_id, self.id, self.fingerprint, request))
         return True

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 from enum import Enum
 
 from ogust.domain.address import Address
@@ -35,15 +35,17 @@ class Intervention(Aggregate):
     def __post_init__(self) -> None:
         if self.start.tzinfo is None or self.end.tzinfo is None:
             raise InvalidValue("Les horaires d'intervention portent un fuseau horaire.", field="start")
-        if self.end <= self.start:
+        if _utc(self.end) <= _utc(self.start):
             raise InvalidValue("Une intervention se termine après son début.", field="end")
 
     @property
     def minutes(self) -> int:
-        return int((self.end - self.start).total_seconds() // 60)
+        """Time actually spent: computed on UTC instants, so a DST change counts its hour."""
+        return int((_utc(self.end) - _utc(self.start)).total_seconds() // 60)
 
     def overlaps(self, start: datetime, end: datetime) -> bool:
-        return self.status is not InterventionStatus.CANCELLED and self.start < end and start < self.end
+        return (self.status is not InterventionStatus.CANCELLED
+                and _utc(self.start) < _utc(end) and _utc(start) < _utc(self.end))
 
     def mark_done(self) -> None:
         if self.status is not InterventionStatus.PLANNED:
@@ -61,11 +63,19 @@ class Intervention(Aggregate):
         self.invoice_id = invoice_id
 
 
+def _utc(moment: datetime) -> datetime:
+    """Aware datetimes sharing a tzinfo compare and subtract as wall-clock times in Python, which is
+    wrong around a DST change (Europe/Paris): compare and subtract instants instead."""
+    if moment.tzinfo is None:
+        raise InvalidValue("Les horaires d'intervention portent un fuseau horaire.", field="start")
+    return moment.astimezone(timezone.utc)
+
+
 def ensure_slot_bookable(
     start: datetime, end: datetime, now: datetime, planning: Iterable[Intervention], who: str
 ) -> None:
     """Refuse a slot in the past or overlapping the intervenant's planning."""
-    if start <= now:
+    if _utc(start) <= _utc(now):
         raise SlotInPast(f"Le créneau du {start.isoformat()} est déjà passé.", start=start.isoformat())
     for other in planning:
         if other.overlaps(start, end):

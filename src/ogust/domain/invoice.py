@@ -6,7 +6,7 @@ from datetime import date, datetime
 from enum import Enum
 
 from ogust.domain.aggregate import Aggregate, new_id
-from ogust.domain.errors import InvalidTransition, InvalidValue, InvoiceAlreadyValidated
+from ogust.domain.errors import CreditExceedsInvoice, InvalidTransition, InvalidValue, InvoiceAlreadyValidated
 from ogust.domain.events import (
     InvoicePaid,
     InvoicePaymentFailed,
@@ -15,6 +15,7 @@ from ogust.domain.events import (
     InvoiceValidated,
 )
 from ogust.domain.lines import InvoiceLine, Totals
+from ogust.domain.money import Money
 
 
 class InvoiceSource(Enum):
@@ -53,6 +54,7 @@ class Invoice(Aggregate, Totals):
     payment_failure: str | None = None
     id: str = field(default_factory=new_id)
     version: int = 1
+    credited_ttc: Money = field(default_factory=Money.zero)  # sum of its credit notes (avoirs), TTC
 
     def __post_init__(self) -> None:
         if not self.lines:
@@ -107,13 +109,40 @@ class Invoice(Aggregate, Totals):
         self._record(InvoicePaymentNeedsAuthentication(self.company_id, self.id, attempt))
 
     def request_payment_retry(self, attempt: int) -> None:
-        """Ask for a new debit after a decline or an authentication request."""
-        if self.status not in (InvoiceStatus.PAYMENT_FAILED, InvoiceStatus.NEEDS_AUTHENTICATION):
+        """Ask for a new debit after a decline. Not while the bank awaits the client's authentication:
+        the first PaymentIntent may still succeed, and a second one would debit the card twice."""
+        if self.status is InvoiceStatus.NEEDS_AUTHENTICATION:
+            raise InvalidTransition(
+                "La banque attend que le client confirme le paiement (lien envoyé par email) : "
+                "une nouvelle tentative risquerait un double débit.", status=self.status.value,
+            )
+        if self.status is not InvoiceStatus.PAYMENT_FAILED:
             raise InvalidTransition(
                 f"La facture est « {self.status.value} » : pas de nouvelle tentative de débit.",
                 status=self.status.value,
             )
         self._record(InvoicePaymentRetryRequested(self.company_id, self.id, attempt))
+
+    @property
+    def creditable_ttc(self) -> Money:
+        """What credit notes may still take off this invoice."""
+        return self.total_ttc - self.credited_ttc
+
+    def record_credit(self, amount: Money) -> None:
+        """A credit note of ``amount`` TTC corrects this invoice, whose content never changes. The
+        credit notes of an invoice never add up to more than the invoice."""
+        if self.is_draft:
+            raise InvalidTransition("Une facture brouillon se corrige directement : pas d'avoir.",
+                                    status=self.status.value)
+        if amount.cents <= 0:
+            raise InvalidValue("Le montant d'un avoir est positif.", field="amount")
+        if amount > self.creditable_ttc:
+            raise CreditExceedsInvoice(
+                f"L'avoir de {amount} dépasse ce qui reste à créditer sur la facture {self.number} "
+                f"({self.creditable_ttc} sur {self.total_ttc} TTC).",
+                invoice=self.number, creditable_cents=self.creditable_ttc.cents,
+            )
+        self.credited_ttc = self.credited_ttc + amount
 
     def require_draft(self) -> None:
         if not self.is_draft:

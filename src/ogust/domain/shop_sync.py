@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime
+import uuid
+from datetime import datetime, timezone
 from enum import Enum
 
 
@@ -42,6 +43,17 @@ class ShopSynced:
         if self.synced_fingerprint is None:
             return SyncStatus.NEVER_SENT
         return SyncStatus.IN_SYNC if self.synced_fingerprint == current else SyncStatus.CHANGED
+
+    def sync_request_id(self, force: bool) -> str:
+        """What tells this request's job apart from earlier ones for the same content. The same
+        content asked twice between two sends is one job; but a job that already ran keeps its key,
+        so content sent before and back again (A → B → A) is told apart by the last send, and a
+        forced resend or a new try after a failure gets a fresh id."""
+        if force or self.sync_status is SyncStatus.FAILED:
+            return uuid.uuid4().hex
+        if self.synced_at is None:
+            return ""
+        return "after-" + self.synced_at.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%S%f")
 
     def mark_synced(self, sent_fingerprint: str, at: datetime) -> None:
         self.synced_fingerprint = sent_fingerprint

@@ -77,3 +77,109 @@ def mailer():
 def processor(uow, shop, gateway, mailer):
     effects = build_effects(uow, shop, gateway, mailer, FakeLinks())
     return OutboxProcessor(uow, effects, WorkerSettings(backoff_base_seconds=1))
+
+
+# ---------------------------------------------------------------- a company ready to take orders
+from datetime import timedelta  # noqa: E402
+
+from ogust.adapters.payments.fake_gateway import FakePaymentGateway  # noqa: E402
+from ogust.application import commands as c  # noqa: E402
+from ogust.application.handlers.people import CreateIntervenantHandler  # noqa: E402
+from ogust.application.handlers.setup import (CreateTarifHandler, LinkShopAccountHandler,  # noqa: E402
+                                              MapShopServiceHandler)
+from ogust.domain.intervenant import ShopProfile  # noqa: E402
+
+FORFAIT = ShopService("svc_forfait", "Forfait vitres", Money(6000), VatRate.STANDARD_20, Unit.FLAT)
+SOON = datetime(2026, 11, 10, 9, 0, tzinfo=timezone.utc)  # a week after the fixed clock
+
+
+@pytest.fixture
+def cards():
+    """A payment gateway that knows the cards: every pm_… id is usable unless removed."""
+    return FakePaymentGateway(any_card_usable=True)
+
+
+@pytest.fixture
+def ready(uow, company, shop):
+    """Tarifs MEN (25,00 € HT/h, 10 %) and VIT (50,00 € HT flat, 20 %), the shop linked, both mapped."""
+    shop.services.append(FORFAIT)
+    create = CreateTarifHandler(uow)
+    create(c.CreateTarif(company.id, "MEN", "Ménage", Unit.HOUR, Money(2500), VatRate.INTERMEDIATE_10))
+    create(c.CreateTarif(company.id, "VIT", "Vitres", Unit.FLAT, Money(5000), VatRate.STANDARD_20))
+    create(c.CreateTarif(company.id, "HORS", "Hors crédit d'impôt", Unit.HOUR, Money(3000), VatRate.STANDARD_20,
+                         tax_credit_eligible=False))
+    LinkShopAccountHandler(uow, shop)(c.LinkShopAccount(company.id, "acc_demo", "s" * 32))
+    MapShopServiceHandler(uow, shop)(c.MapShopService(company.id, "svc_menage", "MEN"))
+    MapShopServiceHandler(uow, shop)(c.MapShopService(company.id, "svc_forfait", "VIT"))
+    return company
+
+
+@pytest.fixture
+def marie(uow, ready):
+    return CreateIntervenantHandler(uow)(c.CreateIntervenant(
+        ready.id, "Marie", "Curie", "M001",
+        profile=ShopProfile("Douce", ("svc_menage", "svc_forfait"), ("75002",), ("repassage",))))
+
+
+@pytest.fixture
+def ada(uow, ready):
+    return CreateIntervenantHandler(uow)(c.CreateIntervenant(
+        ready.id, "Ada", "Lovelace", "M002", profile=ShopProfile("", ("svc_menage",))))
+
+
+def customer(shop_client_id="shop_cli_1", email="Jean@Example.fr"):
+    return c.OrderCustomer(shop_client_id, email, "Jean", "Dupont", Address("3 rue Haute", "75002", "Paris"))
+
+
+def item(who, start=SOON, minutes=120, service="svc_menage", price=2750):
+    return c.OrderItem(service, who.id, start, start + timedelta(minutes=minutes), Money(price))
+
+
+def order(company, *items, order_id="ord_1", who=None, pm="pm_ok", cus="cus_1", cust=None):
+    return c.PlaceOrder(company.id, order_id, cust or customer(), tuple(items), cus, pm)
+
+
+REPOSITORIES = ("companies", "tarifs", "mappings", "intervenants", "clients", "devis", "interventions", "invoices",
+                "attestations", "payment_attempts", "payments")
+
+
+def contents(uow) -> dict[str, object]:
+    """How many records each repository holds, plus the outbox, numbering, email log and inbox."""
+    counts: dict[str, object] = {name: len(getattr(uow, name).items) for name in REPOSITORIES}
+    counts["outbox"] = len(uow.outbox.jobs)
+    counts["sequences"] = dict(uow.sequences.last)
+    counts["emails"] = len(uow.emails.rows)
+    counts["inbox"] = len(uow.inbox.ids)
+    return counts
+
+
+# ---------------------------------------------------------------- invoices waiting for their debit
+from ogust.application.handlers.invoicing import InvoiceFromDevisHandler, ValidateInvoiceHandler  # noqa: E402
+from ogust.application.handlers.orders import PlaceOrderHandler  # noqa: E402
+from ogust.application.outbox import Effect  # noqa: E402
+
+
+@pytest.fixture
+def worker(uow, shop, cards, mailer):
+    """The outbox worker with the scriptable payment gateway ``cards``."""
+    return OutboxProcessor(uow, build_effects(uow, shop, cards, mailer, FakeLinks()),
+                           WorkerSettings(backoff_base_seconds=1), name="w1")
+
+
+def validated_invoice(uow, ready, marie, cards, pm="pm_ok", with_card=True):
+    """An order of 2 h (55,00 € TTC), invoiced from its devis and validated: its debit is queued."""
+    cmd = order(ready, item(marie), pm=pm)
+    if not with_card:
+        cmd = c.PlaceOrder(cmd.company_id, cmd.shop_order_id, cmd.customer, cmd.items)
+    result = PlaceOrderHandler(uow, cards)(cmd)
+    invoice = InvoiceFromDevisHandler(uow)(c.InvoiceFromDevis(ready.id, result.devis_id))
+    return ValidateInvoiceHandler(uow)(c.ValidateInvoice(ready.id, invoice.id))
+
+
+def charge_job(uow, invoice, attempt=None):
+    suffix = "validated" if attempt is None else f"retry:{attempt}"
+    return uow.outbox.by_key(invoice.company_id, f"{Effect.CHARGE_INVOICE.value}|invoice:{invoice.id}:{suffix}")
+
+
+def attempts(uow, invoice):
+    return uow.payment_attempts.for_invoice(invoice.company_id, invoice.id)

@@ -44,15 +44,16 @@ class InvoiceFromDevisHandler:
             devis = uow.devis.get(cmd.company_id, cmd.devis_id)
             if devis.status is not DevisStatus.ACCEPTED:
                 raise InvalidTransition("Seul un devis accepté se facture.", status=devis.status.value)
+            planned = uow.interventions.for_devis(cmd.company_id, devis.id)
             interventions = [
-                i for i in uow.interventions.for_devis(cmd.company_id, devis.id)
-                if i.status is not InterventionStatus.CANCELLED and i.invoice_id is None
+                i for i in planned if i.status is not InterventionStatus.CANCELLED and i.invoice_id is None
             ]
-            already = [i for i in uow.interventions.for_devis(cmd.company_id, devis.id) if i.invoice_id]
             if interventions:
                 lines = [intervention_line(uow, cmd.company_id, i) for i in sorted(interventions, key=lambda i: i.start)]
-            elif already:
+            elif any(i.invoice_id for i in planned):
                 raise NothingToInvoice("Les interventions de ce devis sont déjà facturées.", devis_id=devis.id)
+            elif planned:  # every intervention was cancelled: the devis lines are not owed
+                raise NothingToInvoice("Les interventions de ce devis sont annulées.", devis_id=devis.id)
             else:
                 lines = [InvoiceLine(l.tarif_id, l.label, l.quantity, l.unit_price_ht, l.vat_rate) for l in devis.lines]
             invoice = Invoice(company_id=cmd.company_id, client_id=devis.client_id, source=InvoiceSource.DEVIS,
@@ -76,6 +77,9 @@ class ManualInvoiceHandler:
                 tarif = uow.tarifs.by_code(cmd.company_id, spec.tarif_code)
                 if tarif is None:
                     raise NotFound("tarif", spec.tarif_code)
+                if spec.quantity <= 0:
+                    raise InvalidValue(f"Quantité invalide pour {spec.tarif_code} : {spec.quantity} "
+                                       "(minutes ou nombre, positif).", field="quantity")
                 intervenant = uow.intervenants.get(cmd.company_id, spec.intervenant_id) if spec.intervenant_id else None
                 lines.append(InvoiceLine(
                     tarif_id=tarif.id, label=spec.label or tarif.label, quantity=Quantity(spec.quantity, tarif.unit),

@@ -9,7 +9,7 @@ from ogust.application.handlers import UowFactory
 from ogust.application.ports import PaymentGateway
 from ogust.application.unit_of_work import UnitOfWork
 from ogust.domain.address import Address
-from ogust.domain.client import Client, ClientOrigin
+from ogust.domain.client import Client, ClientOrigin, check_stripe_ids
 from ogust.domain.devis import Devis
 from ogust.domain.errors import ConcurrencyConflict, InvalidValue, NoPaymentMethod, PriceMismatch, ServiceNotMapped
 from ogust.domain.intervention import Intervention, ensure_slot_bookable
@@ -35,6 +35,8 @@ class PlaceOrderHandler:
     def __call__(self, cmd: PlaceOrder) -> OrderResult:
         if not cmd.items:
             raise InvalidValue("Une commande contient au moins une prestation.", field="items")
+        for item in cmd.items:
+            _slot(item, cmd.company_id)  # aware times, end after start: refused before anything is written
         with self.uow() as uow:
             replay = self._existing(uow, cmd)
             if replay:
@@ -63,6 +65,7 @@ class PlaceOrderHandler:
             return
         if not (cmd.stripe_customer_id and cmd.stripe_payment_method_id):
             raise InvalidValue("Le client Stripe et le moyen de paiement vont ensemble.", field="payment")
+        check_stripe_ids(cmd.stripe_customer_id, cmd.stripe_payment_method_id)
         if not self.payments.payment_method_usable(cmd.stripe_customer_id, cmd.stripe_payment_method_id):
             raise NoPaymentMethod(
                 "La carte enregistrée à la commande est introuvable chez Stripe.",

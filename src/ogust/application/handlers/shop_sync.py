@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from ogust.application.commands import ExportToShop, SyncIntervenant, TransmitClient
 from ogust.application.handlers import UowFactory
 from ogust.application.outbox import Effect, job_key
+from ogust.domain.aggregate import Aggregate
 from ogust.domain.client import Client
 from ogust.domain.events import ClientTransmissionRequested, IntervenantSyncRequested
 from ogust.domain.intervenant import Intervenant
@@ -20,15 +21,19 @@ class SyncRequest:
     job_key: str | None  # None: the shop already has exactly this record
 
 
+def _requested_key(record: Aggregate, kind: type, effect: Effect) -> str:
+    """The job key of the request just recorded (before the commit pulls it)."""
+    event = [e for e in record.peek_events() if isinstance(e, kind)][-1]
+    return job_key(effect, event)
+
+
 def _intervenant_request(intervenant: Intervenant, queued: bool) -> SyncRequest:
-    event = IntervenantSyncRequested(intervenant.company_id, intervenant.id, intervenant.fingerprint)
-    key = job_key(Effect.SYNC_INTERVENANT, event) if queued else None
+    key = _requested_key(intervenant, IntervenantSyncRequested, Effect.SYNC_INTERVENANT) if queued else None
     return SyncRequest("intervenant", intervenant.id, intervenant.full_name, key)
 
 
 def _client_request(client: Client, queued: bool) -> SyncRequest:
-    event = ClientTransmissionRequested(client.company_id, client.id, client.fingerprint)
-    key = job_key(Effect.TRANSMIT_CLIENT, event) if queued else None
+    key = _requested_key(client, ClientTransmissionRequested, Effect.TRANSMIT_CLIENT) if queued else None
     return SyncRequest("client", client.id, client.full_name, key)
 
 
@@ -40,9 +45,9 @@ class SyncIntervenantHandler:
         with self.uow() as uow:
             uow.companies.get(cmd.company_id).require_shop()
             intervenant = uow.intervenants.get(cmd.company_id, cmd.intervenant_id)
-            queued = intervenant.request_sync(force=cmd.force)
+            request = _intervenant_request(intervenant, intervenant.request_sync(force=cmd.force))
             uow.commit()
-            return _intervenant_request(intervenant, queued)
+            return request
 
 
 class TransmitClientHandler:
@@ -53,9 +58,9 @@ class TransmitClientHandler:
         with self.uow() as uow:
             uow.companies.get(cmd.company_id).require_shop()
             client = uow.clients.get(cmd.company_id, cmd.client_id)
-            queued = client.request_transmission(force=cmd.force)
+            request = _client_request(client, client.request_transmission(force=cmd.force))
             uow.commit()
-            return _client_request(client, queued)
+            return request
 
 
 class ExportToShopHandler:

@@ -1,0 +1,172 @@
+"""A credit note (avoir): the only way to correct a validated invoice, which itself never changes.
+
+It has its own gapless series (AV-2026-000001), lines with their VAT, and a reason. When the
+invoice was paid by card, the credit note refunds that card — never more than was paid.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import Enum
+
+from ogust.domain.aggregate import Aggregate, new_id
+from ogust.domain.errors import InvalidTransition, InvalidValue, RefundExceedsPayment
+from ogust.domain.events import CreditNoteIssued, CreditNoteRefunded, CreditNoteRefundRequested
+from ogust.domain.invoice import Invoice
+from ogust.domain.lines import Totals
+from ogust.domain.money import Money, VatRate, total
+from ogust.domain.payment import Payment, PaymentMethod
+
+
+class RefundStatus(Enum):
+    NONE = "none"  # nothing to refund by card (not paid by card): the amount is deducted otherwise
+    PENDING = "pending"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+
+
+@dataclass
+class CreditNoteLine:
+    """An amount given back, with its VAT; HT + TVA = TTC exactly."""
+
+    label: str
+    vat_rate: VatRate
+    amount_ht: Money
+    amount_vat: Money
+    id: str = field(default_factory=new_id)
+
+    @property
+    def amount_ttc(self) -> Money:
+        return self.amount_ht + self.amount_vat
+
+
+@dataclass(eq=False)
+class CreditNote(Aggregate, Totals):
+    company_id: str
+    client_id: str
+    invoice_id: str
+    invoice_number: str
+    number: str
+    issued_on: date
+    reason: str
+    lines: list[CreditNoteLine]
+    refund_amount: Money = field(default_factory=Money.zero)
+    refund_status: RefundStatus = RefundStatus.NONE
+    payment_intent_id: str | None = None  # the card payment the refund goes back to
+    refund_id: str | None = None
+    refund_failure: str | None = None
+    refunded_at: datetime | None = None
+    created_at: datetime | None = None
+    id: str = field(default_factory=new_id)
+    version: int = 1
+
+    @property
+    def refund_key(self) -> str:
+        """The idempotency key of this credit note's refund: one refund per credit note, ever."""
+        return f"ogust:{self.company_id}:credit-note:{self.id}:refund"
+
+    @classmethod
+    def issue(cls, invoice: Invoice, number: str, issued_on: date, reason: str, lines: list[CreditNoteLine],
+              payments: Iterable[Payment], earlier: Iterable[CreditNote], at: datetime) -> CreditNote:
+        """Credit ``lines`` on ``invoice`` (recorded on it: never more than the invoice). When the
+        invoice was paid by card, the whole credit note is refunded to that card, provided the
+        refunds stay within what was paid."""
+        if not reason.strip():
+            raise InvalidValue("Le motif de l'avoir est obligatoire.", field="reason")
+        if not lines:
+            raise InvalidValue("Un avoir a au moins une ligne.", field="lines")
+        note = cls(company_id=invoice.company_id, client_id=invoice.client_id, invoice_id=invoice.id,
+                   invoice_number=invoice.number or "", number=number, issued_on=issued_on, reason=reason.strip(),
+                   lines=lines, created_at=at)
+        invoice.record_credit(note.total_ttc)
+        note._record(CreditNoteIssued(note.company_id, note.id, number, invoice.id))
+        card = [p for p in payments if p.invoice_id == invoice.id and p.method is PaymentMethod.CARD and p.reference]
+        if card:
+            ensure_refund_within_payment(note.total_ttc, card, [n for n in earlier if n.id != note.id])
+            note.refund_amount = note.total_ttc
+            note.refund_status = RefundStatus.PENDING
+            note.payment_intent_id = card[-1].reference
+            note._record(CreditNoteRefundRequested(note.company_id, note.id, invoice.id))
+        return note
+
+    def mark_refunded(self, refund_id: str, at: datetime) -> bool:
+        """False (and nothing changes) when already refunded."""
+        if self.refund_status is RefundStatus.SUCCEEDED:
+            return False
+        self._require_pending()
+        self.refund_status = RefundStatus.SUCCEEDED
+        self.refund_id = refund_id
+        self.refund_failure = None
+        self.refunded_at = at
+        self._record(CreditNoteRefunded(self.company_id, self.id, refund_id))
+        return True
+
+    def mark_refund_failed(self, reason: str) -> None:
+        if self.refund_status is RefundStatus.SUCCEEDED:
+            return  # a refund made is never undone
+        self._require_pending()
+        self.refund_status = RefundStatus.FAILED
+        self.refund_failure = reason
+
+    def _require_pending(self) -> None:
+        if self.refund_status is not RefundStatus.PENDING:
+            raise InvalidTransition(f"L'avoir {self.number} n'attend pas de remboursement.",
+                                    status=self.refund_status.value)
+
+
+def refunded_so_far(credit_notes: Iterable[CreditNote]) -> Money:
+    """Refunds made or under way (a failed one stays counted: its money may have moved)."""
+    return total([n.refund_amount for n in credit_notes if n.refund_status is not RefundStatus.NONE])
+
+
+def ensure_refund_within_payment(amount: Money, card_payments: Iterable[Payment],
+                                 other_credit_notes: Iterable[CreditNote]) -> None:
+    """Refuse a refund that would take the refunds of an invoice beyond what was paid by card."""
+    paid = total([p.amount for p in card_payments])
+    already = refunded_so_far(other_credit_notes)
+    if already + amount > paid:
+        raise RefundExceedsPayment(
+            f"Remboursement refusé : {amount} de plus que les {already} déjà remboursés dépasserait "
+            f"les {paid} payés par carte.",
+            paid_cents=paid.cents, refunded_cents=already.cents, amount_cents=amount.cents,
+        )
+
+
+def full_credit_lines(invoice: Invoice) -> list[CreditNoteLine]:
+    """Every line of the invoice, as it was invoiced (for an invoice not yet credited)."""
+    lines = []
+    for line in invoice.lines:
+        details = " — ".join(part for part in (
+            line.performed_on.strftime("%d/%m/%Y") if line.performed_on else "",
+            line.quantity.label_fr(),
+            f"{line.intervenant_name} ({line.intervenant_matricule})" if line.intervenant_matricule else "",
+        ) if part)
+        lines.append(CreditNoteLine(f"{line.label} ({details})", line.vat_rate, line.amount_ht, line.amount_vat))
+    return lines
+
+
+def amount_credit_lines(invoice: Invoice, amount_ttc: Money) -> list[CreditNoteLine]:
+    """``amount_ttc`` spread over the invoice's VAT rates in proportion to their TTC; per rate, the
+    HT is the TTC divided by (1 + rate), rounded half up, and the VAT the rest."""
+    if amount_ttc.cents <= 0:
+        raise InvalidValue("Le montant d'un avoir est positif.", field="amount")
+    by_rate: dict[VatRate, Money] = {}
+    for line in invoice.lines:
+        by_rate[line.vat_rate] = by_rate.get(line.vat_rate, Money.zero()) + line.amount_ttc
+    invoice_ttc = invoice.total_ttc
+    rates = sorted(by_rate, key=lambda rate: rate.value)
+    shares: list[Money] = []
+    for index, rate in enumerate(rates):
+        if index == len(rates) - 1:
+            shares.append(amount_ttc - total(shares))
+        else:
+            shares.append(amount_ttc.times(by_rate[rate].cents, invoice_ttc.cents))
+    lines = []
+    for rate, share in zip(rates, shares):
+        if share.cents <= 0:
+            continue
+        ht = share.times(10_000, 10_000 + rate.value)
+        label = f"Avoir sur la facture {invoice.number}" + (f" (TVA {rate.percent_label})" if len(rates) > 1 else "")
+        lines.append(CreditNoteLine(label, rate, ht, share - ht))
+    return lines

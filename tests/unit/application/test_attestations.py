@@ -1,0 +1,92 @@
+"""Attestations fiscales from what clients paid in a year (Paris time), validated once."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+
+from ogust.application import commands as c
+from ogust.application.handlers.attestations import (GenerateAttestationHandler, GenerateAttestationsHandler,
+                                                     ValidateAttestationHandler)
+from ogust.application.outbox import Effect
+from ogust.domain.attestation import AttestationStatus
+from ogust.domain.errors import InvalidTransition, InvalidValue, NothingToAttest
+from ogust.domain.money import Money
+from ogust.domain.payment import Payment, PaymentMethod
+
+from tests.unit.application.conftest import contents, validated_invoice
+
+
+@pytest.fixture
+def paid(uow, ready, marie, cards, worker):
+    invoice = validated_invoice(uow, ready, marie, cards)
+    worker.run_until_idle()
+    return invoice
+
+
+def test_generate_counts_the_card_payment_not_cash(uow, ready, paid):
+    uow.payments.add(Payment(company_id=ready.id, invoice_id=paid.id, client_id=paid.client_id, amount=Money(1000),
+                             received_at=uow.clock.now(), method=PaymentMethod.CASH))
+    attestation = GenerateAttestationHandler(uow)(c.GenerateAttestation(ready.id, paid.client_id, 2026))
+    assert attestation.amount_paid == Money(5500) and attestation.status is AttestationStatus.DRAFT
+    assert [(l.intervenant_name, l.month, l.minutes) for l in attestation.lines] == [("Marie Curie", 11, 120)]
+
+
+def test_generating_again_recomputes_the_same_draft(uow, ready, paid):
+    generate = GenerateAttestationHandler(uow)
+    first = generate(c.GenerateAttestation(ready.id, paid.client_id, 2026))
+    uow.payments.add(Payment(company_id=ready.id, invoice_id=paid.id, client_id=paid.client_id, amount=Money(500),
+                             received_at=uow.clock.now(), method=PaymentMethod.CHEQUE))
+    second = generate(c.GenerateAttestation(ready.id, paid.client_id, 2026))
+    assert second.id == first.id and second.amount_paid == Money(6000)
+    assert len(uow.attestations.items) == 1
+
+
+def test_the_year_is_that_of_paris(uow, ready, marie, cards, worker):
+    invoice = validated_invoice(uow, ready, marie, cards)
+    uow.clock.current = datetime(2026, 12, 31, 23, 30, tzinfo=timezone.utc)  # 1 January 2027 in Paris
+    worker.run_until_idle()  # the debit goes through then
+    generate = GenerateAttestationHandler(uow)
+    before = contents(uow)
+    with pytest.raises(NothingToAttest):
+        generate(c.GenerateAttestation(ready.id, invoice.client_id, 2026))
+    assert contents(uow) == before
+    assert generate(c.GenerateAttestation(ready.id, invoice.client_id, 2027)).amount_paid == Money(5500)
+
+
+def test_validate_numbers_once_and_freezes(uow, ready, paid):
+    attestation = GenerateAttestationHandler(uow)(c.GenerateAttestation(ready.id, paid.client_id, 2026))
+    validated = ValidateAttestationHandler(uow)(c.ValidateAttestation(ready.id, attestation.id))
+    assert (validated.status, validated.number) == (AttestationStatus.VALIDATED, "AF-2026-000001")
+    keys = {j.key for j in uow.outbox.jobs.values()}
+    assert f"{Effect.PUBLISH_ATTESTATION.value}|attestation:{attestation.id}:validated" in keys
+    assert f"{Effect.MAIL_ATTESTATION_AVAILABLE.value}|attestation:{attestation.id}:validated" in keys
+    before = contents(uow)
+    with pytest.raises(InvalidTransition):
+        ValidateAttestationHandler(uow)(c.ValidateAttestation(ready.id, attestation.id))
+    with pytest.raises(InvalidTransition):  # a validated attestation is not recomputed
+        GenerateAttestationHandler(uow)(c.GenerateAttestation(ready.id, paid.client_id, 2026))
+    assert contents(uow) == before and validated.amount_paid == Money(5500)
+
+
+@pytest.mark.parametrize("year", [1999, 2101])
+def test_absurd_years_are_refused(uow, ready, paid, year):
+    before = contents(uow)
+    with pytest.raises(InvalidValue):
+        GenerateAttestationHandler(uow)(c.GenerateAttestation(ready.id, paid.client_id, year))
+    assert contents(uow) == before
+
+
+def test_batch_reports_each_client_and_one_problem_stops_no_other(uow, ready, paid):
+    from ogust.application.handlers.people import CreateClientHandler
+    from ogust.domain.address import Address
+    cash_only = CreateClientHandler(uow)(c.CreateClient(ready.id, "Paul", "Martin", "paul@example.fr",
+                                                        Address("1 rue Basse", "75003", "Paris")))
+    uow.payments.add(Payment(company_id=ready.id, invoice_id=paid.id, client_id=cash_only.id, amount=Money(1000),
+                             received_at=uow.clock.now(), method=PaymentMethod.CASH))
+    progress = []
+    outcomes = GenerateAttestationsHandler(uow)(c.GenerateAttestations(ready.id, 2026), progress.append)
+    by_client = {o.client_id: o for o in outcomes}
+    assert by_client[paid.client_id].attestation_id is not None and by_client[paid.client_id].error is None
+    assert by_client[cash_only.id].attestation_id is None and "2026" in by_client[cash_only.id].error
+    assert progress == [1, 1] and len(uow.attestations.items) == 1

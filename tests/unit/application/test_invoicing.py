@@ -1,0 +1,209 @@
+"""Invoices from a devis, for a period's done interventions, by hand; validation and numbering."""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from ogust.application import commands as c
+from ogust.application.handlers.invoicing import (ContractInvoiceHandler, InvoiceFromDevisHandler,
+                                                  ManualInvoiceHandler, RetryPaymentHandler, ValidateInvoiceHandler)
+from ogust.application.handlers.orders import PlaceOrderHandler
+from ogust.application.handlers.planning import CancelInterventionHandler, MarkInterventionDoneHandler
+from ogust.application.outbox import Effect
+from ogust.domain.errors import (InvalidTransition, InvalidValue, InvoiceAlreadyValidated, NotFound,
+                                 NothingToInvoice)
+from ogust.domain.invoice import InvoiceSource, InvoiceStatus
+from ogust.domain.money import Money
+from ogust.domain.units import Quantity
+
+from tests.unit.application.conftest import SOON, contents, item, order
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def place(uow, ready, marie, cards, *items, order_id="ord_1"):
+    return PlaceOrderHandler(uow, cards)(order(ready, *(items or (item(marie),)), order_id=order_id))
+
+
+# ---------------------------------------------------------------- from a devis
+def test_invoice_from_devis_lists_each_intervention_with_its_intervenant(uow, ready, marie, cards):
+    result = place(uow, ready, marie, cards, item(marie, SOON, 150), item(marie, SOON + timedelta(days=1), 60))
+    invoice = InvoiceFromDevisHandler(uow)(c.InvoiceFromDevis(ready.id, result.devis_id))
+    assert invoice.source is InvoiceSource.DEVIS and invoice.devis_id == result.devis_id and invoice.is_draft
+    assert [(l.quantity, l.performed_on, l.intervenant_matricule, l.intervenant_name) for l in invoice.lines] == [
+        (Quantity.hours_minutes(150), date(2026, 11, 10), "M001", "Marie Curie"),
+        (Quantity.hours_minutes(60), date(2026, 11, 11), "M001", "Marie Curie"),
+    ]
+    assert invoice.total_ttc == Money(6875 + 2750)
+    assert all(uow.interventions.get(ready.id, i).invoice_id == invoice.id for i in result.intervention_ids)
+
+
+def test_invoicing_a_devis_twice_is_refused_and_writes_nothing(uow, ready, marie, cards):
+    result = place(uow, ready, marie, cards)
+    InvoiceFromDevisHandler(uow)(c.InvoiceFromDevis(ready.id, result.devis_id))
+    before = contents(uow)
+    with pytest.raises(NothingToInvoice):
+        InvoiceFromDevisHandler(uow)(c.InvoiceFromDevis(ready.id, result.devis_id))
+    assert contents(uow) == before
+
+
+def test_cancelled_interventions_are_not_invoiced(uow, ready, marie, cards):
+    result = place(uow, ready, marie, cards, item(marie, SOON), item(marie, SOON + timedelta(days=1)))
+    CancelInterventionHandler(uow)(c.CancelIntervention(ready.id, result.intervention_ids[0]))
+    invoice = InvoiceFromDevisHandler(uow)(c.InvoiceFromDevis(ready.id, result.devis_id))
+    assert [l.intervention_id for l in invoice.lines] == [result.intervention_ids[1]]
+
+
+def test_a_devis_whose_interventions_are_all_cancelled_has_nothing_to_invoice(uow, ready, marie, cards):
+    result = place(uow, ready, marie, cards)
+    CancelInterventionHandler(uow)(c.CancelIntervention(ready.id, result.intervention_ids[0]))
+    before = contents(uow)
+    with pytest.raises(NothingToInvoice):
+        InvoiceFromDevisHandler(uow)(c.InvoiceFromDevis(ready.id, result.devis_id))
+    assert contents(uow) == before
+
+
+def test_unknown_devis_is_not_found(uow, ready):
+    with pytest.raises(NotFound):
+        InvoiceFromDevisHandler(uow)(c.InvoiceFromDevis(ready.id, "nope"))
+    assert uow.invoices.items == {}
+
+
+# ---------------------------------------------------------------- for a period
+def _done(uow, ready, marie, cards, start, order_id, minutes=60):
+    """An intervention performed at ``start`` (booked while it was in the future)."""
+    clock = uow.clock
+    now = clock.current
+    clock.current = start - timedelta(days=1)
+    result = place(uow, ready, marie, cards, item(marie, start, minutes), order_id=order_id)
+    clock.current = now
+    MarkInterventionDoneHandler(uow)(c.MarkInterventionDone(ready.id, result.intervention_ids[0]))
+    return result
+
+
+def test_contract_invoice_takes_done_not_invoiced_interventions_of_the_period(uow, ready, marie, cards):
+    october = [_done(uow, ready, marie, cards, datetime(2026, 10, day, 10, tzinfo=PARIS), f"o{day}")
+               for day in (5, 12)]
+    planned = place(uow, ready, marie, cards, item(marie, SOON), order_id="planned")  # not done: not invoiced
+    clock = uow.clock
+    now, clock.current = clock.current, datetime(2026, 10, 1, tzinfo=timezone.utc)
+    cancelled = place(uow, ready, marie, cards, item(marie, datetime(2026, 10, 20, 10, tzinfo=PARIS)), order_id="c")
+    clock.current = now
+    CancelInterventionHandler(uow)(c.CancelIntervention(ready.id, cancelled.intervention_ids[0]))
+    handler = ContractInvoiceHandler(uow)
+    invoice = handler(c.ContractInvoice(ready.id, october[0].client_id, date(2026, 10, 1), date(2026, 10, 31)))
+    assert invoice.source is InvoiceSource.CONTRACT
+    assert (invoice.period_start, invoice.period_end) == (date(2026, 10, 1), date(2026, 10, 31))
+    assert [l.intervention_id for l in invoice.lines] == [r.intervention_ids[0] for r in october]
+    assert uow.interventions.get(ready.id, planned.intervention_ids[0]).invoice_id is None
+    before = contents(uow)
+    with pytest.raises(NothingToInvoice):  # already invoiced
+        handler(c.ContractInvoice(ready.id, october[0].client_id, date(2026, 10, 1), date(2026, 10, 31)))
+    assert contents(uow) == before
+
+
+def test_month_boundaries_are_those_of_paris(uow, ready, marie, cards):
+    # 23:30 in Paris on 31 October is 22:30 UTC: it belongs to October
+    last_evening = _done(uow, ready, marie, cards, datetime(2026, 10, 31, 23, 30, tzinfo=PARIS), "late", 30)
+    # 00:30 in Paris on 1 November is still 31 October in UTC: it belongs to November
+    first_night = _done(uow, ready, marie, cards, datetime(2026, 11, 1, 0, 30, tzinfo=timezone(timedelta(hours=1))),
+                        "night", 30)
+    handler = ContractInvoiceHandler(uow)
+    client_id = last_evening.client_id
+    october = handler(c.ContractInvoice(ready.id, client_id, date(2026, 10, 1), date(2026, 10, 31)))
+    assert [(l.intervention_id, l.performed_on) for l in october.lines] == [
+        (last_evening.intervention_ids[0], date(2026, 10, 31))]
+    november = handler(c.ContractInvoice(ready.id, client_id, date(2026, 11, 1), date(2026, 11, 30)))
+    assert [(l.intervention_id, l.performed_on) for l in november.lines] == [
+        (first_night.intervention_ids[0], date(2026, 11, 1))]
+
+
+def test_contract_invoice_refusals_write_nothing(uow, ready, marie, cards):
+    result = _done(uow, ready, marie, cards, datetime(2026, 10, 5, 10, tzinfo=PARIS), "o5")
+    before = contents(uow)
+    handler = ContractInvoiceHandler(uow)
+    with pytest.raises(InvalidValue):
+        handler(c.ContractInvoice(ready.id, result.client_id, date(2026, 10, 31), date(2026, 10, 1)))
+    with pytest.raises(NothingToInvoice):
+        handler(c.ContractInvoice(ready.id, result.client_id, date(2026, 9, 1), date(2026, 9, 30)))
+    with pytest.raises(NotFound):
+        handler(c.ContractInvoice(ready.id, "nobody", date(2026, 10, 1), date(2026, 10, 31)))
+    assert contents(uow) == before
+
+
+# ---------------------------------------------------------------- by hand
+def test_manual_invoice_with_an_intervenant(uow, ready, marie, cards):
+    client_id = place(uow, ready, marie, cards).client_id
+    invoice = ManualInvoiceHandler(uow)(c.ManualInvoice(ready.id, client_id, (
+        c.ManualInvoiceLine("MEN", 90, date(2026, 10, 7), marie.id),
+        c.ManualInvoiceLine("VIT", 2, label="Vitres (2 passages)"),
+        c.ManualInvoiceLine("HORS", 60),
+    )))
+    men, vit, hors = invoice.lines
+    assert invoice.source is InvoiceSource.MANUAL
+    assert (men.quantity, men.performed_on, men.intervenant_matricule, men.intervenant_name) == (
+        Quantity.hours_minutes(90), date(2026, 10, 7), "M001", "Marie Curie")
+    assert (vit.quantity, vit.label, vit.intervenant_matricule) == (Quantity.pieces(2), "Vitres (2 passages)", None)
+    assert not hors.tax_credit_eligible and men.tax_credit_eligible
+    assert invoice.total_ttc == Money(4125 + 12000 + 3600)
+
+
+@pytest.mark.parametrize("lines,error", [
+    ((), InvalidValue),
+    ((c.ManualInvoiceLine("MEN", 60), c.ManualInvoiceLine("NOPE", 60)), NotFound),
+    ((c.ManualInvoiceLine("MEN", 60, intervenant_id="nobody"),), NotFound),
+    ((c.ManualInvoiceLine("MEN", 60), c.ManualInvoiceLine("VIT", 0)), InvalidValue),  # a domain error, not a crash
+    ((c.ManualInvoiceLine("MEN", -30),), InvalidValue),
+])
+def test_manual_invoice_refusals_write_nothing(uow, ready, marie, cards, lines, error):
+    client_id = place(uow, ready, marie, cards).client_id
+    before = contents(uow)
+    with pytest.raises(error):
+        ManualInvoiceHandler(uow)(c.ManualInvoice(ready.id, client_id, lines))
+    assert contents(uow) == before
+
+
+# ---------------------------------------------------------------- validation and numbering
+def _manual(uow, ready, client_id):
+    return ManualInvoiceHandler(uow)(c.ManualInvoice(ready.id, client_id, (c.ManualInvoiceLine("MEN", 60),)))
+
+
+def test_numbering_is_gapless_per_year_in_paris_time(uow, ready, marie, cards):
+    client_id = place(uow, ready, marie, cards).client_id
+    validate = ValidateInvoiceHandler(uow)
+    first, second, third = (_manual(uow, ready, client_id) for _ in range(3))
+    uow.clock.current = datetime(2026, 12, 31, 22, 30, tzinfo=timezone.utc)  # 23:30 in Paris
+    assert validate(c.ValidateInvoice(ready.id, first.id)).number == "FA-2026-000001"
+    with pytest.raises(InvoiceAlreadyValidated):
+        validate(c.ValidateInvoice(ready.id, first.id))
+    assert validate(c.ValidateInvoice(ready.id, second.id)).number == "FA-2026-000002"
+    uow.clock.current = datetime(2026, 12, 31, 23, 30, tzinfo=timezone.utc)  # 00:30 on 1 January in Paris
+    third = validate(c.ValidateInvoice(ready.id, third.id))
+    assert (third.number, third.issued_on) == ("FA-2027-000001", date(2027, 1, 1))
+
+
+def test_validation_enqueues_publication_and_charge_once(uow, ready, marie, cards):
+    client_id = place(uow, ready, marie, cards).client_id
+    invoice = _manual(uow, ready, client_id)
+    ValidateInvoiceHandler(uow)(c.ValidateInvoice(ready.id, invoice.id))
+    jobs = [j for j in uow.outbox.jobs.values() if j.payload.get("invoice_id") == invoice.id]
+    assert sorted(j.effect for j in jobs) == sorted([Effect.PUBLISH_INVOICE.value, Effect.CHARGE_INVOICE.value])
+    before = contents(uow)
+    with pytest.raises(InvoiceAlreadyValidated):
+        ValidateInvoiceHandler(uow)(c.ValidateInvoice(ready.id, invoice.id))
+    assert contents(uow) == before
+
+
+def test_retry_payment_refused_unless_failed_writes_nothing(uow, ready, marie, cards):
+    client_id = place(uow, ready, marie, cards).client_id
+    invoice = _manual(uow, ready, client_id)
+    for step in ("draft", "validated"):
+        if step == "validated":
+            ValidateInvoiceHandler(uow)(c.ValidateInvoice(ready.id, invoice.id))
+        before = contents(uow)
+        with pytest.raises(InvalidTransition):
+            RetryPaymentHandler(uow)(c.RetryPayment(ready.id, invoice.id))
+        assert contents(uow) == before
+    assert uow.invoices.get(ready.id, invoice.id).status is InvoiceStatus.VALIDATED
