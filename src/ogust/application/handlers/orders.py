@@ -11,7 +11,14 @@ from ogust.application.unit_of_work import UnitOfWork
 from ogust.domain.address import Address
 from ogust.domain.client import Client, ClientOrigin, check_stripe_ids
 from ogust.domain.devis import Devis
-from ogust.domain.errors import ConcurrencyConflict, InvalidValue, NoPaymentMethod, PriceMismatch, ServiceNotMapped
+from ogust.domain.errors import (
+    ConcurrencyConflict,
+    InvalidValue,
+    NoPaymentMethod,
+    PriceMismatch,
+    ServiceNotMapped,
+    SlotUnavailable,
+)
 from ogust.domain.intervention import Intervention, ensure_slot_bookable
 from ogust.domain.lines import DevisLine
 from ogust.domain.tarif import Tarif
@@ -44,8 +51,9 @@ class PlaceOrderHandler:
         self._check_payment_method(cmd)
         try:
             return self._accept(cmd)
-        except ConcurrencyConflict:
-            # the same order arriving twice at once: the unique shop order id let one through
+        except (ConcurrencyConflict, SlotUnavailable):
+            # the same order arriving twice at once: the unique shop order id let one through — or
+            # the twin committed first and its interventions now fill this order's own slots
             with self.uow() as uow:
                 replay = self._existing(uow, cmd)
             if replay is None:

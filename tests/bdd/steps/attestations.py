@@ -1,0 +1,90 @@
+"""The attestation fiscale: generated from what the client paid in the year, validated, then
+published to the client's shop account and emailed with a download link."""
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+from email.message import EmailMessage
+
+from pytest_bdd import given, then, when
+
+from ogust.application import commands as c
+from ogust.domain.attestation import Attestation
+from ogust.domain.units import Quantity
+from tests.bdd.steps.monde import Monde
+from tests.bdd.steps.parseurs import PARIS, espaces, p
+
+
+def cette_annee(monde: Monde) -> int:
+    year = datetime.now(PARIS).year
+    monde.valeurs["année"] = str(year)
+    return year
+
+
+def generer(monde: Monde, nom: str) -> Attestation | None:
+    year = cette_annee(monde)
+    return monde.tenter(lambda: monde.container.generate_attestation()(
+        c.GenerateAttestation(monde.entreprise, monde.client(nom), year)))
+
+
+@when(p("je génère l'attestation fiscale de cette année pour {nom}"), target_fixture="attestation")
+def genere(monde: Monde, nom: str) -> Attestation | None:
+    return generer(monde, nom)
+
+
+@given(p("l'attestation fiscale de cette année pour {nom} a été générée"), target_fixture="attestation")
+def generee(monde: Monde, nom: str) -> Attestation:
+    attestation = generer(monde, nom)
+    monde.sans_erreur()
+    return attestation
+
+
+@when("je valide l'attestation", target_fixture="attestation")
+@given("l'attestation a été validée", target_fixture="attestation")
+def valide(monde: Monde, attestation: Attestation) -> Attestation:
+    validated = monde.container.validate_attestation()(c.ValidateAttestation(monde.entreprise, attestation.id))
+    monde.valeurs["numéro"] = validated.number
+    return validated
+
+
+@when("je valide de nouveau l'attestation")
+def valide_encore(monde: Monde, attestation: Attestation) -> None:
+    monde.tenter(lambda: monde.container.validate_attestation()(c.ValidateAttestation(monde.entreprise,
+                                                                                        attestation.id)))
+
+
+@then(p("l'attestation porte sur {montant:Montant} payés en {annee}"))
+def porte_sur(monde: Monde, attestation: Attestation, montant: int, annee: str) -> None:
+    monde.sans_erreur()
+    assert (attestation.amount_paid.cents, str(attestation.year)) == (montant, monde.texte(annee))
+
+
+@then("elle détaille les heures par intervenant :")
+def heures(attestation: Attestation, datatable: list[list[str]]) -> None:
+    minutes: dict[str, int] = defaultdict(int)
+    for line in attestation.lines:
+        minutes[line.intervenant_name] += line.minutes
+    found = {name: Quantity.hours_minutes(total).label_fr() for name, total in minutes.items()}
+    assert found == {name: hours for name, hours in datatable[1:]}
+
+
+@then(p("l'attestation est publiée dans le compte boutique de {nom}, pour {montant:Montant}"))
+def publiee(monde: Monde, attestation: Attestation, nom: str, montant: int) -> None:
+    shop_client_id = monde.container.queries().client(monde.entreprise, monde.client(nom)).shop_client_id
+    documents = [d for d in monde.boutique()["documents"].get(shop_client_id, []) if d["kind"] == "attestation"]
+    assert [(d["id"], d["number"], d["amount_ttc_cents"], d["title"]) for d in documents] == [
+        (attestation.id, attestation.number, montant, f"Attestation fiscale {attestation.year}")]
+
+
+@then(p("{nom} reçoit un email : « {objet} »"), target_fixture="email")
+def recoit(monde: Monde, nom: str, objet: str) -> EmailMessage:
+    expected = espaces(monde.texte(objet))
+    found = [m for m in monde.emails_de(nom) if espaces(str(m["Subject"])) == expected]
+    assert len(found) == 1, [str(m["Subject"]) for m in monde.emails_de(nom)]
+    return found[0]
+
+
+@then(p("{nom} n'a aucune attestation"))
+def aucune(monde: Monde, nom: str) -> None:
+    assert [a for a in monde.container.queries().attestations(monde.entreprise)
+            if a.client_id == monde.client(nom)] == []

@@ -1,0 +1,4 @@
+"""Facturation : la facture validée est publiée dans la boutique, la carte débitée, le client prévenu."""
+from pytest_bdd import scenarios
+
+scenarios("facturation/debit_carte.feature")
