@@ -21,6 +21,8 @@ class Effect(str, Enum):
     TRANSMIT_CLIENT = "shop.transmit_client"
     PUBLISH_INVOICE = "shop.publish_invoice"
     PUBLISH_ATTESTATION = "shop.publish_attestation"
+    PUBLISH_CREDIT_NOTE = "shop.publish_credit_note"
+    REFUND_CREDIT_NOTE = "payment.refund_credit_note"
     CHARGE_INVOICE = "payment.charge_invoice"
     MAIL_DEBIT_CONFIRMED = "mail.debit_confirmed"
     MAIL_DEBIT_FAILED = "mail.debit_failed"
@@ -53,8 +55,11 @@ EFFECTS: dict[type[ev.Event], tuple[Effect, ...]] = {
     ev.InvoicePaymentRetryRequested: (Effect.CHARGE_INVOICE,),
     ev.InvoicePaid: (Effect.MAIL_DEBIT_CONFIRMED, Effect.PUBLISH_INVOICE),
     ev.InvoicePaymentFailed: (Effect.MAIL_DEBIT_FAILED, Effect.PUBLISH_INVOICE),
-    ev.InvoicePaymentNeedsAuthentication: (Effect.MAIL_AUTHENTICATION_NEEDED,),
+    ev.InvoicePaymentNeedsAuthentication: (Effect.MAIL_AUTHENTICATION_NEEDED, Effect.PUBLISH_INVOICE),
     ev.AttestationValidated: (Effect.PUBLISH_ATTESTATION, Effect.MAIL_ATTESTATION_AVAILABLE),
+    ev.CreditNoteIssued: (Effect.PUBLISH_CREDIT_NOTE,),
+    ev.CreditNoteRefundRequested: (Effect.REFUND_CREDIT_NOTE,),
+    ev.CreditNoteRefunded: (Effect.PUBLISH_CREDIT_NOTE,),
 }
 
 

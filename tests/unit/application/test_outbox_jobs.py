@@ -38,7 +38,7 @@ def test_every_event_kind_has_a_mapping():
     (SAMPLES[4], [Effect.CHARGE_INVOICE]),
     (SAMPLES[5], [Effect.MAIL_DEBIT_CONFIRMED, Effect.PUBLISH_INVOICE]),
     (SAMPLES[6], [Effect.MAIL_DEBIT_FAILED, Effect.PUBLISH_INVOICE]),
-    (SAMPLES[7], [Effect.MAIL_AUTHENTICATION_NEEDED]),
+    (SAMPLES[7], [Effect.MAIL_AUTHENTICATION_NEEDED, Effect.PUBLISH_INVOICE]),
     (SAMPLES[8], [Effect.PUBLISH_ATTESTATION, Effect.MAIL_ATTESTATION_AVAILABLE]),
 ], ids=lambda v: type(v).__name__ if isinstance(v, Event) else "")
 def test_an_event_enqueues_exactly_its_effects(event, effects):
