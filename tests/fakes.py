@@ -5,11 +5,12 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta, timezone
 
 from ogust.application.outbox import JobStatus, OutboxJob
-from ogust.application.ports import ShopDocument, ShopRejected, ShopUnavailable
+from ogust.application.ports import BulkOutcome, ShopDocument, ShopRejected, ShopUnavailable
 from ogust.application.unit_of_work import UnitOfWork
 from ogust.domain.aggregate import Aggregate
 from ogust.domain.errors import ConcurrencyConflict, NotFound
 from ogust.domain.intervention import InterventionStatus
+from ogust.domain.invoice import InvoiceSource
 from ogust.domain.payment import AttemptStatus
 from ogust.domain.shop_service import ShopService
 
@@ -81,14 +82,23 @@ class FakeMappings(FakeRepository):
         return self._first(company_id, shop_service_id=shop_service_id)
 
 
-class FakeIntervenants(FakeRepository):
+class _ByName:
+    def page(self, company_id, after, limit):
+        ordered = sorted(self.list(company_id), key=lambda r: (r.last_name, r.first_name, r.id))
+        return [r for r in ordered if after is None or (r.last_name, r.first_name, r.id) > tuple(after)][:limit]
+
+    def count(self, company_id):
+        return len(self.list(company_id))
+
+
+class FakeIntervenants(_ByName, FakeRepository):
     what = "intervenant"
 
     def by_matricule(self, company_id, matricule):
         return self._first(company_id, matricule=matricule)
 
 
-class FakeClients(FakeRepository):
+class FakeClients(_ByName, FakeRepository):
     what = "client"
 
     def by_shop_client_id(self, company_id, shop_client_id):
@@ -127,9 +137,14 @@ class FakeInterventions(FakeRepository):
         return [i for i in self.list(company_id) if i.client_id == client_id and i.status is InterventionStatus.DONE
                 and i.invoice_id is None and start <= i.start <= end]
 
-    def clients_with_done_not_invoiced(self, company_id, start, end):
-        return sorted({i.client_id for i in self.list(company_id) if i.status is InterventionStatus.DONE
-                       and i.invoice_id is None and start <= i.start <= end})
+    def clients_with_done_not_invoiced(self, company_id, start, end, after=None, limit=None):
+        found = sorted({i.client_id for i in self.list(company_id) if i.status is InterventionStatus.DONE
+                        and i.invoice_id is None and start <= i.start <= end})
+        found = [client_id for client_id in found if after is None or client_id > after]
+        return found[:limit] if limit is not None else found
+
+    def count_clients_with_done_not_invoiced(self, company_id, start, end):
+        return len(self.clients_with_done_not_invoiced(company_id, start, end))
 
 
 class FakeInvoices(FakeRepository):
@@ -142,6 +157,24 @@ class FakeInvoices(FakeRepository):
         wanted = set(statuses)
         return [i for i in self.list(company_id) if i.status in wanted]
 
+    def _of_period(self, company_id, period_start, period_end):
+        return [i for i in self.list(company_id) if i.source is InvoiceSource.CONTRACT
+                and (i.period_start, i.period_end) == (period_start, period_end)]
+
+    def get_many(self, company_id, ids):
+        return [i for i in (self.find(company_id, invoice_id) for invoice_id in set(ids)) if i is not None]
+
+    def contract_ids(self, company_id, period_start, period_end, status, after=None, limit=None):
+        found = sorted(i.id for i in self._of_period(company_id, period_start, period_end)
+                       if i.status is status and (after is None or i.id > after))
+        return found[:limit] if limit is not None else found
+
+    def contract_counts(self, company_id, period_start, period_end):
+        counts = {}
+        for invoice in self._of_period(company_id, period_start, period_end):
+            counts[invoice.status] = counts.get(invoice.status, 0) + 1
+        return counts
+
 
 class FakeAttestations(FakeRepository):
     what = "attestation"
@@ -151,6 +184,10 @@ class FakeAttestations(FakeRepository):
 
     def by_number(self, company_id, number):
         return self._first(company_id, number=number)
+
+    def for_clients_year(self, company_id, client_ids, year):
+        wanted = set(client_ids)
+        return [a for a in self.list(company_id) if a.client_id in wanted and a.year == year]
 
 
 class FakeAttempts(FakeRepository):
@@ -174,8 +211,37 @@ class FakePayments(FakeRepository):
     def for_client(self, company_id, client_id):
         return [p for p in self.list(company_id) if p.client_id == client_id]
 
-    def clients_paid_between(self, company_id, start, end):
-        return sorted({p.client_id for p in self.list(company_id) if start <= p.received_at < end})
+    def clients_paid_between(self, company_id, start, end, after=None, limit=None):
+        found = sorted({p.client_id for p in self.list(company_id) if start <= p.received_at < end})
+        found = [client_id for client_id in found if after is None or client_id > after]
+        return found[:limit] if limit is not None else found
+
+    def count_clients_paid_between(self, company_id, start, end):
+        return len(self.clients_paid_between(company_id, start, end))
+
+    def for_clients_between(self, company_id, client_ids, start, end):
+        wanted = set(client_ids)
+        return [p for p in self.list(company_id) if p.client_id in wanted and start <= p.received_at < end]
+
+
+class FakeCreditNotes(FakeRepository):
+    what = "avoir"
+
+    def add(self, item) -> None:
+        if any(other.company_id == item.company_id and other.number == item.number and other.id != item.id
+               for other in self.items.values()):
+            raise ConcurrencyConflict("numéro d'avoir en double")
+        super().add(item)
+
+    def by_number(self, company_id, number):
+        return self._first(company_id, number=number)
+
+    def for_invoice(self, company_id, invoice_id):
+        return sorted((n for n in self.list(company_id) if n.invoice_id == invoice_id), key=lambda n: n.number)
+
+    def for_invoices(self, company_id, invoice_ids):
+        wanted = set(invoice_ids)
+        return sorted((n for n in self.list(company_id) if n.invoice_id in wanted), key=lambda n: n.number)
 
 
 class FakeSequences:
@@ -233,6 +299,20 @@ class FakeOutbox:
             if len(claimed) >= limit:
                 break
             if wanted and job.effect not in wanted:
+                continue
+            due = job.status is JobStatus.PENDING and job.available_at <= now
+            expired = job.status is JobStatus.PROCESSING and job.lease_until and job.lease_until < now
+            if due or expired:
+                job.status, job.worker, job.lease_until = JobStatus.PROCESSING, worker, lease_until
+                job.attempts += 1
+                claimed.append(job)
+        return claimed
+
+    def claim_keys(self, worker, now, lease_until, company_id, keys):
+        wanted = set(keys)
+        claimed = []
+        for job in sorted(self.jobs.values(), key=lambda j: j.created_at):
+            if job.company_id != company_id or job.key not in wanted:
                 continue
             due = job.status is JobStatus.PENDING and job.available_at <= now
             expired = job.status is JobStatus.PROCESSING and job.lease_until and job.lease_until < now
@@ -300,6 +380,7 @@ class FakeUnitOfWork(UnitOfWork):
         self.attestations = FakeAttestations()
         self.payment_attempts = FakeAttempts()
         self.payments = FakePayments()
+        self.credit_notes = FakeCreditNotes()
         self.sequences = FakeSequences()
         self.emails = FakeEmailLog()
         self.inbox = FakeInbox()
@@ -311,7 +392,8 @@ class FakeUnitOfWork(UnitOfWork):
 
     def _seen(self):
         for repo in (self.companies, self.tarifs, self.mappings, self.intervenants, self.clients, self.devis,
-                     self.interventions, self.invoices, self.attestations, self.payment_attempts, self.payments):
+                     self.interventions, self.invoices, self.attestations, self.payment_attempts, self.payments,
+                     self.credit_notes):
             yield from repo.items.values()
 
     def _commit(self) -> None:
@@ -330,6 +412,7 @@ class FakeShopApi:
         self.documents: dict[tuple[str, str], ShopDocument] = {}
         self.calls: list[str] = []
         self.fail_next: list[Exception] = []
+        self.refuse: dict[str, str] = {}  # record id -> the shop's reason, in bulk upserts
 
     def _maybe_fail(self, call: str) -> None:
         self.calls.append(call)
@@ -354,6 +437,21 @@ class FakeShopApi:
     def publish_document(self, account_id, shop_client_id, document):
         self._maybe_fail("publish_document")
         self.documents[(shop_client_id, document.id)] = document
+
+    def bulk_upsert_intervenants(self, account_id, records):
+        self._maybe_fail("bulk_upsert_intervenants")
+        return [self._bulk_one(self.intervenants, fields, None) for fields in records]
+
+    def bulk_upsert_clients(self, account_id, records):
+        self._maybe_fail("bulk_upsert_clients")
+        return [self._bulk_one(self.clients, fields, f"shopcli_{fields['id'][:8]}") for fields in records]
+
+    def _bulk_one(self, store, fields, shop_client_id):
+        record_id = str(fields["id"])
+        if record_id in self.refuse:
+            return BulkOutcome(record_id, False, reason=self.refuse[record_id])
+        store[record_id] = dict(fields)
+        return BulkOutcome(record_id, True, shop_client_id)
 
 
 class FakeMailer:

@@ -24,6 +24,7 @@ from tests.e2e.helpers import (
     text_of,
     unique_email,
 )
+from tests.support.pdf_text import text_of as pdf_text
 from tests.support.shop_contract import assert_matches
 
 pytestmark = pytest.mark.e2e
@@ -209,8 +210,10 @@ def test_the_help_article_story_over_http(ogust_api, fresh_shop_account, shop_se
     assert document.status_code == 200, document.text
     assert document.headers["cache-control"] == "private, no-store"
     assert document.headers["content-disposition"].startswith("attachment;")
-    assert number in document.headers["content-disposition"] and number in document.text
-    assert "Jean" in document.text and "55,00" in document.text
+    assert document.headers["content-type"] == "application/pdf"
+    shown = pdf_text(document.content)
+    assert number in document.headers["content-disposition"] and number in shown
+    assert "Jean" in shown and "55,00" in shown
     token = link.rsplit("/", 1)[1]
     tampered = token[:-1] + ("A" if token[-1] != "A" else "B")
     problem(httpx.get(link.rsplit("/", 1)[0] + "/" + tampered, timeout=30), 404, "not_found")

@@ -14,6 +14,7 @@ import pytest
 
 from tests.e2e.cli_runner import OgustCli, WarmLauncher, script, succeeded
 from tests.e2e.helpers import PARIS, future_slot, messages_to, text_of, unique_email
+from tests.support.pdf_text import text_of as pdf_text
 from tests.support.shop_contract import assert_matches
 
 pytestmark = pytest.mark.e2e
@@ -168,7 +169,7 @@ def test_the_help_article_story_through_the_cli(ogust, fresh_shop_account, shop_
     assert twice.code == 4 and "invoice_already_validated" in twice.err, twice
 
     year = datetime.now(PARIS).year
-    document = tmp_path / "facture.html"
+    document = tmp_path / "facture.pdf"
     shown, emails, outbox, written, generated = succeeded(*ogust.together(
         ("invoice", "show", number),
         ("emails", "--json"),
@@ -182,8 +183,8 @@ def test_the_help_article_story_through_the_cli(ogust, fresh_shop_account, shop_
         ("debit_confirmed", "sent", buyer_email)]
     assert outbox.json["jobs"] and {j["status"] for j in outbox.json["jobs"]} == {"done"}, outbox.json
     assert str(document) in written.out
-    html = document.read_text(encoding="utf-8")
-    assert number in html and "Jean" in html and "55,00" in html
+    shown_pdf = pdf_text(document.read_bytes())
+    assert number in shown_pdf and "Jean" in shown_pdf and "55,00" in shown_pdf
     attestation = generated.json
     assert (attestation["status"], attestation["amount_paid"]["cents"], attestation["total_minutes"]) == (
         "draft", 5500, 120)

@@ -210,9 +210,34 @@ class GenerateAttestation:
 class GenerateAttestations:
     company_id: str
     year: int
+    chunk_size: int = 200  # clients per transaction
+
+
+# ---------------------------------------------------------------- month end
+@dataclass(frozen=True)
+class RunMonthEnd:
+    """Invoice the month's done interventions (one contract invoice per client), validate, debit.
+    ``concurrency`` debits at once at most, ``rate`` debits per second at most (None: no limit)."""
+
+    company_id: str
+    year: int
+    month: int
+    concurrency: int = 8
+    rate: float | None = 25.0
 
 
 @dataclass(frozen=True)
 class ValidateAttestation:
     company_id: str
     attestation_id: str
+
+
+# ---------------------------------------------------------------- credit notes
+@dataclass(frozen=True)
+class IssueCreditNote:
+    """Correct a validated invoice: the whole of what is left (``amount`` None) or an amount TTC."""
+
+    company_id: str
+    invoice_id: str
+    reason: str
+    amount: Money | None = None

@@ -1,13 +1,24 @@
 """The ports the use cases need, as Protocols. Adapters implement them; fakes stand in for tests."""
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
 from typing import Protocol
 
+from ogust.domain.attestation import Attestation
+from ogust.domain.client import Client
+from ogust.domain.company import Company
+from ogust.domain.credit_note import CreditNote
+from ogust.domain.devis import Devis
+from ogust.domain.intervenant import Intervenant
+from ogust.domain.intervention import Intervention
+from ogust.domain.invoice import Invoice
 from ogust.domain.money import Money
+from ogust.domain.payment import Payment
 from ogust.domain.shop_service import ShopService
+from ogust.domain.tarif import Tarif
 
 
 class Clock(Protocol):
@@ -46,9 +57,37 @@ class PaymentOutcomeUnknown(Exception):
     same idempotency key (the gateway looks the PaymentIntent up first)."""
 
 
+class RefundOutcome(Enum):
+    SUCCEEDED = "succeeded"  # made (or accepted by the bank and under way)
+    REFUSED = "refused"  # definitive: nothing was refunded
+
+
+@dataclass(frozen=True)
+class RefundRequest:
+    company_id: str
+    credit_note_id: str
+    credit_note_number: str
+    invoice_id: str
+    payment_intent_id: str
+    amount: Money
+    idempotency_key: str
+
+
+@dataclass(frozen=True)
+class RefundResult:
+    outcome: RefundOutcome
+    refund_id: str | None
+    reason: str = ""
+
+
 class PaymentGateway(Protocol):
     def charge(self, request: ChargeRequest) -> ChargeResult:
         """Debit off-session. Idempotent on ``request.idempotency_key``. Raises PaymentOutcomeUnknown."""
+
+    def refund(self, request: RefundRequest) -> RefundResult:
+        """Refund (part of) a card payment. Idempotent on ``request.idempotency_key`` (the refund made
+        for that key is looked up first); refuses to refund more than the payment has left.
+        Raises PaymentOutcomeUnknown."""
 
     def payment_method_usable(self, customer_id: str, payment_method_id: str) -> bool:
         """True when the customer exists and the payment method is attached to it."""
@@ -124,7 +163,59 @@ class ShopApi(Protocol):
         """Create or replace the document in the client's account (idempotent by id)."""
 
 
+@dataclass(frozen=True)
+class BulkOutcome:
+    """What the shop did with one record of a bulk upsert."""
+
+    id: str | None
+    ok: bool
+    shop_client_id: str | None = None
+    reason: str = ""
+
+
+class BulkShopApi(ShopApi, Protocol):
+    """The shop's batch endpoints: many records per call, one outcome per record, in order.
+    Raises ShopUnavailable (the whole call failed: try later) or ShopRejected (the call was refused)."""
+
+    def bulk_upsert_intervenants(self, account_id: str, records: Sequence[dict[str, object]]) -> list[BulkOutcome]: ...
+
+    def bulk_upsert_clients(self, account_id: str, records: Sequence[dict[str, object]]) -> list[BulkOutcome]: ...
+
+
 # ---------------------------------------------------------------- documents
+@dataclass(frozen=True)
+class DocumentContext:
+    """What a document shows besides itself: who, where, how and what happened since."""
+
+    company: Company
+    client: Client
+    tarifs: Mapping[str, Tarif] = field(default_factory=dict)  # by id: label, mode of intervention
+    interventions: Mapping[str, Intervention] = field(default_factory=dict)  # by id: place and hours
+    intervenants: Mapping[str, Intervenant] = field(default_factory=dict)  # by id
+    payments: tuple[Payment, ...] = ()  # received for the invoice
+    credit_notes: tuple[CreditNote, ...] = ()  # issued on the invoice
+    invoice: Invoice | None = None  # the invoice a credit note corrects
+
+
+class DocumentRenderer(Protocol):
+    """Turns a document into a file the client can keep (PDF): devis, invoice, attestation, avoir."""
+
+    media_type: str
+    extension: str
+
+    def invoice(self, invoice: Invoice, company: Company, client: Client,
+                context: DocumentContext | None = None) -> bytes: ...
+
+    def devis(self, devis: Devis, company: Company, client: Client,
+              context: DocumentContext | None = None) -> bytes: ...
+
+    def attestation(self, attestation: Attestation, company: Company, client: Client,
+                    context: DocumentContext | None = None) -> bytes: ...
+
+    def credit_note(self, credit_note: CreditNote, company: Company, client: Client,
+                    context: DocumentContext | None = None) -> bytes: ...
+
+
 class DocumentLinks(Protocol):
     def download_url(self, company_id: str, kind: str, document_id: str) -> str:
         """A link the client can follow to download the document."""

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ogust.application.commands import ExportToShop, SyncIntervenant, TransmitClient
 from ogust.application.handlers.shop_sync import (
@@ -13,6 +14,9 @@ from ogust.application.handlers.shop_sync import (
 )
 from ogust.application.outbox import JobStatus, OutboxJob
 from ogust.application.worker import OutboxProcessor
+
+if TYPE_CHECKING:
+    from ogust.application.shop_export import ShopExport
 
 
 @dataclass(frozen=True)
@@ -39,11 +43,15 @@ def _report(request: SyncRequest, job: OutboxJob | None) -> RecordReport:
 
 class ShopSyncService:
     def __init__(self, sync_intervenant: SyncIntervenantHandler, transmit_client: TransmitClientHandler,
-                 export: ExportToShopHandler, processor: OutboxProcessor) -> None:
+                 export: ExportToShopHandler, processor: OutboxProcessor,
+                 bulk_export: ShopExport | None = None) -> None:
+        """With ``bulk_export``, a batch goes through the shop's bulk endpoints (application/shop_export.py);
+        without it, one outbox job per changed record."""
         self.sync_intervenant_handler = sync_intervenant
         self.transmit_client_handler = transmit_client
         self.export_handler = export
         self.processor = processor
+        self.bulk_export = bulk_export
 
     def sync_intervenant(self, cmd: SyncIntervenant, timeout: float = 30.0) -> RecordReport:
         return self._run(cmd.company_id, [self.sync_intervenant_handler(cmd)], timeout, None)[0]
@@ -53,6 +61,10 @@ class ShopSyncService:
 
     def export(self, cmd: ExportToShop, on_start: Callable[[int], None] | None = None,
                on_progress: Callable[[int], None] | None = None, timeout: float = 600.0) -> list[RecordReport]:
+        if self.bulk_export is not None:
+            reports: list[RecordReport] = []
+            self.bulk_export(cmd, on_start, on_progress, reports.append)
+            return reports
         requests = self.export_handler(cmd)
         if on_start:
             on_start(len(requests))

@@ -12,6 +12,7 @@ from ogust.domain.aggregate import Aggregate
 from ogust.domain.attestation import Attestation
 from ogust.domain.client import Client
 from ogust.domain.company import Company
+from ogust.domain.credit_note import CreditNote
 from ogust.domain.devis import Devis
 from ogust.domain.intervenant import Intervenant
 from ogust.domain.intervention import Intervention
@@ -52,10 +53,20 @@ class MappingRepository(Repository[ShopServiceMapping], Protocol):
 class IntervenantRepository(Repository[Intervenant], Protocol):
     def by_matricule(self, company_id: str, matricule: str) -> Intervenant | None: ...
 
+    def page(self, company_id: str, after: tuple[str, str, str] | None, limit: int) -> list[Intervenant]:
+        """In name order: the ``limit`` after ``after``, the (last name, first name, id) of the last one seen."""
+
+    def count(self, company_id: str) -> int: ...
+
 
 class ClientRepository(Repository[Client], Protocol):
     def by_shop_client_id(self, company_id: str, shop_client_id: str) -> Client | None: ...
     def by_email(self, company_id: str, email: str) -> Client | None: ...
+
+    def page(self, company_id: str, after: tuple[str, str, str] | None, limit: int) -> list[Client]:
+        """In name order: the ``limit`` after ``after``, the (last name, first name, id) of the last one seen."""
+
+    def count(self, company_id: str) -> int: ...
 
 
 class DevisRepository(Repository[Devis], Protocol):
@@ -73,17 +84,41 @@ class InterventionRepository(Repository[Intervention], Protocol):
 
     def done_not_invoiced(self, company_id: str, client_id: str, start: datetime, end: datetime) -> list[Intervention]: ...
 
-    def clients_with_done_not_invoiced(self, company_id: str, start: datetime, end: datetime) -> list[str]: ...
+    def clients_with_done_not_invoiced(self, company_id: str, start: datetime, end: datetime,
+                                       after: str | None = None, limit: int | None = None) -> list[str]:
+        """Ordered by id; a page with ``after`` (last id of the previous page) and ``limit``."""
+
+    def count_clients_with_done_not_invoiced(self, company_id: str, start: datetime, end: datetime) -> int: ...
 
 
 class InvoiceRepository(Repository[Invoice], Protocol):
     def by_number(self, company_id: str, number: str) -> Invoice | None: ...
     def with_status(self, company_id: str, statuses: Iterable[InvoiceStatus]) -> list[Invoice]: ...
 
+    def get_many(self, company_id: str, ids: Iterable[str]) -> list[Invoice]:
+        """The company's invoices among ``ids`` (the missing ones are left out)."""
+
+    def contract_ids(self, company_id: str, period_start: date, period_end: date, status: InvoiceStatus,
+                     after: str | None = None, limit: int | None = None) -> list[str]:
+        """Ids of the contract invoices of exactly this period in ``status``, ordered by id (pages)."""
+
+    def contract_counts(self, company_id: str, period_start: date, period_end: date) -> dict[InvoiceStatus, int]:
+        """How many contract invoices of exactly this period are in each status."""
+
 
 class AttestationRepository(Repository[Attestation], Protocol):
     def for_client_year(self, company_id: str, client_id: str, year: int) -> Attestation | None: ...
     def by_number(self, company_id: str, number: str) -> Attestation | None: ...
+    def for_clients_year(self, company_id: str, client_ids: Iterable[str], year: int) -> list[Attestation]: ...
+
+
+class CreditNoteRepository(Repository[CreditNote], Protocol):
+    def by_number(self, company_id: str, number: str) -> CreditNote | None: ...
+
+    def for_invoice(self, company_id: str, invoice_id: str) -> list[CreditNote]:
+        """Oldest first."""
+
+    def for_invoices(self, company_id: str, invoice_ids: Iterable[str]) -> list[CreditNote]: ...
 
 
 class PaymentAttemptRepository(Repository[PaymentAttempt], Protocol):
@@ -95,7 +130,15 @@ class PaymentAttemptRepository(Repository[PaymentAttempt], Protocol):
 
 class PaymentRepository(Repository[Payment], Protocol):
     def for_client(self, company_id: str, client_id: str) -> list[Payment]: ...
-    def clients_paid_between(self, company_id: str, start: datetime, end: datetime) -> list[str]: ...
+    def clients_paid_between(self, company_id: str, start: datetime, end: datetime, after: str | None = None,
+                             limit: int | None = None) -> list[str]:
+        """Clients with a payment received within [start, end), by id; a page with ``after`` and ``limit``."""
+
+    def count_clients_paid_between(self, company_id: str, start: datetime, end: datetime) -> int: ...
+
+    def for_clients_between(self, company_id: str, client_ids: Iterable[str], start: datetime,
+                            end: datetime) -> list[Payment]:
+        """The payments of these clients received within [start, end)."""
 
 
 class SequenceRepository(Protocol):
@@ -126,6 +169,10 @@ class OutboxStore(Protocol):
     def claim(self, worker: str, now: datetime, lease_until: datetime, limit: int,
               effects: Iterable[str] | None = None) -> list[OutboxJob]:
         """Lease up to ``limit`` due jobs to ``worker`` (conditional update: never twice at once)."""
+
+    def claim_keys(self, worker: str, now: datetime, lease_until: datetime, company_id: str,
+                   keys: Iterable[str]) -> list[OutboxJob]:
+        """Lease the company's claimable jobs among ``keys`` (a batch's own jobs, same guarantee)."""
 
     def complete(self, job_id: str, worker: str, now: datetime) -> bool: ...
 
@@ -159,6 +206,7 @@ class UnitOfWork(abc.ABC):
     attestations: AttestationRepository
     payment_attempts: PaymentAttemptRepository
     payments: PaymentRepository
+    credit_notes: CreditNoteRepository
     sequences: SequenceRepository
     emails: EmailLog
     inbox: Inbox

@@ -60,6 +60,10 @@ class OutboxProcessor:
             self._perform(job)
         return len(jobs)
 
+    def perform(self, job: OutboxJob) -> None:
+        """Perform a job this worker leased (``claim`` or ``claim_keys``) and record the outcome."""
+        self._perform(job)
+
     def _perform(self, job: OutboxJob) -> None:
         effect = self.effects.get(job.effect)
         try:

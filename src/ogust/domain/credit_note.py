@@ -12,7 +12,11 @@ from enum import Enum
 
 from ogust.domain.aggregate import Aggregate, new_id
 from ogust.domain.errors import InvalidTransition, InvalidValue, RefundExceedsPayment
-from ogust.domain.events import CreditNoteIssued, CreditNoteRefunded, CreditNoteRefundRequested
+from ogust.domain.events import (
+    CreditNoteIssued,
+    CreditNoteRefunded,
+    CreditNoteRefundRequested,
+)
 from ogust.domain.invoice import Invoice
 from ogust.domain.lines import Totals
 from ogust.domain.money import Money, VatRate, total
@@ -79,16 +83,27 @@ class CreditNote(Aggregate, Totals):
         note = cls(company_id=invoice.company_id, client_id=invoice.client_id, invoice_id=invoice.id,
                    invoice_number=invoice.number or "", number=number, issued_on=issued_on, reason=reason.strip(),
                    lines=lines, created_at=at)
+        payments, earlier = list(payments), list(earlier)
+        cls.ensure_possible(invoice, note.total_ttc, payments, earlier)
         invoice.record_credit(note.total_ttc)
         note._record(CreditNoteIssued(note.company_id, note.id, number, invoice.id))
-        card = [p for p in payments if p.invoice_id == invoice.id and p.method is PaymentMethod.CARD and p.reference]
+        card = _card_payments(invoice, payments)
         if card:
-            ensure_refund_within_payment(note.total_ttc, card, [n for n in earlier if n.id != note.id])
             note.refund_amount = note.total_ttc
             note.refund_status = RefundStatus.PENDING
             note.payment_intent_id = card[-1].reference
             note._record(CreditNoteRefundRequested(note.company_id, note.id, invoice.id))
         return note
+
+    @staticmethod
+    def ensure_possible(invoice: Invoice, amount: Money, payments: Iterable[Payment],
+                        earlier: Iterable[CreditNote]) -> None:
+        """Refuse, before anything is numbered, an avoir beyond what is left of the invoice or a
+        refund beyond what its card paid."""
+        invoice.ensure_creditable(amount)
+        card = _card_payments(invoice, payments)
+        if card:
+            ensure_refund_within_payment(amount, card, earlier)
 
     def mark_refunded(self, refund_id: str, at: datetime) -> bool:
         """False (and nothing changes) when already refunded."""
@@ -113,6 +128,10 @@ class CreditNote(Aggregate, Totals):
         if self.refund_status is not RefundStatus.PENDING:
             raise InvalidTransition(f"L'avoir {self.number} n'attend pas de remboursement.",
                                     status=self.refund_status.value)
+
+
+def _card_payments(invoice: Invoice, payments: Iterable[Payment]) -> list[Payment]:
+    return [p for p in payments if p.invoice_id == invoice.id and p.method is PaymentMethod.CARD and p.reference]
 
 
 def refunded_so_far(credit_notes: Iterable[CreditNote]) -> Money:

@@ -131,6 +131,10 @@ class Invoice(Aggregate, Totals):
     def record_credit(self, amount: Money) -> None:
         """A credit note of ``amount`` TTC corrects this invoice, whose content never changes. The
         credit notes of an invoice never add up to more than the invoice."""
+        self.ensure_creditable(amount)
+        self.credited_ttc = self.credited_ttc + amount
+
+    def ensure_creditable(self, amount: Money) -> None:
         if self.is_draft:
             raise InvalidTransition("Une facture brouillon se corrige directement : pas d'avoir.",
                                     status=self.status.value)
@@ -142,7 +146,6 @@ class Invoice(Aggregate, Totals):
                 f"({self.creditable_ttc} sur {self.total_ttc} TTC).",
                 invoice=self.number, creditable_cents=self.creditable_ttc.cents,
             )
-        self.credited_ttc = self.credited_ttc + amount
 
     def require_draft(self) -> None:
         if not self.is_draft:

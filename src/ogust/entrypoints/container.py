@@ -4,7 +4,7 @@ from __future__ import annotations
 from dependency_injector import containers, providers
 
 from ogust.adapters.clock import SystemClock
-from ogust.adapters.documents.html_renderer import HtmlDocumentRenderer
+from ogust.adapters.documents.pdf_renderer import PdfDocumentRenderer
 from ogust.adapters.documents.links import SignedDocumentLinks
 from ogust.adapters.mail.file_mailer import FileMailer
 from ogust.adapters.mail.smtp_mailer import SmtpMailer
@@ -13,13 +13,17 @@ from ogust.adapters.persistence.database import make_engine, make_session_factor
 from ogust.adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork
 from ogust.adapters.shop.http_shop_api import HttpShopApi
 from ogust.adapters.shop.unconfigured import UnconfiguredShopApi
+from ogust.application.documents import DocumentQueries
 from ogust.application.effects.registry import build_effects
 from ogust.application.handlers import attestations, invoicing, orders, people, planning, setup
+from ogust.application.handlers import credit_notes
 from ogust.application.handlers import payments as payment_handlers
 from ogust.application.handlers import shop_sync as sync_handlers
+from ogust.application.month_end import MonthEndRun
 from ogust.application.queries import OutboxAdmin, Queries
+from ogust.application.shop_export import ShopExport
 from ogust.application.shop_sync_service import ShopSyncService
-from ogust.application.worker import OutboxProcessor
+from ogust.application.worker import OutboxProcessor, WorkerSettings
 from ogust.entrypoints.settings import Settings
 
 
@@ -50,10 +54,13 @@ class Container(containers.DeclarativeContainer):
         lambda s: StripePaymentGateway(s.stripe_api_key, api_base=s.stripe_api_base), settings)
     mailer = providers.Singleton(_mailer, settings)
     links = providers.Singleton(lambda s: SignedDocumentLinks(s.base_url, s.secret_key), settings)
-    documents = providers.Singleton(HtmlDocumentRenderer)
+    documents = providers.Singleton(PdfDocumentRenderer)
+    document_queries = providers.Singleton(DocumentQueries, uow.provider)
 
     effects = providers.Singleton(build_effects, uow.provider, shop, payments, mailer, links)
-    processor = providers.Factory(OutboxProcessor, uow.provider, effects)
+    worker_settings = providers.Singleton(lambda s: WorkerSettings(lease_seconds=s.worker_lease_seconds), settings)
+    processor = providers.Factory(OutboxProcessor, uow.provider, effects, worker_settings)
+    month_end = providers.Factory(MonthEndRun, uow.provider, payments, worker_settings)
 
     queries = providers.Singleton(Queries, uow.provider)
     outbox_admin = providers.Singleton(OutboxAdmin, uow.provider)
@@ -74,6 +81,7 @@ class Container(containers.DeclarativeContainer):
         providers.Singleton(sync_handlers.TransmitClientHandler, uow.provider),
         providers.Singleton(sync_handlers.ExportToShopHandler, uow.provider),
         processor,
+        providers.Singleton(ShopExport, uow.provider, shop),
     )
 
     place_order = providers.Singleton(orders.PlaceOrderHandler, uow.provider, payments)
@@ -90,6 +98,8 @@ class Container(containers.DeclarativeContainer):
     generate_attestation = providers.Singleton(attestations.GenerateAttestationHandler, uow.provider)
     generate_attestations = providers.Singleton(attestations.GenerateAttestationsHandler, uow.provider)
     validate_attestation = providers.Singleton(attestations.ValidateAttestationHandler, uow.provider)
+
+    issue_credit_note = providers.Singleton(credit_notes.IssueCreditNoteHandler, uow.provider)
 
 
 def build_container(settings: Settings | None = None) -> Container:

@@ -21,6 +21,8 @@ STATUS_BY_CODE: dict[str, int] = {
     e.NothingToAttest.code: 422,
     e.NoPaymentMethod.code: 422,
     e.ConcurrencyConflict.code: 409,
+    e.CreditExceedsInvoice.code: 409,
+    e.RefundExceedsPayment.code: 409,
 }
 
 TITLES: dict[int, str] = {400: "Requête invalide", 401: "Non authentifié", 403: "Interdit", 404: "Introuvable",

@@ -10,6 +10,7 @@ from ogust.domain.address import Address
 from ogust.domain.attestation import Attestation
 from ogust.domain.client import Client
 from ogust.domain.company import Company
+from ogust.domain.credit_note import CreditNote
 from ogust.domain.devis import Devis
 from ogust.domain.intervenant import Intervenant
 from ogust.domain.intervention import Intervention
@@ -139,3 +140,29 @@ def job(j: OutboxJob) -> dict[str, Any]:
 
 def report(r: RecordReport) -> dict[str, Any]:
     return {"kind": r.kind, "id": r.record_id, "label": r.label, "outcome": r.outcome, "reason": r.reason}
+
+
+def credit_note(n: CreditNote) -> dict[str, Any]:
+    return {"id": n.id, "number": n.number, "client_id": n.client_id, "invoice_id": n.invoice_id,
+            "invoice_number": n.invoice_number, "issued_on": _iso(n.issued_on), "reason": n.reason,
+            "lines": [{"id": l.id, "label": l.label, "vat_rate": l.vat_rate.percent, "amount_ht": money(l.amount_ht),
+                       "amount_vat": money(l.amount_vat), "amount_ttc": money(l.amount_ttc)} for l in n.lines],
+            **_totals(n),
+            "refund": {"status": n.refund_status.value, "amount": money(n.refund_amount),
+                       "payment_intent_id": n.payment_intent_id, "refund_id": n.refund_id,
+                       "failure": n.refund_failure, "refunded_at": _iso(n.refunded_at)}}
+
+
+_FILE_PREFIX = {"invoice": "facture", "devis": "devis", "attestation": "attestation-fiscale", "credit_note": "avoir"}
+
+
+def document_filename(kind: str, document: Any, extension: str) -> str:
+    """An ASCII file name for a download: facture-FA-2026-000001.pdf, avoir-AV-2026-000001.pdf…"""
+    if kind == "devis":
+        reference = f"DV-{document.id[:8].upper()}"
+    elif kind == "attestation":
+        reference = f"{document.year}-{document.number or 'brouillon'}"
+    else:
+        reference = getattr(document, "number", None) or "brouillon"
+    safe = "".join(ch if ch.isascii() and (ch.isalnum() or ch in "-_") else "-" for ch in reference)
+    return f"{_FILE_PREFIX.get(kind, 'document')}-{safe}.{extension}"

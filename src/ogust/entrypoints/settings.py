@@ -63,6 +63,9 @@ class Settings:
     mail_sender: str
     mail_dir: Path
     run_worker_in_api: bool = True
+    worker_lease_seconds: float = 60.0  # a job held longer by a dead worker is taken over by another
+    payment_rate_limit: float = 25.0  # debits per second at most in a month-end run (the gateway's cap)
+    month_end_concurrency: int = 8  # debits at once in a month-end run
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -88,4 +91,7 @@ class Settings:
             mail_sender=_env("MAIL_SENDER", "ogust <no-reply@ogust.local>"),
             mail_dir=Path(_env("MAIL_DIR", str(var_dir / "mail"))),
             run_worker_in_api=_flag("RUN_WORKER", True),
+            worker_lease_seconds=float(_env("WORKER_LEASE_SECONDS", "60")),
+            payment_rate_limit=float(_env("PAYMENT_RATE_LIMIT", "25")),
+            month_end_concurrency=int(_env("MONTH_END_CONCURRENCY", "8")),
         )

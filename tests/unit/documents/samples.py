@@ -116,4 +116,4 @@ def build() -> Samples:
                    attestation, note)
 
 
-__all__ = ["build", "Samples", "timezone"]
+__all__ = ["Samples", "build", "timezone"]

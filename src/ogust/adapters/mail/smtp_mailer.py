@@ -76,19 +76,25 @@ class SmtpMailer:
         finally:
             _close(smtp, polite=delivered)
 
+    def _context(self) -> ssl.SSLContext:
+        # made once: loading the system's CAs costs about a quarter of a second of CPU
+        if self.ssl_context is None:
+            self.ssl_context = ssl.create_default_context()
+        return self.ssl_context
+
     def _open(self, where: str) -> smtplib.SMTP:
-        context = self.ssl_context or ssl.create_default_context()
         smtp: smtplib.SMTP | None = None
         try:
             if self.use_ssl:
                 smtp = smtplib.SMTP_SSL(
-                    self.host, self.port, local_hostname=self.local_hostname, timeout=self.timeout, context=context
+                    self.host, self.port, local_hostname=self.local_hostname, timeout=self.timeout,
+                    context=self._context(),
                 )
             else:
                 smtp = smtplib.SMTP(self.host, self.port, local_hostname=self.local_hostname, timeout=self.timeout)
             smtp.ehlo()
             if self.starttls:
-                smtp.starttls(context=context)
+                smtp.starttls(context=self._context())
                 smtp.ehlo()
             if self.username is not None:
                 smtp.login(self.username, self.password or "")

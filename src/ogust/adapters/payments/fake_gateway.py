@@ -8,13 +8,23 @@
   optionally after the debit happened (Stripe answered after our timeout).
 - ``requests`` records every call, ``debited`` the requests whose money moved.
 - Amounts under 0,50 € are declined without a "PaymentIntent", like the real gateway.
+- Refunds: one per idempotency key (kept in ``refunds``), never beyond what the PaymentIntent
+  debited; ``fail_refund_unknown(times, refund_first=…)`` makes the next refunds' outcome unknown.
 """
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from ogust.application.ports import ChargeOutcome, ChargeRequest, ChargeResult, PaymentOutcomeUnknown
+from ogust.application.ports import (
+    ChargeOutcome,
+    ChargeRequest,
+    ChargeResult,
+    PaymentOutcomeUnknown,
+    RefundOutcome,
+    RefundRequest,
+    RefundResult,
+)
 
 MINIMUM_CENTS = 50
 
@@ -38,6 +48,10 @@ class FakePaymentGateway:
         self._requests_by_key: dict[str, ChargeRequest] = {}
         self._unknown: list[bool] = []  # pending PaymentOutcomeUnknown failures: debit first?
         self._removed: set[str] = set()
+        self.refunds: dict[str, RefundResult] = {}  # by idempotency key: one "Refund" each
+        self.refund_requests: list[RefundRequest] = []  # every call, retries included
+        self.refunded_cents: dict[str, int] = {}  # by PaymentIntent id
+        self._refund_unknown: list[bool] = []
 
     # -------------------------------------------------------------- scripting
     def script(
@@ -49,6 +63,10 @@ class FakePaymentGateway:
         """The next ``times`` calls raise PaymentOutcomeUnknown; with ``debit_first`` the charge is
         made (and kept under its key) before raising, as when Stripe answers after our timeout."""
         self._unknown.extend([debit_first] * times)
+
+    def fail_refund_unknown(self, times: int = 1, refund_first: bool = False) -> None:
+        """The next ``times`` refunds raise PaymentOutcomeUnknown, after refunding with ``refund_first``."""
+        self._refund_unknown.extend([refund_first] * times)
 
     def add_card(self, customer_id: str, payment_method_id: str) -> None:
         self.cards[payment_method_id] = customer_id
@@ -93,6 +111,15 @@ class FakePaymentGateway:
             raise PaymentOutcomeUnknown("fake: no answer from the payment provider")
         return self._result_for(request)
 
+    def refund(self, request: RefundRequest) -> RefundResult:
+        self.refund_requests.append(request)
+        if self._refund_unknown:
+            refund_first = self._refund_unknown.pop(0)
+            if refund_first:
+                self._refund_for(request)
+            raise PaymentOutcomeUnknown("fake: no answer from the payment provider")
+        return self._refund_for(request)
+
     def payment_method_usable(self, customer_id: str, payment_method_id: str) -> bool:
         if payment_method_id in self.cards:
             return self.cards[payment_method_id] == customer_id
@@ -116,6 +143,24 @@ class FakePaymentGateway:
         )
         self.charges[request.idempotency_key] = result
         self._requests_by_key[request.idempotency_key] = request
+        return result
+
+
+    def _refund_for(self, request: RefundRequest) -> RefundResult:
+        existing = self.refunds.get(request.idempotency_key)
+        if existing is not None:
+            return existing
+        debited = next((self._requests_by_key[key].amount.cents for key, result in self.charges.items()
+                        if result.payment_intent_id == request.payment_intent_id
+                        and result.outcome is ChargeOutcome.SUCCEEDED), None)
+        if debited is None:
+            return RefundResult(RefundOutcome.REFUSED, None, reason=f"Paiement {request.payment_intent_id} introuvable")
+        already = self.refunded_cents.get(request.payment_intent_id, 0)
+        if request.amount.cents <= 0 or already + request.amount.cents > debited:
+            return RefundResult(RefundOutcome.REFUSED, None, reason="Remboursement supérieur au montant payé")
+        self.refunded_cents[request.payment_intent_id] = already + request.amount.cents
+        result = RefundResult(RefundOutcome.SUCCEEDED, f"re_fake_{len(self.refunds) + 1}")
+        self.refunds[request.idempotency_key] = result
         return result
 
 

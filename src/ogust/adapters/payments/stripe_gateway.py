@@ -20,7 +20,16 @@ from typing import Any
 
 import stripe
 
-from ogust.application.ports import ChargeOutcome, ChargeRequest, ChargeResult, PaymentOutcomeUnknown
+from ogust.domain.money import Money
+from ogust.application.ports import (
+    ChargeOutcome,
+    ChargeRequest,
+    ChargeResult,
+    PaymentOutcomeUnknown,
+    RefundOutcome,
+    RefundRequest,
+    RefundResult,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -198,6 +207,67 @@ class StripePaymentGateway:
             decline_code=decline_code,
         )
 
+    # ------------------------------------------------------------------ refund
+    def refund(self, request: RefundRequest) -> RefundResult:
+        """Refund part or all of a PaymentIntent, once per idempotency key, never beyond what it
+        received. The refunds already made on the PaymentIntent are listed first: one made for our
+        key is reported instead of making another (localstripe ignores Idempotency-Key), and the
+        sum of the others bounds the amount (localstripe would refund more than was paid)."""
+        if request.amount.cents <= 0:
+            return RefundResult(RefundOutcome.REFUSED, None, reason="Montant de remboursement nul ou négatif")
+        try:
+            refunds = _unknown_on_transport_error(
+                lambda: self._intent_refunds(request.payment_intent_id), "recherche des remboursements")
+            mine = [r for r in refunds if _metadata(r).get(IDEMPOTENCY_METADATA_KEY) == request.idempotency_key]
+            if mine:
+                mine.sort(key=lambda r: (r.status in ("succeeded", "pending"), r.created or 0))
+                logger.info("Refund %s already made for key %s", mine[-1].id, request.idempotency_key)
+                return _result_from_refund(mine[-1])
+            intent = _unknown_on_transport_error(
+                lambda: self._client.v1.payment_intents.retrieve(request.payment_intent_id), "lecture du paiement")
+            if intent.status != "succeeded":
+                return RefundResult(RefundOutcome.REFUSED, None,
+                                    reason=f"Le paiement {intent.id} n'a pas abouti (« {intent.status} ») : "
+                                           "rien à rembourser")
+            received = _field(intent, "amount_received") or intent.amount
+            already = sum(r.amount for r in refunds if r.status in _REFUND_MADE)
+            if already + request.amount.cents > received:
+                return RefundResult(
+                    RefundOutcome.REFUSED, None,
+                    reason=(f"Remboursement de {request.amount} refusé : {Money(already)} déjà remboursés "
+                            f"sur {Money(received)} payés"),
+                )
+            refund = _unknown_on_transport_error(lambda: self._create_refund(request), "création du remboursement")
+        except stripe.InvalidRequestError as error:
+            if error.http_status == 404 or error.code in _REFUND_REFUSED_CODES:
+                return RefundResult(RefundOutcome.REFUSED, None,
+                                    reason=f"Remboursement refusé par Stripe ({_message(error)})")
+            raise
+        logger.info("Refund %s created for key %s: %s", refund.id, request.idempotency_key, refund.status)
+        return _result_from_refund(refund)
+
+    def _intent_refunds(self, payment_intent_id: str) -> list[Any]:
+        page = self._client.v1.refunds.list({"payment_intent": payment_intent_id, "limit": 100})
+        return list(page.auto_paging_iter())
+
+    def _create_refund(self, request: RefundRequest) -> Any:
+        metadata = {
+            "company": request.company_id,
+            "credit_note": request.credit_note_id,
+            "credit_note_number": request.credit_note_number,
+            "invoice": request.invoice_id,
+            IDEMPOTENCY_METADATA_KEY: request.idempotency_key,
+        }
+        return self._client.v1.refunds.create(
+            {
+                "payment_intent": request.payment_intent_id,
+                "amount": request.amount.cents,
+                "metadata": {key: value for key, value in metadata.items() if value},
+                # localstripe: "reason" is rejected with 400 "Unexpected reason": not sent.
+            },
+            {"idempotency_key": request.idempotency_key},
+        )
+
     # ------------------------------------------------------------------ payment methods
     def payment_method_usable(self, customer_id: str, payment_method_id: str) -> bool:
         if not customer_id or not payment_method_id:
@@ -276,9 +346,26 @@ def _result_from_intent(intent: Any) -> ChargeResult:
     raise PaymentOutcomeUnknown(f"paiement {intent.id} en statut inattendu « {status} »")
 
 
+_REFUND_MADE = {"succeeded", "pending", "requires_action"}
+_REFUND_REFUSED_CODES = {"charge_already_refunded", "amount_too_large", "resource_missing",
+                         "charge_disputed", "refund_disputed_payment"}
+
+
+def _result_from_refund(refund: Any) -> RefundResult:
+    status = refund.status
+    if status in _REFUND_MADE:
+        # pending / requires_action: accepted, the money is on its way back
+        return RefundResult(RefundOutcome.SUCCEEDED, refund.id)
+    reason = _field(refund, "failure_reason") or status
+    return RefundResult(RefundOutcome.REFUSED, refund.id, reason=f"Remboursement {refund.id} en échec ({reason})")
+
+
 def _reason(code: str | None, decline_code: str | None, message: str | None) -> str:
-    label = _REASONS_FR.get(decline_code or "") or _REASONS_FR.get(code or "") or "Paiement refusé"
-    return f"{label} ({message})" if message else label
+    """French for the client's email: the known label alone, else Stripe's own words in brackets."""
+    label = _REASONS_FR.get(decline_code or "") or _REASONS_FR.get(code or "")
+    if label:
+        return label
+    return f"Paiement refusé ({message})" if message else "Paiement refusé"
 
 
 def _message(error: stripe.StripeError) -> str:

@@ -19,6 +19,7 @@ from ogust.domain.address import Address
 from ogust.domain.attestation import Attestation, AttestationLine
 from ogust.domain.client import Client
 from ogust.domain.company import Company
+from ogust.domain.credit_note import CreditNote, CreditNoteLine
 from ogust.domain.devis import Devis
 from ogust.domain.intervenant import Intervenant, ShopProfile
 from ogust.domain.intervention import Intervention
@@ -32,7 +33,7 @@ from ogust.domain.units import Quantity
 
 mapper_registry = registry(metadata=t.metadata)
 
-WITH_LINES = (Devis, Invoice, Attestation)
+WITH_LINES = (Devis, Invoice, Attestation, CreditNote)
 _mapping_lock = threading.Lock()
 
 
@@ -86,12 +87,20 @@ def _map_all() -> None:
     _aggregate(Intervention, t.interventions, start=t.interventions.c.starts_at, end=t.interventions.c.ends_at,
                address=_address(t.interventions))
     _priced_line(InvoiceLine, t.invoice_lines)
-    _aggregate(Invoice, t.invoices, lines=_lines(InvoiceLine, t.invoice_lines))
+    _aggregate(Invoice, t.invoices, lines=_lines(InvoiceLine, t.invoice_lines),
+               credited_ttc=composite(Money, t.invoices.c.credited_cents, t.invoices.c.credited_currency))
     mapper_registry.map_imperatively(AttestationLine, t.attestation_lines)
     _aggregate(Attestation, t.attestations, amount_paid=_money(t.attestations, "amount_paid"),
                lines=_lines(AttestationLine, t.attestation_lines))
     _aggregate(PaymentAttempt, t.payment_attempts, amount=_money(t.payment_attempts, "amount"))
     _aggregate(Payment, t.payments, amount=_money(t.payments, "amount"))
+    cl = t.credit_note_lines.c
+    mapper_registry.map_imperatively(CreditNoteLine, t.credit_note_lines, properties={
+        "amount_ht": composite(Money, cl.amount_ht_cents, cl.currency),
+        "amount_vat": composite(Money, cl.amount_vat_cents, cl.currency),
+    })
+    _aggregate(CreditNote, t.credit_notes, refund_amount=_money(t.credit_notes, "refund_amount"),
+               lines=_lines(CreditNoteLine, t.credit_note_lines))
     mapper_registry.configure()
 
 

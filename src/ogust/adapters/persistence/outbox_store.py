@@ -56,6 +56,21 @@ class SqlAlchemyOutboxStore:
         rows = self.session.execute(select(jobs).where(jobs.c.id.in_(claimed)).order_by(jobs.c.available_at, jobs.c.id))
         return [_job(row) for row in rows]
 
+    def claim_keys(self, worker: str, now: datetime, lease_until: datetime, company_id: str,
+                   keys: Iterable[str]) -> list[OutboxJob]:
+        """Lease the company's claimable jobs among ``keys`` (same guarantee as ``claim``)."""
+        wanted = list(keys)
+        if not wanted:
+            return []
+        candidates = select(jobs.c.id).where(jobs.c.company_id == company_id, jobs.c.key.in_(wanted), _claimable(now))
+        if self.session.get_bind().dialect.name == "postgresql":
+            candidates = candidates.with_for_update(skip_locked=True)
+        claimed = [job_id for job_id in self.session.scalars(candidates) if self._lease(job_id, worker, now, lease_until)]
+        if not claimed:
+            return []
+        rows = self.session.execute(select(jobs).where(jobs.c.id.in_(claimed)).order_by(jobs.c.available_at, jobs.c.id))
+        return [_job(row) for row in rows]
+
     def _lease(self, job_id: str, worker: str, now: datetime, lease_until: datetime) -> bool:
         result = self.session.execute(
             update(jobs)

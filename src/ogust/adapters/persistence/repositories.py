@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, ClassVar, Generic, TypeVar
 
-from sqlalchemy import Select, Table, select, update
+from sqlalchemy import Select, Table, func, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from ogust.adapters.persistence import tables as t
@@ -15,11 +15,12 @@ from ogust.domain.aggregate import Aggregate, new_id
 from ogust.domain.attestation import Attestation
 from ogust.domain.client import Client
 from ogust.domain.company import Company
+from ogust.domain.credit_note import CreditNote
 from ogust.domain.devis import Devis
 from ogust.domain.errors import NotFound
 from ogust.domain.intervenant import Intervenant
 from ogust.domain.intervention import Intervention, InterventionStatus
-from ogust.domain.invoice import Invoice, InvoiceStatus
+from ogust.domain.invoice import Invoice, InvoiceSource, InvoiceStatus
 from ogust.domain.payment import Payment, PaymentAttempt
 from ogust.domain.shop_service import ShopServiceMapping
 from ogust.domain.tarif import Tarif
@@ -113,7 +114,28 @@ class SqlAlchemyMappingRepository(_Repository[ShopServiceMapping]):
         return (t.shop_service_mappings.c.shop_service_id,)
 
 
-class SqlAlchemyIntervenantRepository(_Repository[Intervenant]):
+class _ByName:
+    """Pages in name order (last name, first name, id), for batches that must not load everyone."""
+
+    table: ClassVar[Table]
+    session: Session
+
+    def page(self, company_id: str, after: tuple[str, str, str] | None, limit: int) -> list:
+        """The ``limit`` records after ``after`` — the (last name, first name, id) of the previous
+        page's last record — in name order."""
+        c = self.table.c
+        statement = self._select(company_id)  # type: ignore[attr-defined]
+        if after is not None:
+            statement = statement.where(tuple_(c.last_name, c.first_name, c.id) > tuple_(*after))
+        return self._all(statement.limit(limit))  # type: ignore[attr-defined]
+
+    def count(self, company_id: str) -> int:
+        c = self.table.c
+        with conflicts_as_domain_errors(self.session):
+            return self.session.scalar(select(func.count()).where(c.company_id == company_id)) or 0
+
+
+class SqlAlchemyIntervenantRepository(_ByName, _Repository[Intervenant]):
     entity, table, what = Intervenant, t.intervenants, "intervenant"
 
     def by_matricule(self, company_id: str, matricule: str) -> Intervenant | None:
@@ -124,7 +146,7 @@ class SqlAlchemyIntervenantRepository(_Repository[Intervenant]):
         return (c.last_name, c.first_name, c.id)
 
 
-class SqlAlchemyClientRepository(_Repository[Client]):
+class SqlAlchemyClientRepository(_ByName, _Repository[Client]):
     entity, table, what = Client, t.clients, "client"
 
     def by_shop_client_id(self, company_id: str, shop_client_id: str) -> Client | None:
@@ -168,10 +190,20 @@ class SqlAlchemyInterventionRepository(_Repository[Intervention]):
         """Done, not invoiced, starting within [start, end] (both ends included)."""
         return self._all(self._select(company_id, self.c.client_id == client_id, *self._to_invoice(start, end)))
 
-    def clients_with_done_not_invoiced(self, company_id: str, start: datetime, end: datetime) -> list[str]:
+    def clients_with_done_not_invoiced(self, company_id: str, start: datetime, end: datetime,
+                                       after: str | None = None, limit: int | None = None) -> list[str]:
+        """Ordered by id; a page of them with ``after`` (the last id of the previous page) and ``limit``."""
         c = self.c
         statement = select(c.client_id).distinct().where(c.company_id == company_id, *self._to_invoice(start, end))
-        return self._ids(statement.order_by(c.client_id))
+        if after is not None:
+            statement = statement.where(c.client_id > after)
+        return self._ids(statement.order_by(c.client_id).limit(limit))
+
+    def count_clients_with_done_not_invoiced(self, company_id: str, start: datetime, end: datetime) -> int:
+        c = self.c
+        clients = select(c.client_id).distinct().where(c.company_id == company_id, *self._to_invoice(start, end))
+        with conflicts_as_domain_errors(self.session):
+            return self.session.scalar(select(func.count()).select_from(clients.subquery())) or 0
 
     def _to_invoice(self, start: datetime, end: datetime) -> tuple:
         c = self.c
@@ -190,6 +222,33 @@ class SqlAlchemyInvoiceRepository(_Repository[Invoice]):
     def with_status(self, company_id: str, statuses: Iterable[InvoiceStatus]) -> list[Invoice]:
         return self._all(self._select(company_id, t.invoices.c.status.in_(list(statuses))))
 
+    def get_many(self, company_id: str, ids: Iterable[str]) -> list[Invoice]:
+        """The company's invoices among ``ids``, with their lines: two queries, whatever their number."""
+        return self._all(self._select(company_id, t.invoices.c.id.in_(list(ids))))
+
+    def contract_ids(self, company_id: str, period_start: date, period_end: date, status: InvoiceStatus,
+                     after: str | None = None, limit: int | None = None) -> list[str]:
+        """Ids of the contract invoices of exactly this period in ``status``, ordered by id (pages)."""
+        c = t.invoices.c
+        statement = select(c.id).where(*self._period(company_id, period_start, period_end), c.status == status)
+        if after is not None:
+            statement = statement.where(c.id > after)
+        return self._ids(statement.order_by(c.id).limit(limit))
+
+    def contract_counts(self, company_id: str, period_start: date, period_end: date) -> dict[InvoiceStatus, int]:
+        """How many contract invoices of exactly this period are in each status (absent: none)."""
+        c = t.invoices.c
+        statement = (select(c.status, func.count()).where(*self._period(company_id, period_start, period_end))
+                     .group_by(c.status))
+        with conflicts_as_domain_errors(self.session):
+            return {status: count for status, count in self.session.execute(statement)}
+
+    @staticmethod
+    def _period(company_id: str, period_start: date, period_end: date) -> tuple:
+        c = t.invoices.c
+        return (c.company_id == company_id, c.source == InvoiceSource.CONTRACT, c.period_start == period_start,
+                c.period_end == period_end)
+
     def _order(self) -> tuple:
         return (t.invoices.c.created_at, t.invoices.c.id)
 
@@ -203,6 +262,10 @@ class SqlAlchemyAttestationRepository(_Repository[Attestation]):
 
     def by_number(self, company_id: str, number: str) -> Attestation | None:
         return self._first(self._select(company_id, t.attestations.c.number == number))
+
+    def for_clients_year(self, company_id: str, client_ids: Iterable[str], year: int) -> list[Attestation]:
+        c = t.attestations.c
+        return self._all(self._select(company_id, c.client_id.in_(list(client_ids)), c.year == year))
 
     def _order(self) -> tuple:
         c = t.attestations.c
@@ -232,15 +295,51 @@ class SqlAlchemyPaymentRepository(_Repository[Payment]):
     def for_client(self, company_id: str, client_id: str) -> list[Payment]:
         return self._all(self._select(company_id, t.payments.c.client_id == client_id))
 
-    def clients_paid_between(self, company_id: str, start: datetime, end: datetime) -> list[str]:
-        """Clients with a payment received within [start, end)."""
+    def clients_paid_between(self, company_id: str, start: datetime, end: datetime, after: str | None = None,
+                             limit: int | None = None) -> list[str]:
+        """Clients with a payment received within [start, end), by id; a page with ``after`` and ``limit``."""
         c = t.payments.c
         statement = select(c.client_id).distinct().where(c.company_id == company_id, c.received_at >= start,
                                                          c.received_at < end)
-        return self._ids(statement.order_by(c.client_id))
+        if after is not None:
+            statement = statement.where(c.client_id > after)
+        return self._ids(statement.order_by(c.client_id).limit(limit))
+
+    def count_clients_paid_between(self, company_id: str, start: datetime, end: datetime) -> int:
+        c = t.payments.c
+        clients = select(c.client_id).distinct().where(c.company_id == company_id, c.received_at >= start,
+                                                       c.received_at < end)
+        with conflicts_as_domain_errors(self.session):
+            return self.session.scalar(select(func.count()).select_from(clients.subquery())) or 0
+
+    def for_clients_between(self, company_id: str, client_ids: Iterable[str], start: datetime,
+                            end: datetime) -> list[Payment]:
+        """The payments of these clients received within [start, end): one query for a whole page."""
+        c = t.payments.c
+        return self._all(self._select(company_id, c.client_id.in_(list(client_ids)), c.received_at >= start,
+                                      c.received_at < end))
 
     def _order(self) -> tuple:
         return (t.payments.c.received_at, t.payments.c.id)
+
+
+class SqlAlchemyCreditNoteRepository(_Repository[CreditNote]):
+    entity, table, what = CreditNote, t.credit_notes, "avoir"
+
+    def by_number(self, company_id: str, number: str) -> CreditNote | None:
+        return self._first(self._select(company_id, t.credit_notes.c.number == number))
+
+    def for_invoice(self, company_id: str, invoice_id: str) -> list[CreditNote]:
+        """Oldest first."""
+        return self._all(self._select(company_id, t.credit_notes.c.invoice_id == invoice_id))
+
+    def for_invoices(self, company_id: str, invoice_ids: Iterable[str]) -> list[CreditNote]:
+        """The credit notes of any of these invoices, in one query (batches)."""
+        return self._all(self._select(company_id, t.credit_notes.c.invoice_id.in_(list(invoice_ids))))
+
+    def _order(self) -> tuple:
+        c = t.credit_notes.c
+        return (c.number, c.id)
 
 
 class SqlAlchemySequenceRepository:

@@ -27,6 +27,7 @@ from ogust.adapters.persistence.types import EnumValue, IntEnumValue, StrTuple, 
 from ogust.application.outbox import JobStatus
 from ogust.domain.attestation import AttestationStatus
 from ogust.domain.client import ClientOrigin
+from ogust.domain.credit_note import RefundStatus
 from ogust.domain.devis import AcceptanceChannel, DevisStatus
 from ogust.domain.intervention import InterventionStatus
 from ogust.domain.invoice import InvoiceSource, InvoiceStatus
@@ -166,6 +167,7 @@ intervenants = Table(
     Column("active", Boolean, nullable=False),
     *_shop_sync(),
     UniqueConstraint("company_id", "matricule"),
+    Index("ix_intervenants_company_id_name", "company_id", "last_name", "first_name", "id"),  # batches, in name order
 )
 
 clients = Table(
@@ -183,6 +185,7 @@ clients = Table(
     *_shop_sync(),
     Index("ix_clients_company_id_email", "company_id", "email"),
     Index("ix_clients_company_id_shop_client_id", "company_id", "shop_client_id"),
+    Index("ix_clients_company_id_name", "company_id", "last_name", "first_name", "id"),  # batches, in name order
 )
 
 devis = Table(
@@ -216,9 +219,13 @@ invoices = Table(
     Column("paid_at", UtcDateTime()),
     Column("payment_reference", String(200)),
     Column("payment_failure", Text),
+    # revision 0002: the sum of the invoice's credit notes (avoirs), TTC
+    Column("credited_cents", Integer, nullable=False, server_default=text("0")),
+    Column("credited_currency", String(3), nullable=False, server_default=text("'EUR'")),
     UniqueConstraint("company_id", "number"),
     Index("ix_invoices_company_id_status", "company_id", "status"),
     Index("ix_invoices_company_id_client_id", "company_id", "client_id"),
+    Index("ix_invoices_company_id_period", "company_id", "period_start", "period_end", "status", "id"),  # month end
 )
 
 interventions = Table(
@@ -304,6 +311,37 @@ payments = Table(
     Column("reference", String(200), nullable=False),
     Index("ix_payments_company_id_client_id", "company_id", "client_id"),
     Index("ix_payments_company_id_received_at", "company_id", "received_at"),
+    Index("ix_payments_company_id_client_id_received_at", "company_id", "client_id", "received_at"),  # attestations
+)
+
+credit_notes = Table(
+    "credit_notes", metadata,
+    _id(), _version(), _company(),
+    _ref("client_id", "clients"),
+    _ref("invoice_id", "invoices"),
+    Column("invoice_number", String(30), nullable=False),
+    Column("number", String(30), nullable=False),
+    Column("issued_on", Date, nullable=False),
+    Column("reason", Text, nullable=False),
+    *_money("refund_amount"),
+    Column("refund_status", EnumValue(RefundStatus, 20), nullable=False),
+    Column("payment_intent_id", String(120)),
+    Column("refund_id", String(120)),
+    Column("refund_failure", Text),
+    Column("refunded_at", UtcDateTime()),
+    Column("created_at", UtcDateTime()),
+    UniqueConstraint("company_id", "number"),
+    Index("ix_credit_notes_company_id_invoice_id", "company_id", "invoice_id"),
+)
+
+credit_note_lines = Table(
+    "credit_note_lines", metadata,
+    *_line_of("credit_notes", "credit_note_id"),
+    Column("label", String(300), nullable=False),
+    Column("vat_rate", IntEnumValue(VatRate), nullable=False),
+    Column("amount_ht_cents", Integer, nullable=False),
+    Column("amount_vat_cents", Integer, nullable=False),
+    Column("currency", String(3), nullable=False),
 )
 
 email_log = Table(

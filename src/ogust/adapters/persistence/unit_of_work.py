@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from ogust.adapters.persistence import repositories as repos
@@ -29,6 +30,12 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
 
     def __enter__(self) -> SqlAlchemyUnitOfWork:
         session = self.session = self.session_factory()
+        # The session holds unmodified objects weakly: an aggregate that only recorded an event
+        # (ExportToShop asking for each client's transmission changes no column) would be
+        # garbage-collected, events and all, as soon as the handler let go of it. Keep every
+        # aggregate loaded in this unit of work until it ends, so that commit sees its events.
+        self._loaded: list[Aggregate] = []
+        event.listen(session, "loaded_as_persistent", self._keep)
         self.companies = repos.SqlAlchemyCompanyRepository(session)
         self.tarifs = repos.SqlAlchemyTarifRepository(session)
         self.mappings = repos.SqlAlchemyMappingRepository(session)
@@ -40,6 +47,7 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         self.attestations = repos.SqlAlchemyAttestationRepository(session)
         self.payment_attempts = repos.SqlAlchemyPaymentAttemptRepository(session)
         self.payments = repos.SqlAlchemyPaymentRepository(session)
+        self.credit_notes = repos.SqlAlchemyCreditNoteRepository(session)
         self.sequences = repos.SqlAlchemySequenceRepository(session)
         self.emails = SqlAlchemyEmailLog(session)
         self.inbox = SqlAlchemyInbox(session)
@@ -51,6 +59,7 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         if self.session is not None:
             self.session.close()
             self.session = None
+            self._loaded = []
 
     def commit(self) -> None:
         """Outbox jobs of the pulled events, then COMMIT. A unique constraint, an optimistic lock
@@ -58,10 +67,16 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         with conflicts_as_domain_errors(self._session):
             super().commit()
 
+    def _keep(self, _session: Session, instance: object) -> None:
+        if isinstance(instance, Aggregate):
+            self._loaded.append(instance)
+
     def _seen(self) -> Iterator[Aggregate]:
         session = self._session
-        for obj in [*session.new, *session.identity_map.values()]:
-            if isinstance(obj, Aggregate):
+        seen: set[int] = set()
+        for obj in [*session.new, *session.identity_map.values(), *self._loaded]:
+            if isinstance(obj, Aggregate) and id(obj) not in seen:
+                seen.add(id(obj))
                 yield obj
 
     def _commit(self) -> None:

@@ -8,28 +8,17 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from urllib.parse import quote
 
 import httpx
 
-from ogust.application.ports import ShopDocument, ShopRejected, ShopUnavailable
+from ogust.application.ports import BulkOutcome, ShopDocument, ShopRejected, ShopUnavailable
 from ogust.domain.money import Money, VatRate
 from ogust.domain.shop_service import ShopService
 from ogust.domain.units import Unit
 
 BULK_LIMIT = 500
 RETRYABLE_STATUSES = frozenset({429})
-
-
-@dataclass(frozen=True)
-class BulkOutcome:
-    """What the shop did with one record of a bulk upsert."""
-
-    id: str | None
-    ok: bool
-    shop_client_id: str | None = None
-    reason: str = ""
 
 
 class HttpShopApi:

@@ -21,3 +21,9 @@ class UnconfiguredShopApi:
 
     def publish_document(self, account_id, shop_client_id, document):
         raise ShopUnavailable(MESSAGE)
+
+    def bulk_upsert_intervenants(self, account_id, records):
+        raise ShopUnavailable(MESSAGE)
+
+    def bulk_upsert_clients(self, account_id, records):
+        raise ShopUnavailable(MESSAGE)

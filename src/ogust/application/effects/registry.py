@@ -1,6 +1,7 @@
 """Which effect performs which kind of outbox job."""
 from __future__ import annotations
 
+from ogust.application.effects.credit_notes import PublishCreditNoteEffect, RefundCreditNoteEffect
 from ogust.application.effects.mail import SendEmailEffect
 from ogust.application.effects.payments import ChargeInvoiceEffect
 from ogust.application.effects.shop import (
@@ -24,6 +25,8 @@ def build_effects(uow: UowFactory, shop: ShopApi, gateway: PaymentGateway, maile
         Effect.PUBLISH_INVOICE.value: PublishInvoiceEffect(uow, shop, links),
         Effect.PUBLISH_ATTESTATION.value: PublishAttestationEffect(uow, shop, links),
         Effect.CHARGE_INVOICE.value: ChargeInvoiceEffect(uow, gateway),
+        Effect.PUBLISH_CREDIT_NOTE.value: PublishCreditNoteEffect(uow, shop, links),
+        Effect.REFUND_CREDIT_NOTE.value: RefundCreditNoteEffect(uow, gateway),
         Effect.MAIL_DEBIT_CONFIRMED.value: send_email,
         Effect.MAIL_DEBIT_FAILED.value: send_email,
         Effect.MAIL_AUTHENTICATION_NEEDED.value: send_email,

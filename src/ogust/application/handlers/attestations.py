@@ -1,15 +1,19 @@
 """Attestations fiscales: generated from what a client paid in a year, then validated."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from ogust.application.commands import GenerateAttestation, GenerateAttestations, ValidateAttestation
 from ogust.application.handlers import UowFactory
 from ogust.application.unit_of_work import UnitOfWork
-from ogust.domain.attestation import Attestation, AttestationStatus, summarise_year
-from ogust.domain.errors import DomainError, InvalidTransition, InvalidValue
+from ogust.domain.attestation import Attestation, AttestationLine, AttestationStatus, summarise_year
+from ogust.domain.credit_note import CreditNote, RefundStatus
+from ogust.domain.money import Money, total
+from ogust.domain.payment import Payment
+from ogust.domain.errors import ConcurrencyConflict, DomainError, InvalidTransition, InvalidValue
 
 
 def _generate(uow: UnitOfWork, company_id: str, client_id: str, year: int) -> Attestation:
@@ -17,9 +21,16 @@ def _generate(uow: UnitOfWork, company_id: str, client_id: str, year: int) -> At
         raise InvalidValue(f"Année invalide : {year}", field="year")
     uow.clients.get(company_id, client_id)
     zone = ZoneInfo(uow.companies.get(company_id).timezone)
-    pairs = [(p, uow.invoices.get(company_id, p.invoice_id)) for p in uow.payments.for_client(company_id, client_id)]
+    pairs = [(net_of_refunds(uow, p), uow.invoices.get(company_id, p.invoice_id))
+             for p in uow.payments.for_client(company_id, client_id)]
     amount, lines = summarise_year(year, pairs, lambda p: p.received_at.astimezone(zone).year == year)
-    attestation = uow.attestations.for_client_year(company_id, client_id, year)
+    return _store(uow, company_id, client_id, year, amount, lines,
+                  uow.attestations.for_client_year(company_id, client_id, year))
+
+
+def _store(uow: UnitOfWork, company_id: str, client_id: str, year: int, amount: Money, lines: list[AttestationLine],
+           attestation: Attestation | None) -> Attestation:
+    """A new draft attestation, or the draft recomputed; a validated one never changes."""
     if attestation is None:
         attestation = Attestation(company_id=company_id, client_id=client_id, year=year, amount_paid=amount,
                                   lines=lines, created_at=uow.clock.now())
@@ -31,6 +42,20 @@ def _generate(uow: UnitOfWork, company_id: str, client_id: str, year: int) -> At
     else:
         attestation.recompute(amount, lines)
     return attestation
+
+
+def net_of_refunds(uow: UnitOfWork, payment: Payment) -> Payment:
+    """The payment less what credit notes refunded of it: only what the client kept paying counts."""
+    return payment_net_of(payment, uow.credit_notes.for_invoice(payment.company_id, payment.invoice_id))
+
+
+def payment_net_of(payment: Payment, credit_notes: Iterable[CreditNote]) -> Payment:
+    """The payment less what these credit notes (of its invoice) refunded of it."""
+    refunded = total([n.refund_amount for n in credit_notes
+                      if n.refund_status is RefundStatus.SUCCEEDED and n.payment_intent_id == payment.reference])
+    if refunded.cents == 0:
+        return payment
+    return replace(payment, amount=Money(max(payment.amount.cents - refunded.cents, 0), payment.amount.currency))
 
 
 class GenerateAttestationHandler:
@@ -52,29 +77,91 @@ class AttestationOutcome:
 
 
 class GenerateAttestationsHandler:
-    """Every client paid in the year gets an attestation; one record's problem stops no other."""
+    """Every client paid in the year gets an attestation; one record's problem stops no other.
+
+    Set-based: clients are taken by pages of ``cmd.chunk_size``; for a page, the year's payments,
+    their invoices (with lines), the credit notes and the existing attestations are read in a
+    handful of queries, and the page's attestations are written in one transaction. Memory stays
+    flat however many clients there are."""
 
     def __init__(self, uow: UowFactory) -> None:
         self.uow = uow
 
-    def __call__(self, cmd: GenerateAttestations, on_progress=None) -> list[AttestationOutcome]:
+    def __call__(self, cmd: GenerateAttestations, on_progress=None, on_start=None) -> list[AttestationOutcome]:
+        outcomes: list[AttestationOutcome] = []
+        self.stream(cmd, on_progress, outcomes.append, on_start)
+        return outcomes
+
+    def stream(self, cmd: GenerateAttestations, on_progress: Callable[[int], None] | None = None,
+               on_outcome: Callable[[AttestationOutcome], None] | None = None,
+               on_start: Callable[[int], None] | None = None) -> dict[str, int]:
+        """Like calling the handler, but each outcome goes to ``on_outcome`` as its page is done
+        (``on_start`` gets the number of clients first). Returns how many attestations were
+        generated and how many clients had none."""
         with self.uow() as uow:
             zone = ZoneInfo(uow.companies.get(cmd.company_id).timezone)
             start = datetime(cmd.year, 1, 1, tzinfo=zone)
             end = datetime(cmd.year + 1, 1, 1, tzinfo=zone)
-            client_ids = uow.payments.clients_paid_between(cmd.company_id, start, end)
-        outcomes = []
-        for client_id in client_ids:
-            try:
-                with self.uow() as uow:
-                    attestation = _generate(uow, cmd.company_id, client_id, cmd.year)
-                    uow.commit()
-                    outcomes.append(AttestationOutcome(client_id, attestation.id))
-            except DomainError as error:
-                outcomes.append(AttestationOutcome(client_id, None, error.message))
-            if on_progress:
-                on_progress(1)
-        return outcomes
+            if on_start:
+                on_start(uow.payments.count_clients_paid_between(cmd.company_id, start, end))
+        summary = {"generated": 0, "failed": 0}
+        after: str | None = None
+        while True:
+            with self.uow() as uow:
+                client_ids = uow.payments.clients_paid_between(cmd.company_id, start, end, after,
+                                                               max(cmd.chunk_size, 1))
+            if not client_ids:
+                return summary
+            after = client_ids[-1]
+            for outcome in self._page(cmd, zone, start, end, client_ids):
+                summary["generated" if outcome.attestation_id else "failed"] += 1
+                if on_outcome:
+                    on_outcome(outcome)
+                if on_progress:
+                    on_progress(1)
+
+    def _page(self, cmd: GenerateAttestations, zone: ZoneInfo, start: datetime, end: datetime,
+              client_ids: list[str]) -> list[AttestationOutcome]:
+        try:
+            with self.uow() as uow:
+                payments = uow.payments.for_clients_between(cmd.company_id, client_ids, start, end)
+                invoice_ids = {p.invoice_id for p in payments}
+                invoices = {i.id: i for i in uow.invoices.get_many(cmd.company_id, invoice_ids)}
+                notes: dict[str, list[CreditNote]] = {}
+                for note in uow.credit_notes.for_invoices(cmd.company_id, invoice_ids):
+                    notes.setdefault(note.invoice_id, []).append(note)
+                existing = {a.client_id: a for a in uow.attestations.for_clients_year(cmd.company_id, client_ids,
+                                                                                     cmd.year)}
+                paid: dict[str, list[Payment]] = {}
+                for payment in payments:
+                    paid.setdefault(payment.client_id, []).append(payment)
+                outcomes = []
+                for client_id in client_ids:
+                    try:
+                        if not 2000 <= cmd.year <= 2100:
+                            raise InvalidValue(f"Année invalide : {cmd.year}", field="year")
+                        pairs = [(payment_net_of(p, notes.get(p.invoice_id, ())), invoices[p.invoice_id])
+                                 for p in paid.get(client_id, [])]
+                        amount, lines = summarise_year(cmd.year, pairs,
+                                                       lambda p: p.received_at.astimezone(zone).year == cmd.year)
+                        attestation = _store(uow, cmd.company_id, client_id, cmd.year, amount, lines,
+                                             existing.get(client_id))
+                        outcomes.append(AttestationOutcome(client_id, attestation.id))
+                    except DomainError as error:
+                        outcomes.append(AttestationOutcome(client_id, None, error.message))
+                uow.commit()
+                return outcomes
+        except ConcurrencyConflict:  # someone else wrote one of these meanwhile: one client at a time
+            return [self._one(cmd, client_id) for client_id in client_ids]
+
+    def _one(self, cmd: GenerateAttestations, client_id: str) -> AttestationOutcome:
+        try:
+            with self.uow() as uow:
+                attestation = _generate(uow, cmd.company_id, client_id, cmd.year)
+                uow.commit()
+                return AttestationOutcome(client_id, attestation.id)
+        except DomainError as error:
+            return AttestationOutcome(client_id, None, error.message)
 
 
 class ValidateAttestationHandler:

@@ -11,7 +11,7 @@ from starlette.exceptions import HTTPException
 from ogust.application.ports import ShopRejected, ShopUnavailable
 from ogust.domain.errors import DomainError
 from ogust.entrypoints.api import deps, problems
-from ogust.entrypoints.api.routes import billing, operations, orders, people, setup
+from ogust.entrypoints.api.routes import billing, credit_notes, operations, orders, people, setup
 from ogust.entrypoints.container import Container, build_container
 
 DESCRIPTION = """Back office des entreprises de services à la personne, relié à leur boutique en ligne.
@@ -25,7 +25,7 @@ Les erreurs sont au format RFC 9457 (`application/problem+json`) avec un `code` 
 
 def create_app(container: Container | None = None, run_worker: bool | None = None) -> FastAPI:
     container = container or build_container()
-    container.wire(modules=[deps, setup, people, orders, billing, operations])
+    container.wire(modules=[deps, setup, people, orders, billing, operations, credit_notes])
     settings = container.settings()
     start_worker = settings.run_worker_in_api if run_worker is None else run_worker
 
@@ -44,8 +44,8 @@ def create_app(container: Container | None = None, run_worker: bool | None = Non
 
     app = FastAPI(title="ogust", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
     app.state.container = container
-    for router in (setup.router, people.router, orders.router, billing.router, operations.router,
-                   operations.webhooks_router):
+    for router in (setup.router, people.router, orders.router, billing.router, credit_notes.router,
+                   operations.router, operations.webhooks_router):
         app.include_router(router, prefix="/api")
     app.include_router(operations.documents_router)
     for error in (DomainError, ShopUnavailable, ShopRejected):

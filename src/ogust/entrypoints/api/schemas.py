@@ -185,3 +185,18 @@ class AttestationIn(Strict):
 
 class AttestationBatchIn(Strict):
     year: Annotated[int, Field(ge=2000, le=2100)]
+
+
+class CreditNoteIn(Strict):
+    """An avoir on a validated invoice: the whole of what is left (``full``) or an amount TTC."""
+
+    reason: Text
+    amount_cents: Cents | None = None
+    full: bool = False
+
+    def amount(self) -> Money | None:
+        """None for the whole of what is left; InvalidValue unless exactly one of the two is given."""
+        if self.full == (self.amount_cents is not None):
+            from ogust.domain.errors import InvalidValue
+            raise InvalidValue("Précisez soit amount_cents, soit full=true.", field="amount_cents")
+        return None if self.full else Money(self.amount_cents)

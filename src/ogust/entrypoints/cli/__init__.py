@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import click
 
-from ogust.entrypoints.cli import billing_commands, ops_commands, people_commands, setup_commands
+from ogust.entrypoints.cli import (billing_commands, credit_note_commands, ops_commands, people_commands,
+                                   setup_commands)
 from ogust.entrypoints.cli.base import Cli, OgustGroup
 
 
@@ -18,6 +19,7 @@ def main(ctx: click.Context, queue_only: bool) -> None:
 
 for command in (setup_commands.company, setup_commands.tarif, setup_commands.shop, people_commands.intervenant,
                 people_commands.client, billing_commands.order, billing_commands.devis, billing_commands.intervention,
-                billing_commands.invoice, billing_commands.attestation, ops_commands.outbox, ops_commands.emails,
+                billing_commands.invoice, billing_commands.attestation, credit_note_commands.credit_note,
+                ops_commands.outbox, ops_commands.emails,
                 ops_commands.worker, ops_commands.serve, ops_commands.db, ops_commands.demo):
     main.add_command(command)

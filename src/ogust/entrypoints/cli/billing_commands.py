@@ -13,6 +13,7 @@ from ogust.entrypoints import serializers as s
 from ogust.entrypoints.api.problems import field_errors
 from ogust.entrypoints.api.schemas import OrderIn
 from ogust.entrypoints.cli.base import Cli, OgustGroup, json_option, output, pass_cli
+from ogust.entrypoints.cli.documents import write_document
 
 
 @click.group(cls=OgustGroup)
@@ -198,7 +199,8 @@ def invoice_validate(cli: Cli, ref, as_json) -> None:
 class _PhaseBars:
     """One progress bar per month-end phase (nothing with --json)."""
 
-    LABELS = {"generate": "Factures du mois  ", "validate": "Validation        ", "debit": "Débit des cartes  "}
+    LABELS = {"generate": "Factures du mois  ", "validate": "Validation        ", "debit": "Débit des cartes  ",
+              "attestations": "Attestations      "}
 
     def __init__(self, enabled: bool) -> None:
         self.enabled = enabled
@@ -312,12 +314,8 @@ def invoice_retry(cli: Cli, ref) -> None:
 @click.option("-o", "--output", "target", type=click.Path(dir_okay=False, path_type=Path), required=True)
 @pass_cli
 def invoice_document(cli: Cli, ref, target) -> None:
-    """Écrire la facture dans un fichier."""
-    company_id = cli.company_id()
-    found = cli.container.queries().invoice(company_id, ref).invoice
-    document, company, who = cli.container.queries().document(company_id, "invoice", found.id)
-    target.write_bytes(cli.container.documents().invoice(document, company, who))
-    click.echo(f"Écrit : {target}")
+    """Écrire la facture (PDF Factur-X) dans un fichier."""
+    write_document(cli, "invoice", cli.container.queries().invoice(cli.company_id(), ref).invoice.id, target)
 
 
 @click.group(cls=OgustGroup)
@@ -349,7 +347,12 @@ def attestation_generate(cli: Cli, client_ref, year, as_json) -> None:
 @json_option
 @pass_cli
 def attestation_generate_all(cli: Cli, year, as_json) -> None:
-    outcomes = cli.container.generate_attestations()(c.GenerateAttestations(cli.company_id(), year))
+    bars = _PhaseBars(enabled=not as_json)
+    try:
+        outcomes = cli.container.generate_attestations()(c.GenerateAttestations(cli.company_id(), year),
+                                                         bars.advance, lambda total: bars.phase("attestations", total))
+    finally:
+        bars.close()
     output([{"client_id": o.client_id, "attestation_id": o.attestation_id, "error": o.error} for o in outcomes],
            as_json, [f"{o.client_id} : {o.attestation_id or o.error}" for o in outcomes]
            + [f"{sum(1 for o in outcomes if o.attestation_id)} attestation(s) générée(s)."])
@@ -395,8 +398,5 @@ def attestation_validate(cli: Cli, ref, as_json) -> None:
 @click.option("-o", "--output", "target", type=click.Path(dir_okay=False, path_type=Path), required=True)
 @pass_cli
 def attestation_document(cli: Cli, ref, target) -> None:
-    company_id = cli.company_id()
-    found = cli.container.queries().attestation(company_id, ref)
-    document, company, who = cli.container.queries().document(company_id, "attestation", found.id)
-    target.write_bytes(cli.container.documents().attestation(document, company, who))
-    click.echo(f"Écrit : {target}")
+    """Écrire l'attestation fiscale (PDF) dans un fichier."""
+    write_document(cli, "attestation", cli.container.queries().attestation(cli.company_id(), ref).id, target)

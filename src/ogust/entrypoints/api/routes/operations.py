@@ -4,16 +4,18 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from ogust.adapters.documents.html_renderer import HtmlDocumentRenderer
 from ogust.adapters.documents.links import BadLink, SignedDocumentLinks
 from ogust.adapters.payments.stripe_gateway import WebhookVerificationFailed, parse_webhook
+from ogust.application.documents import DocumentQueries
 from ogust.application.handlers.payments import RecordPaymentEvent, RecordPaymentEventHandler
 from ogust.application.outbox import JobStatus
+from ogust.application.ports import DocumentRenderer
 from ogust.application.queries import OutboxAdmin, Queries
 from ogust.domain.errors import NotFound
 from ogust.entrypoints import serializers as s
 from ogust.entrypoints.api.deps import company_id
 from ogust.entrypoints.api.problems import problem
+from ogust.entrypoints.serializers import document_filename
 from ogust.entrypoints.container import Container
 from ogust.entrypoints.settings import Settings
 
@@ -44,19 +46,23 @@ def list_emails(company: str = Depends(company_id), queries: Queries = Depends(P
 documents_router = APIRouter(tags=["Documents"])
 
 
-@documents_router.get("/documents/{token}", summary="Télécharger un document (lien signé)")
+@documents_router.get("/documents/{token}", summary="Télécharger un document (lien signé)",
+                      response_class=Response,
+                      responses={200: {"content": {"application/pdf": {}}, "description": "Le document en PDF"},
+                                 404: {"description": "Lien altéré, expiré ou document introuvable"}})
 @inject
 def download(token: str, links: SignedDocumentLinks = Depends(Provide[Container.links]),
-             queries: Queries = Depends(Provide[Container.queries]),
-             renderer: HtmlDocumentRenderer = Depends(Provide[Container.documents])) -> Response:
+             documents: DocumentQueries = Depends(Provide[Container.document_queries]),
+             renderer: DocumentRenderer = Depends(Provide[Container.documents])) -> Response:
     try:
         target = links.read(token)
-        document, company, client = queries.document(target.company_id, target.kind, target.document_id)
+        document, context = documents.document(target.company_id, target.kind, target.document_id)
     except (BadLink, NotFound):
         return problem(404, "not_found", "Document introuvable ou lien expiré.")
-    render = {"invoice": renderer.invoice, "attestation": renderer.attestation, "devis": renderer.devis}[target.kind]
-    name = f"{getattr(document, 'number', None) or target.kind}.{renderer.extension}"
-    return Response(render(document, company, client), media_type=renderer.media_type,
+    render = {"invoice": renderer.invoice, "attestation": renderer.attestation, "devis": renderer.devis,
+              "credit_note": renderer.credit_note}[target.kind]
+    name = document_filename(target.kind, document, renderer.extension)
+    return Response(render(document, context.company, context.client, context), media_type=renderer.media_type,
                     headers={"Cache-Control": "private, no-store",
                              "Content-Disposition": f'attachment; filename="{name}"'})
 

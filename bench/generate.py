@@ -1,0 +1,201 @@
+"""Data for the benchmarks: throwaway databases, and a company with as many clients, interventions,
+invoices and payments as asked. Everything goes in through the domain objects and the ORM mapping
+(so it stays right when the schema changes), in large chunks per transaction."""
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import create_engine
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from ogust.adapters.persistence.database import make_engine, make_session_factory, normalise_url, upgrade_database
+from ogust.domain.address import Address
+from ogust.domain.client import Client
+from ogust.domain.company import Company
+from ogust.domain.intervenant import Intervenant, ShopProfile
+from ogust.domain.intervention import Intervention, InterventionStatus
+from ogust.domain.invoice import Invoice, InvoiceSource, InvoiceStatus
+from ogust.domain.lines import InvoiceLine
+from ogust.domain.money import Money, VatRate
+from ogust.domain.payment import Payment, PaymentMethod
+from ogust.domain.shop_service import ShopServiceMapping
+from ogust.domain.tarif import Tarif
+from ogust.domain.units import Quantity, Unit
+
+PARIS = ZoneInfo("Europe/Paris")
+UTC = timezone.utc
+HOME = Address("5 place Bellecour", "69002", "Lyon")
+SHOP_ACCOUNT = "acc_bench"
+WEBHOOK_SECRET = "bench-webhook-secret-0123456789"
+CHUNK = 5000  # objects per transaction
+
+
+# ---------------------------------------------------------------- databases
+def new_database(server: str | None, workdir: Path) -> str:
+    """A fresh, migrated database: an SQLite file in ``workdir``, or a database created on the
+    PostgreSQL server of ``server`` (its URL)."""
+    if not server or make_url(server).get_backend_name() == "sqlite":
+        workdir.mkdir(parents=True, exist_ok=True)
+        url = f"sqlite:///{workdir / f'bench-{uuid.uuid4().hex[:8]}.db'}"
+    else:
+        base = normalise_url(server)
+        name = f"ogust_bench_{uuid.uuid4().hex[:10]}"
+        admin = create_engine(base, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        admin.dispose()
+        url = base.set(database=name).render_as_string(hide_password=False)
+    upgrade_database(url)
+    return url
+
+
+def drop_database(url: str) -> None:
+    parsed = normalise_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{parsed.database}{suffix}").unlink(missing_ok=True)
+        return
+    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)')
+    admin.dispose()
+
+
+def sessions(url: str) -> sessionmaker:
+    return make_session_factory(make_engine(url))
+
+
+# ---------------------------------------------------------------- the company
+@dataclass(frozen=True)
+class BenchCompany:
+    id: str
+    tarif_id: str
+    intervenants: tuple[tuple[str, str, str], ...]  # (id, matricule, full name)
+
+
+def company(factory: sessionmaker, intervenants: int = 20) -> BenchCompany:
+    """The company, linked to the shop account ``acc_bench``, a tarif mapped to ``svc_menage``
+    (27,50 € TTC an hour, as the reference shop sells it) and intervenants offering it."""
+    made = Company(name="Aide & Vous Services", address=Address("12 rue des Lilas", "69003", "Lyon"),
+                   siret="73282932000074", sap_declaration_number="SAP123456789",
+                   sap_declaration_date=date(2021, 3, 1), email="contact@aide-et-vous.example")
+    made.link_shop(SHOP_ACCOUNT, WEBHOOK_SECRET)
+    tarif = Tarif(made.id, "MEN", "Ménage", Unit.HOUR, Money(2500), VatRate.INTERMEDIATE_10)
+    people = [Intervenant(made.id, f"Prénom{n}", f"Intervenant{n:03d}", f"M{n:03d}", email=f"m{n}@example.fr",
+                          profile=ShopProfile("", ("svc_menage",), ("69002",), ("repassage",)))
+              for n in range(intervenants)]
+    with factory() as session:
+        session.add_all([made, tarif, ShopServiceMapping(made.id, "svc_menage", "Ménage", tarif.id), *people])
+        session.commit()
+    return BenchCompany(made.id, tarif.id, tuple((p.id, p.matricule, p.full_name) for p in people))
+
+
+def _chunks(objects: Iterable[object], factory: sessionmaker) -> None:
+    """Saved about CHUNK at a time; a list is a group that references itself: never split."""
+    batch: list[object] = []
+    for obj in objects:
+        if isinstance(obj, list):
+            batch.extend(obj)
+        else:
+            batch.append(obj)
+        if len(batch) >= CHUNK:
+            _save(factory, batch)
+            batch = []
+    if batch:
+        _save(factory, batch)
+
+
+def _save(factory: sessionmaker, batch: list[object]) -> None:
+    with factory() as session:
+        session: Session
+        session.add_all(batch)
+        session.commit()
+
+
+def clients(factory: sessionmaker, company_: BenchCompany, count: int, cards: bool = True,
+            prefix: str = "Client") -> list[str]:
+    ids: list[str] = []
+
+    def made() -> Iterator[Client]:
+        for n in range(count):
+            client = Client(company_.id, f"Prénom{n}", f"{prefix}{n:06d}", f"{prefix.lower()}{n}@example.fr", HOME,
+                            phone="04 78 00 00 00")
+            if cards:
+                client.save_payment_method(f"cus_bench{n}", f"pm_bench{n}")
+            ids.append(client.id)
+            yield client
+
+    _chunks(made(), factory)
+    return ids
+
+
+# ---------------------------------------------------------------- month end
+def month_end(factory: sessionmaker, company_: BenchCompany, client_ids: list[str], year: int, month: int,
+              per_client: int = 1) -> None:
+    """``per_client`` done, not yet invoiced interventions of the month for each client."""
+
+    def made() -> Iterator[Intervention]:
+        for n, client_id in enumerate(client_ids):
+            who = company_.intervenants[n % len(company_.intervenants)][0]
+            for k in range(per_client):
+                start = datetime(year, month, 1 + (n + k) % 27, 8 + k % 8, 0, tzinfo=PARIS)
+                yield Intervention(company_.id, client_id, who, company_.tarif_id, start, start + timedelta(hours=2),
+                                   HOME, status=InterventionStatus.DONE)
+
+    _chunks(made(), factory)
+
+
+# ---------------------------------------------------------------- a year, paid
+def paid_year(factory: sessionmaker, company_: BenchCompany, client_ids: list[str], year: int,
+              interventions_per_client: int = 50) -> int:
+    """For each client, ``interventions_per_client`` done interventions spread over the year,
+    invoiced month by month (one contract invoice a month) and paid by card within the month.
+    Returns how many rows were written."""
+    rows = 0
+    number = 0
+
+    def made() -> Iterator[object]:
+        nonlocal rows, number
+        for n, client_id in enumerate(client_ids):
+            who_id, matricule, name = company_.intervenants[n % len(company_.intervenants)]
+            by_month: dict[int, list[Intervention]] = {}
+            for k in range(interventions_per_client):
+                month = 1 + k * 12 // interventions_per_client
+                start = datetime(year, month, 1 + (k * 3 + n) % 27, 8 + k % 9, 0, tzinfo=PARIS)
+                intervention = Intervention(company_.id, client_id, who_id, company_.tarif_id, start,
+                                            start + timedelta(minutes=90 + 30 * (k % 3)), HOME,
+                                            status=InterventionStatus.DONE)
+                by_month.setdefault(month, []).append(intervention)
+            for month, done in sorted(by_month.items()):
+                first = date(year, month, 1)
+                last = (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+                lines = [InvoiceLine(company_.tarif_id, "Ménage", Quantity(i.minutes, Unit.HOUR), Money(2500),
+                                     VatRate.INTERMEDIATE_10, intervention_id=i.id,
+                                     performed_on=i.start.astimezone(PARIS).date(), intervenant_matricule=matricule,
+                                     intervenant_name=name) for i in done]
+                invoice = Invoice(company_.id, client_id, InvoiceSource.CONTRACT, lines, period_start=first,
+                                  period_end=last, created_at=datetime(year, month, 28, 8, 0, tzinfo=UTC))
+                number += 1
+                invoice.number = f"FA-{year}-{number:06d}"
+                invoice.issued_on = invoice.due_on = last
+                paid_at = datetime(year, month, 28, 10, 0, tzinfo=UTC)
+                invoice.status, invoice.paid_at, invoice.payment_reference = InvoiceStatus.PAID, paid_at, f"pi_{number}"
+                for intervention in done:
+                    intervention.invoice_id = invoice.id
+                yield [invoice, *done, Payment(company_.id, invoice.id, client_id, invoice.total_ttc, paid_at,
+                                               PaymentMethod.CARD, f"pi_{number}")]
+                rows += 2 + 2 * len(done)
+
+    _chunks(made(), factory)
+    return rows
+
+
+def shop_people(factory: sessionmaker, company_: BenchCompany, count: int) -> list[str]:
+    """Clients never sent to the shop (the intervenants of ``company`` are not either)."""
+    return clients(factory, company_, count, cards=False, prefix="Export")

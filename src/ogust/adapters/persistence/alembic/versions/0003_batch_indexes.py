@@ -1,0 +1,34 @@
+"""Indexes for the batches that read page after page: clients and intervenants in name order
+(shop export), a month's contract invoices (month end), the clients paid in a year (attestations).
+
+Revision ID: 0003
+Revises: 0002
+Create Date: 2026-11-28
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from alembic import op
+
+revision: str = "0003"
+down_revision: str | None = "0002"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+INDEXES = (
+    ("ix_clients_company_id_name", "clients", ["company_id", "last_name", "first_name", "id"]),
+    ("ix_intervenants_company_id_name", "intervenants", ["company_id", "last_name", "first_name", "id"]),
+    ("ix_invoices_company_id_period", "invoices", ["company_id", "period_start", "period_end", "status", "id"]),
+    ("ix_payments_company_id_client_id_received_at", "payments", ["company_id", "client_id", "received_at"]),
+)
+
+
+def upgrade() -> None:
+    for name, table, columns in INDEXES:
+        op.create_index(name, table, columns)
+
+
+def downgrade() -> None:
+    for name, table, _ in reversed(INDEXES):
+        op.drop_index(name, table_name=table)

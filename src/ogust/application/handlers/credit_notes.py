@@ -1,0 +1,44 @@
+"""Credit notes (avoirs): the only correction of a validated invoice. Numbered in their own gapless
+series; the refund of a card payment is an outbox job written in the same transaction."""
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from ogust.application.commands import IssueCreditNote
+from ogust.application.handlers import UowFactory
+from ogust.domain.credit_note import CreditNote, amount_credit_lines, full_credit_lines
+from ogust.domain.errors import CreditExceedsInvoice, InvalidTransition
+from ogust.domain.money import total
+
+CREDIT_NOTE_PREFIX = "AV"
+
+
+class IssueCreditNoteHandler:
+    def __init__(self, uow: UowFactory) -> None:
+        self.uow = uow
+
+    def __call__(self, cmd: IssueCreditNote) -> CreditNote:
+        with self.uow() as uow:
+            invoice = uow.invoices.get(cmd.company_id, cmd.invoice_id)
+            if invoice.is_draft:
+                raise InvalidTransition("Une facture brouillon se corrige directement : pas d'avoir.",
+                                        status=invoice.status.value)
+            if invoice.creditable_ttc.cents <= 0:
+                raise CreditExceedsInvoice(
+                    f"La facture {invoice.number} est déjà entièrement créditée.", invoice=invoice.number)
+            if cmd.amount is None and invoice.credited_ttc.cents == 0:
+                lines = full_credit_lines(invoice)
+            else:
+                lines = amount_credit_lines(invoice, cmd.amount if cmd.amount is not None else invoice.creditable_ttc)
+            earlier = uow.credit_notes.for_invoice(cmd.company_id, invoice.id)
+            payments = [p for p in uow.payments.for_client(cmd.company_id, invoice.client_id)
+                        if p.invoice_id == invoice.id]
+            CreditNote.ensure_possible(invoice, total([line.amount_ttc for line in lines]), payments, earlier)
+            zone = ZoneInfo(uow.companies.get(cmd.company_id).timezone)
+            now = uow.clock.now()
+            today = now.astimezone(zone).date()
+            number = uow.sequences.next_number(cmd.company_id, CREDIT_NOTE_PREFIX, today.year)
+            note = CreditNote.issue(invoice, number, today, cmd.reason, lines, payments, earlier, now)
+            uow.credit_notes.add(note)
+            uow.commit()
+            return note
