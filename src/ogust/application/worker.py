@@ -28,7 +28,7 @@ EffectFn = Callable[[OutboxJob], None]
 class WorkerSettings:
     lease_seconds: float = 60.0
     batch_size: int = 10
-    max_attempts: int = 8
+    max_attempts: int = 16  # 5 s doubling, capped at 1 h: about 10 h of passing faults before the dead letter
     backoff_base_seconds: float = 5.0
     backoff_max_seconds: float = 3600.0
     idle_sleep_seconds: float = 0.5

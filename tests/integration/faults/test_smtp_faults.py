@@ -6,6 +6,7 @@ import pytest
 from dependency_injector import providers
 
 from ogust.adapters.mail.smtp_mailer import SmtpMailer
+from ogust.application.worker import WorkerSettings
 from ogust.application.outbox import Effect, JobStatus
 from ogust.domain.invoice import InvoiceStatus
 
@@ -118,18 +119,18 @@ def test_a_message_accepted_but_answered_too_late_comes_again_with_the_same_mess
 
 
 def test_after_a_long_outage_the_dead_email_is_sent_once_when_the_operator_retries_it(office) -> None:
-    """Backoff 5 s, doubling, 8 attempts: an outage of about 11 minutes dead-letters the email
-    (visible, not lost); `ogust outbox retry` then sends it — once."""
+    """Backoff 5 s, doubling up to 1 h, 16 attempts: an outage of about 10 hours dead-letters the
+    email (visible, not lost); `ogust outbox retry` then sends it — once."""
     client = office.new_client()
     office.smtp.stop()
     try:
         invoice = office.validated_invoice(client)
         office.work(_debit_email_tried(office, invoice), what="the debit email to be tried")
-        for _ in range(10):  # the outage outlasts every backoff
+        for _ in range(18):  # the outage outlasts every backoff
             office.advance_past_backoff()
             office.drain()
         job = office.job_of(invoice, Effect.MAIL_DEBIT_CONFIRMED)
-        assert (job.status, job.attempts) == (JobStatus.DEAD, 8)
+        assert (job.status, job.attempts) == (JobStatus.DEAD, WorkerSettings().max_attempts)
         assert [row["status"] for row in office.email_log()] == ["pending"]  # never sent, never refused
     finally:
         office.smtp.start()
