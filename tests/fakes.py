@@ -269,6 +269,12 @@ class FakeEmailLog:
     def list(self, company_id):
         return [r for r in self.rows.values() if r["company_id"] == company_id]
 
+    def anonymise(self, company_id, to_email, replacement):
+        rows = [r for r in self.list(company_id) if r["to_email"] == to_email]
+        for row in rows:
+            row["to_email"], row["error"] = replacement, None
+        return len(rows)
+
 
 class FakeInbox:
     def __init__(self) -> None:

@@ -50,7 +50,11 @@ def problem(response: httpx.Response, status: int, code: str) -> dict:
 
 
 def set_up_company(http: httpx.Client) -> dict:
+    """The installation's first company: created without a key, it answers with an operator key (shown
+    once) that every later call carries."""
     company = ok(http.post("/api/companies", json=COMPANY), 201)
+    assert company["api_key"].startswith("ogk_")
+    http.headers["Authorization"] = f"Bearer {company['api_key']}"
     for code, label, cents, vat in (("MEN", "Ménage", 2500, "10"), ("GARDE", "Garde d'enfants", 2000, "10"),
                                     ("TOIL", "Aide à la toilette", 3000, "10")):
         ok(http.post("/api/tarifs", json={"code": code, "label": label, "unit": "hour", "price_ht_cents": cents,
@@ -247,15 +251,16 @@ def test_the_help_article_story_over_http(ogust_api, fresh_shop_account, shop_se
 def test_errors_are_problem_details_and_refusals_write_nothing(ogust_api, fresh_shop_account, shop_server) -> None:
     http = ogust_api.http
 
-    # no company yet: every company-scoped route says so
-    problem(http.get("/api/clients"), 404, "not_found")
+    # no key yet: every company-scoped route asks for one
+    problem(http.get("/api/clients"), 401, "unauthorized")
 
     # a bad SIRET: 422 naming the field, no company created
     bad_siret = problem(http.post("/api/companies", json=COMPANY | {"siret": "7328293200007"}),
                         422, "invalid_request")
     assert "siret" in bad_siret["detail"] and bad_siret["errors"][0]["field"] == "siret"
-    assert ok(http.get("/api/companies")) == []
+    problem(http.get("/api/companies"), 401, "unauthorized")
     set_up_company(http)
+    assert len(ok(http.get("/api/companies"))) == 1
     marie = ok(http.post("/api/intervenants", json={
         "first_name": "Marie", "last_name": "Curie", "matricule": "M001",
         "profile": {"services": ["svc_menage"]}}), 201)

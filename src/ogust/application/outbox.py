@@ -28,6 +28,7 @@ class Effect(str, Enum):
     MAIL_DEBIT_FAILED = "mail.debit_failed"
     MAIL_AUTHENTICATION_NEEDED = "mail.authentication_needed"
     MAIL_ATTESTATION_AVAILABLE = "mail.attestation_available"
+    DETACH_PAYMENT_METHOD = "payment.detach_payment_method"
 
 
 @dataclass(eq=False)
@@ -60,6 +61,7 @@ EFFECTS: dict[type[ev.Event], tuple[Effect, ...]] = {
     ev.CreditNoteIssued: (Effect.PUBLISH_CREDIT_NOTE,),
     ev.CreditNoteRefundRequested: (Effect.REFUND_CREDIT_NOTE,),
     ev.CreditNoteRefunded: (Effect.PUBLISH_CREDIT_NOTE,),
+    ev.ClientErased: (Effect.DETACH_PAYMENT_METHOD,),
 }
 
 

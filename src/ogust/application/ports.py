@@ -92,6 +92,10 @@ class PaymentGateway(Protocol):
     def payment_method_usable(self, customer_id: str, payment_method_id: str) -> bool:
         """True when the customer exists and the payment method is attached to it."""
 
+    def detach_payment_method(self, payment_method_id: str) -> None:
+        """Detach the card from its customer (GDPR erasure): it can never be charged again. Idempotent:
+        a card already detached or unknown is fine. Raises PaymentOutcomeUnknown (try again later)."""
+
 
 # ---------------------------------------------------------------- mail
 class EmailKind(Enum):

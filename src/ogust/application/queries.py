@@ -155,9 +155,10 @@ class Queries:
         with self.uow() as uow:
             return uow.outbox.list(company_id, status, limit)
 
-    def outbox_counts(self) -> dict[str, int]:
+    def outbox_counts(self, company_id: str | None = None) -> dict[str, int]:
+        """Jobs per status: the installation's, or one company's."""
         with self.uow() as uow:
-            return uow.outbox.counts()
+            return uow.outbox.counts(company_id) if company_id else uow.outbox.counts()
 
     def emails(self, company_id: str) -> list[dict[str, object]]:
         with self.uow() as uow:
@@ -168,8 +169,13 @@ class OutboxAdmin:
     def __init__(self, uow: UowFactory) -> None:
         self.uow = uow
 
-    def retry(self, job_id: str) -> OutboxJob:
+    def retry(self, job_id: str, company_id: str | None = None) -> OutboxJob:
+        """With ``company_id``, another company's job is not found."""
         with self.uow() as uow:
+            if company_id is not None:
+                job = uow.outbox.get(job_id)
+                if job is None or job.company_id != company_id:
+                    raise NotFound("tâche", job_id)
             if not uow.outbox.retry(job_id, uow.clock.now()):
                 job = uow.outbox.get(job_id)
                 if job is None:

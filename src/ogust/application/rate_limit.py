@@ -59,3 +59,7 @@ class RateLimitedGateway:
     def payment_method_usable(self, customer_id: str, payment_method_id: str) -> bool:
         self.bucket.acquire()
         return self.gateway.payment_method_usable(customer_id, payment_method_id)
+
+    def detach_payment_method(self, payment_method_id: str) -> None:
+        self.bucket.acquire()
+        self.gateway.detach_payment_method(payment_method_id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import abc
 from collections.abc import Iterable
 from datetime import date, datetime
-from typing import Protocol, TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from ogust.application.outbox import JobStatus, OutboxJob, jobs_for
 from ogust.application.ports import Clock
@@ -22,6 +22,9 @@ from ogust.domain.shop_service import ShopServiceMapping
 from ogust.domain.tarif import Tarif
 
 T = TypeVar("T", bound=Aggregate)
+
+if TYPE_CHECKING:
+    from ogust.application.access import ApiKeyRepository
 
 
 class Repository(Protocol[T]):
@@ -154,6 +157,9 @@ class EmailLog(Protocol):
                at: datetime, error: str | None = None) -> None: ...
     def list(self, company_id: str) -> list[dict[str, object]]: ...
 
+    def anonymise(self, company_id: str, to_email: str, replacement: str) -> int:
+        """GDPR erasure: replace the address in the log; how many rows changed."""
+
 
 class Inbox(Protocol):
     """Messages received from outside (webhook events), remembered to process each once."""
@@ -189,7 +195,7 @@ class OutboxStore(Protocol):
     def retry(self, job_id: str, now: datetime) -> bool:
         """Put a dead (or pending) job back to pending, due now."""
 
-    def counts(self) -> dict[str, int]: ...
+    def counts(self, company_id: str | None = None) -> dict[str, int]: ...
 
 
 class UnitOfWork(abc.ABC):
@@ -212,6 +218,7 @@ class UnitOfWork(abc.ABC):
     inbox: Inbox
     outbox: OutboxStore
     clock: Clock
+    api_keys: ApiKeyRepository  # issue 5 (access); see ogust.application.access
 
     def __enter__(self) -> UnitOfWork:
         return self

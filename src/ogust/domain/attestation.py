@@ -68,12 +68,16 @@ class Attestation(Aggregate):
 
 def eligible_amount(payment: Payment, invoice: Invoice) -> Money:
     """The part of a payment that pays for services eligible to the tax credit (prorated per line)."""
-    if payment.method is PaymentMethod.CASH or invoice.total_ttc.cents <= 0:
+    if payment.method is PaymentMethod.CASH:
         return Money.zero()
-    eligible_ttc = total([line.amount_ttc for line in invoice.lines if line.tax_credit_eligible])
-    if eligible_ttc == invoice.total_ttc:
+    amounts = [(line.amount_ttc, line.tax_credit_eligible) for line in invoice.lines]  # each line priced once
+    invoice_ttc = total([amount for amount, _ in amounts])
+    if invoice_ttc.cents <= 0:
+        return Money.zero()
+    eligible_ttc = total([amount for amount, eligible in amounts if eligible])
+    if eligible_ttc == invoice_ttc:
         return payment.amount
-    return payment.amount.times(eligible_ttc.cents, invoice.total_ttc.cents)
+    return payment.amount.times(eligible_ttc.cents, invoice_ttc.cents)
 
 
 def summarise_year(

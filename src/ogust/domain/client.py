@@ -8,9 +8,10 @@ from enum import Enum
 
 from ogust.domain.address import Address
 from ogust.domain.aggregate import Aggregate, new_id
-from ogust.domain.errors import InvalidValue, NoPaymentMethod
-from ogust.domain.events import ClientTransmissionRequested
+from ogust.domain.errors import InvalidTransition, InvalidValue, NoPaymentMethod
+from ogust.domain.events import ClientErased, ClientTransmissionRequested
 from ogust.domain.shop_sync import ShopSynced, SyncStatus
+from ogust.domain.validation import NAME_MAX, check_text, normalise_email, normalise_phone
 
 # one "@", no spaces, a domain of non-empty dot-separated labels (jean.dupont@example.fr)
 _EMAIL = re.compile(r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)+")
@@ -19,6 +20,9 @@ _EMAIL = re.compile(r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)+")
 def check_stripe_ids(customer_id: str, payment_method_id: str) -> None:
     if not customer_id.startswith("cus_") or not payment_method_id.startswith("pm_"):
         raise InvalidValue("Identifiants Stripe invalides (cus_…, pm_…).", field="payment_method")
+
+
+ERASED_EMAIL_DOMAIN = "@efface.invalid"  # a reserved domain (RFC 2606): never delivered
 
 
 class ClientOrigin(Enum):
@@ -46,11 +50,14 @@ class Client(Aggregate, ShopSynced):
     version: int = 1
 
     def __post_init__(self) -> None:
-        self.email = self.email.strip().lower()
-        if not _EMAIL.fullmatch(self.email):
-            raise InvalidValue(f"Adresse email invalide : {self.email!r}", field="email")
-        if not (self.first_name.strip() and self.last_name.strip()):
+        self.email = normalise_email(self.email)
+        if not (isinstance(self.first_name, str) and isinstance(self.last_name, str)
+                and self.first_name.strip() and self.last_name.strip()):
             raise InvalidValue("Le nom et le prénom du client sont obligatoires.", field="name")
+        self.first_name = check_text(self.first_name, "first_name", "Prénom", NAME_MAX)
+        self.last_name = check_text(self.last_name, "last_name", "Nom", NAME_MAX)
+        self.phone = normalise_phone(self.phone)
+        self.address.check()
 
     @property
     def full_name(self) -> str:
@@ -82,6 +89,26 @@ class Client(Aggregate, ShopSynced):
             for name, value in before.items():  # a refused change leaves the client as it was
                 setattr(self, name, value)
             raise
+
+    @property
+    def is_erased(self) -> bool:
+        return self.email.endswith(ERASED_EMAIL_DOMAIN)
+
+    def erase(self) -> None:
+        """GDPR erasure: names, email, phone, address and the shop's and Stripe's ids are replaced; the
+        invoices, devis and attestations stay (kept 10 years, art. L123-22 du Code de commerce) and still
+        point at this record. The card is detached at Stripe by the outbox (ClientErased)."""
+        if self.is_erased:
+            raise InvalidTransition("Ce client a déjà été effacé.", client_id=self.id)
+        payment_method = self.stripe_payment_method_id or ""
+        self.first_name, self.last_name = "Client", f"effacé {self.id[:8]}"
+        self.email = f"efface-{self.id}{ERASED_EMAIL_DOMAIN}"
+        self.phone = ""
+        self.address = Address("Adresse effacée", "", "Ville effacée", country="")
+        self.shop_client_id = self.stripe_customer_id = self.stripe_payment_method_id = None
+        self.synced_fingerprint = self.failed_fingerprint = self.sync_failure = None
+        self.synced_at = None
+        self._record(ClientErased(self.company_id, self.id, payment_method))
 
     def link_shop_client(self, shop_client_id: str) -> None:
         self.shop_client_id = shop_client_id

@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from ogust.domain.address import Address
 from ogust.domain.aggregate import Aggregate, new_id
 from ogust.domain.errors import InvalidValue, ShopNotLinked
+from ogust.domain.validation import check_text, normalise_email, normalise_siret
 
 
 @dataclass(eq=False)
@@ -20,16 +21,20 @@ class Company(Aggregate):
     timezone: str = "Europe/Paris"
     shop_account_id: str | None = None
     shop_webhook_secret: str | None = None
+    shop_previous_webhook_secret: str | None = None  # still accepted until the expiry below (rotation)
+    shop_previous_secret_expires_at: datetime | None = None
     id: str = field(default_factory=new_id)
     version: int = 1
 
     def __post_init__(self) -> None:
-        digits = self.siret.replace(" ", "")
-        if len(digits) != 14 or not digits.isdigit():
-            raise InvalidValue(f"SIRET invalide : {self.siret!r} (14 chiffres)", field="siret")
-        self.siret = digits
+        self.name = check_text(self.name, "name", "Raison sociale")
+        self.siret = normalise_siret(self.siret)
         if not self.sap_declaration_number.strip():
             raise InvalidValue("Le numéro de déclaration SAP est obligatoire.", field="sap_declaration_number")
+        self.sap_declaration_number = check_text(self.sap_declaration_number, "sap_declaration_number",
+                                                 "Numéro de déclaration SAP", 50)
+        self.email = normalise_email(self.email, "email", required=False)
+        self.address.check()
 
     @property
     def shop_linked(self) -> bool:
@@ -43,6 +48,26 @@ class Company(Aggregate):
             raise InvalidValue("Le secret de signature fait au moins 16 caractères.", field="webhook_secret")
         self.shop_account_id = shop_account_id.strip()
         self.shop_webhook_secret = webhook_secret
+
+    def rotate_shop_secret(self, new_secret: str, now: datetime, grace: timedelta) -> None:
+        """A new signing secret; the current one stays valid for ``grace`` so that orders in flight pass."""
+        self.require_shop()
+        if len(new_secret) < 16:
+            raise InvalidValue("Le secret de signature fait au moins 16 caractères.", field="webhook_secret")
+        if new_secret == self.shop_webhook_secret:
+            raise InvalidValue("Le nouveau secret doit différer de l'actuel.", field="webhook_secret")
+        self.shop_previous_webhook_secret = self.shop_webhook_secret
+        self.shop_previous_secret_expires_at = now + grace
+        self.shop_webhook_secret = new_secret
+
+    def webhook_secrets(self, now: datetime) -> list[str]:
+        """The secrets an order may be signed with right now: the current one, and the previous one
+        until it expires."""
+        valid = [self.shop_webhook_secret] if self.shop_webhook_secret else []
+        expires = self.shop_previous_secret_expires_at
+        if self.shop_previous_webhook_secret and expires is not None and now < expires:
+            valid.append(self.shop_previous_webhook_secret)
+        return valid
 
     def require_shop(self) -> str:
         if self.shop_account_id is None:

@@ -140,3 +140,15 @@ class CreditNoteRefunded(Event):
     @property
     def key(self) -> str:
         return f"credit-note:{self.credit_note_id}:refunded"
+
+
+@dataclass(frozen=True)
+class ClientErased(Event):
+    """GDPR erasure: the client's record is anonymised; the card saved at Stripe is to be detached."""
+
+    client_id: str
+    stripe_payment_method_id: str = ""
+
+    @property
+    def key(self) -> str:
+        return f"client:{self.client_id}:erased"

@@ -8,6 +8,8 @@ from ogust.domain.aggregate import Aggregate, new_id
 from ogust.domain.errors import InvalidValue, ServiceNotOffered
 from ogust.domain.events import IntervenantSyncRequested
 from ogust.domain.shop_sync import ShopSynced, SyncStatus
+from ogust.domain.validation import (NAME_MAX, check_postal_code, check_text, normalise_email,
+                                     normalise_phone)
 
 
 @dataclass(frozen=True)
@@ -16,6 +18,18 @@ class ShopProfile:
     services: tuple[str, ...] = ()
     zones: tuple[str, ...] = ()
     skills: tuple[str, ...] = ()
+
+    def check(self) -> None:
+        """Zones are French postal codes; a presentation and lists of a sane size."""
+        check_text(self.presentation, "profile.presentation", "Présentation", 4000, required=False)
+        for name, values, limit in (("services", self.services, 50), ("zones", self.zones, 200),
+                                    ("skills", self.skills, 50)):
+            if len(values) > limit:
+                raise InvalidValue(f"Au plus {limit} éléments dans {name}.", field=f"profile.{name}")
+        for zone in self.zones:
+            check_postal_code(zone, "profile.zones")
+        for value in (*self.services, *self.skills):
+            check_text(value, "profile", "Service ou compétence", NAME_MAX)
 
 
 @dataclass(eq=False)
@@ -36,10 +50,21 @@ class Intervenant(Aggregate, ShopSynced):
     version: int = 1
 
     def __post_init__(self) -> None:
-        if not self.matricule.strip():
+        if not (isinstance(self.matricule, str) and self.matricule.strip()):
             raise InvalidValue("Le matricule de l'intervenant est obligatoire.", field="matricule")
-        if not (self.first_name.strip() and self.last_name.strip()):
+        if not (isinstance(self.first_name, str) and isinstance(self.last_name, str)
+                and self.first_name.strip() and self.last_name.strip()):
             raise InvalidValue("Le nom et le prénom de l'intervenant sont obligatoires.", field="name")
+        self.matricule = check_text(self.matricule, "matricule", "Matricule", 30)
+        self.first_name = check_text(self.first_name, "first_name", "Prénom", NAME_MAX)
+        self.last_name = check_text(self.last_name, "last_name", "Nom", NAME_MAX)
+        self.email = normalise_email(self.email, required=False)
+        self.phone = normalise_phone(self.phone)
+        if not isinstance(self.active, bool):
+            raise InvalidValue("« active » vaut true ou false.", field="active")
+        if not isinstance(self.profile, ShopProfile):
+            raise InvalidValue("Profil boutique invalide.", field="profile")
+        self.profile.check()
 
     @property
     def full_name(self) -> str:

@@ -9,6 +9,7 @@ from enum import Enum
 from ogust.domain.address import Address
 from ogust.domain.aggregate import Aggregate, new_id
 from ogust.domain.errors import InvalidTransition, InvalidValue, SlotInPast, SlotUnavailable
+from ogust.domain.validation import MAX_INTERVENTION, MAX_YEAR, MIN_YEAR
 
 
 class InterventionStatus(Enum):
@@ -37,6 +38,10 @@ class Intervention(Aggregate):
             raise InvalidValue("Les horaires d'intervention portent un fuseau horaire.", field="start")
         if _utc(self.end) <= _utc(self.start):
             raise InvalidValue("Une intervention se termine après son début.", field="end")
+        if _utc(self.end) - _utc(self.start) > MAX_INTERVENTION:
+            raise InvalidValue("Une intervention dure au plus 24 heures.", field="end")
+        if not (MIN_YEAR <= self.start.year and self.end.year <= MAX_YEAR):
+            raise InvalidValue(f"Horaires hors des années {MIN_YEAR} à {MAX_YEAR}.", field="start")
 
     @property
     def minutes(self) -> int:

@@ -28,7 +28,8 @@ class PricedLine:
 
     @property
     def amount_ttc(self) -> Money:
-        return self.amount_ht + self.amount_vat
+        amount_ht = self.amount_ht  # computed once (batches add up hundreds of thousands of lines)
+        return amount_ht + self.vat_rate.tax_on(amount_ht)
 
 
 @dataclass

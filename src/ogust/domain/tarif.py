@@ -8,6 +8,7 @@ from ogust.domain.aggregate import Aggregate, new_id
 from ogust.domain.errors import InvalidValue
 from ogust.domain.money import Money, VatRate
 from ogust.domain.units import Unit
+from ogust.domain.validation import check_amount, check_text
 
 
 class InterventionMode(Enum):
@@ -33,6 +34,9 @@ class Tarif(Aggregate):
             raise InvalidValue("Le code du tarif est obligatoire.", field="code")
         if self.price_ht.cents <= 0:
             raise InvalidValue("Le prix HT d'un tarif est positif.", field="price_ht")
+        check_amount(self.price_ht, "price_ht", "Le prix HT d'un tarif")
+        self.code = check_text(self.code, "code", "Code du tarif", 30)
+        self.label = check_text(self.label, "label", "Libellé du tarif")
 
     @property
     def price_ttc(self) -> Money:

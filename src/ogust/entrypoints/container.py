@@ -9,11 +9,14 @@ from ogust.adapters.documents.links import SignedDocumentLinks
 from ogust.adapters.mail.file_mailer import FileMailer
 from ogust.adapters.mail.smtp_mailer import SmtpMailer
 from ogust.adapters.payments.stripe_gateway import StripePaymentGateway
+from ogust.adapters.persistence.access import SqlAlchemyAuditLog, SqlAlchemyIdempotencyStore
 from ogust.adapters.persistence.database import make_engine, make_session_factory
 from ogust.adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork
 from ogust.adapters.shop.http_shop_api import HttpShopApi
 from ogust.adapters.shop.unconfigured import UnconfiguredShopApi
+from ogust.application.access import ApiKeys, RotateShopSecret
 from ogust.application.documents import DocumentQueries
+from ogust.application.gdpr import ClientDataExport, EraseClientHandler
 from ogust.application.effects.registry import build_effects
 from ogust.application.handlers import attestations, invoicing, orders, people, planning, setup
 from ogust.application.handlers import credit_notes
@@ -100,6 +103,15 @@ class Container(containers.DeclarativeContainer):
     validate_attestation = providers.Singleton(attestations.ValidateAttestationHandler, uow.provider)
 
     issue_credit_note = providers.Singleton(credit_notes.IssueCreditNoteHandler, uow.provider)
+
+    export_client_data = providers.Singleton(ClientDataExport, uow.provider, documents)
+    erase_client = providers.Singleton(EraseClientHandler, uow.provider)
+
+    # access (issue 5): API keys, shop secret rotation, audit log, Idempotency-Key answers
+    api_keys = providers.Singleton(ApiKeys, uow.provider)
+    rotate_shop_secret = providers.Singleton(RotateShopSecret, uow.provider)
+    audit_log = providers.Singleton(SqlAlchemyAuditLog, session_factory)
+    idempotency = providers.Singleton(SqlAlchemyIdempotencyStore, session_factory, clock.provided.now)
 
 
 def build_container(settings: Settings | None = None) -> Container:

@@ -64,7 +64,7 @@ ADDRESS = Address("12 rue des Lilas", "69003", "Lyon")
 
 
 def new_company() -> Company:
-    return Company(name="Aide & Vous", address=ADDRESS, siret="123 456 789 00012",
+    return Company(name="Aide & Vous", address=ADDRESS, siret="732 829 320 00074",
                    sap_declaration_number="SAP123456789", sap_declaration_date=date(2021, 3, 1))
 
 

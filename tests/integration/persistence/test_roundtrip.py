@@ -54,7 +54,7 @@ def _mapping(w: World, invoice_id: str = "") -> Aggregate:
 
 
 def _intervenant(w: World, invoice_id: str = "") -> Aggregate:
-    intervenant = Intervenant(w.company_id, "Inès", "Benali", "M-777", email="ines@example.fr", phone="0611",
+    intervenant = Intervenant(w.company_id, "Inès", "Benali", "M-777", email="ines@example.fr", phone="06 11 22 33 44",
                               profile=ShopProfile("Bonjour", ("svc_a", "svc_b"), ("69001", "69002"), ()))
     intervenant.mark_synced(intervenant.fingerprint, AT)
     intervenant.mark_sync_failed("abc", "boutique indisponible")

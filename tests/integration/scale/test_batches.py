@@ -40,7 +40,8 @@ class CountingTransport(httpx.HTTPTransport):
 
 def test_export_goes_through_the_bulk_endpoints(company: Company, settings, shop_server) -> None:
     clients = [Client(company.id, f"P{n}", f"Nom{n:04d}", f"client{n}@example.fr", HOME) for n in range(1100)]
-    clients[700] = Client(company.id, "Jean", "Nom0700", "jean@example.fr", HOME, phone="06 " * 12)  # too long for the shop
+    clients[700] = Client(company.id, "Jean", "Nom0700", "jean@example.fr", HOME)
+    clients[700].phone = "06 " * 12  # too long for the shop: a record kept from before ogust checked phone numbers
     with company.container.uow() as uow:
         for client in clients:
             uow.clients.add(client)

@@ -52,6 +52,8 @@ class FakePaymentGateway:
         self.refund_requests: list[RefundRequest] = []  # every call, retries included
         self.refunded_cents: dict[str, int] = {}  # by PaymentIntent id
         self._refund_unknown: list[bool] = []
+        self.detached: list[str] = []  # every payment method detached, once each
+        self.detach_unknown = 0  # the next detaches raise PaymentOutcomeUnknown (Stripe down)
 
     # -------------------------------------------------------------- scripting
     def script(
@@ -126,6 +128,14 @@ class FakePaymentGateway:
         if payment_method_id in self._removed:
             return False
         return self.any_card_usable and payment_method_id.startswith("pm_")
+
+    def detach_payment_method(self, payment_method_id: str) -> None:
+        if self.detach_unknown:
+            self.detach_unknown -= 1
+            raise PaymentOutcomeUnknown("fake: no answer from the payment provider")
+        if payment_method_id not in self.detached:
+            self.detached.append(payment_method_id)
+        self.remove_card(payment_method_id)
 
     # -------------------------------------------------------------- internals
     def _result_for(self, request: ChargeRequest) -> ChargeResult:

@@ -280,6 +280,20 @@ class StripePaymentGateway:
             raise
         return _id(method.customer) == customer_id
 
+    def detach_payment_method(self, payment_method_id: str) -> None:
+        """Detach the card (GDPR erasure). Already detached or unknown: nothing to do."""
+        if not payment_method_id:
+            return
+        try:
+            _unknown_on_transport_error(lambda: self._client.v1.payment_methods.detach(payment_method_id),
+                                        "détachement de la carte")
+        except stripe.InvalidRequestError as error:
+            if error.http_status == 404 or error.code == "resource_missing" or "not attached" in _message(error):
+                logger.info("payment method %s already detached or unknown", payment_method_id)
+                return
+            raise
+        logger.info("payment method %s detached", payment_method_id)
+
 
 # ---------------------------------------------------------------------- webhooks
 def parse_webhook(

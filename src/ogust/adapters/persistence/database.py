@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from ogust.adapters.persistence.mappers import bump_versions, map_tables
 
 DEFAULT_DATABASE_URL = "sqlite:///var/ogust.db"
 BUSY_TIMEOUT_SECONDS = 30
+_WRITER = "ogust_sqlite_writer"  # how many times this connection holds the process's writer lock
 
 
 def database_url() -> str:
@@ -57,12 +59,34 @@ def _sqlite_engine(url: URL, **kwargs: Any) -> Engine:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
+    # The threads of this process take turns on a lock of our own before BEGIN IMMEDIATE: a thread
+    # waiting for it is woken the moment the lock is free, whereas SQLite's busy handler sleeps up
+    # to 100 ms between tries — with a few concurrent requests, most of the time went in sleeps.
+    # The lock is held until the connection goes back to the pool (after COMMIT or ROLLBACK).
+    # Other processes still meet SQLite's own lock and busy timeout.
+    writer = threading.RLock()
+
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        # take the write lock up front: a deferred transaction that reads, then writes, fails at
-        # once with "database is locked" when another writer got in between (no busy wait)
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        if writer.acquire(timeout=BUSY_TIMEOUT_SECONDS):
+            connection.info[_WRITER] = connection.info.get(_WRITER, 0) + 1
+        try:
+            # take the write lock up front: a deferred transaction that reads, then writes, fails
+            # at once with "database is locked" when another writer got in between (no busy wait)
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            _release(connection.info)
+            raise
 
+    def _release(info: dict) -> None:
+        for _ in range(info.pop(_WRITER, 0)):
+            try:
+                writer.release()
+            except RuntimeError:  # released by another thread than the one that took it (GC)
+                pass
+
+    event.listen(engine, "checkin", lambda _dbapi, record: _release(record.info))
+    event.listen(engine, "invalidate", lambda _dbapi, record, _error: _release(record.info))
     return engine
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, select, update
 from sqlalchemy.orm import Session
 
 from ogust.adapters.persistence.statements import insert_unless_exists, upsert
@@ -25,6 +25,13 @@ class SqlAlchemyEmailLog:
             "id": new_id(), "company_id": company_id, "message_id": message_id, "kind": kind,
             "to_email": to_email, "status": status, "created_at": at, "updated_at": at, "error": error,
         }, update=("status", "updated_at", "error", "to_email"))
+
+    def anonymise(self, company_id: str, to_email: str, replacement: str) -> int:
+        """GDPR erasure: the client's address in the log replaced; the record that an email was sent stays."""
+        c = email_log.c
+        result = self.session.execute(update(email_log).where(c.company_id == company_id, c.to_email == to_email)
+                                      .values(to_email=replacement, error=None))
+        return result.rowcount or 0
 
     def list(self, company_id: str) -> list[dict[str, object]]:
         """Oldest first: message_id, kind, to_email, status, at (last change), created_at, error."""

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, composite, registry, relationship
 
 from ogust.adapters.persistence import tables as t
 from ogust.domain.address import Address
+from ogust.domain.api_key import ApiKey
 from ogust.domain.attestation import Attestation, AttestationLine
 from ogust.domain.client import Client
 from ogust.domain.company import Company
@@ -101,17 +102,23 @@ def _map_all() -> None:
     })
     _aggregate(CreditNote, t.credit_notes, refund_amount=_money(t.credit_notes, "refund_amount"),
                lines=_lines(CreditNoteLine, t.credit_note_lines))
+    _aggregate(ApiKey, t.api_keys)
     mapper_registry.configure()
 
 
 def bump_versions(session: Session, flush_context: object, instances: object) -> None:
     """``before_flush``: an aggregate whose lines were added, removed or changed gets a new version,
     so its row is updated with ``WHERE version = <loaded>`` like any other change."""
+    dirty = session.dirty  # objects flagged as changed: a line that is not cannot have changed
+    deleted = session.deleted
     for obj in list(session.identity_map.values()):
-        if not isinstance(obj, WITH_LINES) or obj in session.deleted:
+        if not isinstance(obj, WITH_LINES) or obj in deleted:
             continue
+        if obj not in dirty and not any(line in dirty for line in obj.__dict__.get("lines", ())):
+            continue  # neither it nor any of its lines changed (a changed collection flags its owner)
         state = inspect(obj)
         if "lines" not in state.dict or state.attrs.version.history.added:
             continue
-        if state.attrs.lines.history.has_changes() or any(session.is_modified(line) for line in obj.lines):
+        if state.attrs.lines.history.has_changes() or any(
+                line in dirty and session.is_modified(line) for line in obj.lines):
             obj.version = obj.version + 1

@@ -124,9 +124,12 @@ class SqlAlchemyOutboxStore:
         )
         return result.rowcount == 1
 
-    def counts(self) -> dict[str, int]:
-        """Jobs per status, every status present (0 when none)."""
+    def counts(self, company_id: str | None = None) -> dict[str, int]:
+        """Jobs per status (of one company when given), every status present (0 when none)."""
         counts = {status.value: 0 for status in JobStatus}
-        for status, count in self.session.execute(select(jobs.c.status, func.count()).group_by(jobs.c.status)):
+        statement = select(jobs.c.status, func.count()).group_by(jobs.c.status)
+        if company_id is not None:
+            statement = statement.where(jobs.c.company_id == company_id)
+        for status, count in self.session.execute(statement):
             counts[status.value] = count
         return counts

@@ -119,6 +119,8 @@ companies = Table(
     Column("timezone", String(64), nullable=False),
     Column("shop_account_id", String(120)),
     Column("shop_webhook_secret", String(200)),
+    Column("shop_previous_webhook_secret", String(200)),
+    Column("shop_previous_secret_expires_at", UtcDateTime()),
 )
 
 number_sequences = Table(
@@ -364,6 +366,17 @@ inbox_messages = Table(
     Column("received_at", UtcDateTime(), nullable=False),
 )
 
+# Every foreign key column of these tables is indexed (migration 0003): while a reference is
+# pending in a transaction, SQLite looks up the rows that refer to each parent row inserted, and
+# without an index that is a scan of the whole child table.
+for _table, _column in (("attestations", "client_id"), ("devis", "client_id"), ("devis_lines", "tarif_id"),
+                        ("shop_service_mappings", "tarif_id"), ("invoices", "client_id"), ("invoices", "devis_id"),
+                        ("interventions", "client_id"), ("interventions", "intervenant_id"),
+                        ("interventions", "tarif_id"), ("interventions", "invoice_id"), ("invoice_lines", "tarif_id"),
+                        ("invoice_lines", "intervention_id"), ("payments", "invoice_id"), ("payments", "client_id"),
+                        ("payment_attempts", "invoice_id")):
+    Index(f"ix_{_table}_{_column}", metadata.tables[_table].c[_column])
+
 outbox_jobs = Table(
     "outbox_jobs", metadata,
     _id(),
@@ -382,4 +395,44 @@ outbox_jobs = Table(
     UniqueConstraint("company_id", "key"),
     Index("ix_outbox_jobs_due", "status", "available_at"),
     Index("ix_outbox_jobs_company_id_status", "company_id", "status"),
+)
+
+
+# Access (issue 5): API keys, idempotent POSTs, the audit log.
+
+api_keys = Table(
+    "api_keys", metadata,
+    _id(), _version(), _company(),
+    Column("name", String(100), nullable=False),
+    Column("scopes", StrTuple(), nullable=False),
+    Column("prefix", String(16), nullable=False, unique=True),
+    Column("secret_hash", String(64), nullable=False),  # SHA-256 of the secret; the key itself is never kept
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("revoked_at", UtcDateTime()),
+    Column("last_used_at", UtcDateTime()),
+)
+
+idempotency_keys = Table(
+    "idempotency_keys", metadata,
+    Column("scope", String(36), primary_key=True),  # the company of the key, or "-" before any company exists
+    Column("key", String(255), primary_key=True),
+    Column("request_hash", String(64), nullable=False),
+    Column("status_code", Integer),  # NULL while the first request is being answered
+    Column("content_type", String(100)),
+    Column("body", Text),
+    Column("created_at", UtcDateTime(), nullable=False),
+)
+
+audit_log = Table(
+    "audit_log", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("company_id", ID),
+    Column("at", UtcDateTime(), nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("entity_type", String(60), nullable=False),
+    Column("entity_id", ID, nullable=False),
+    Column("action", String(20), nullable=False),
+    Column("changes", JSON, nullable=False),
+    Index("ix_audit_log_company_id_at", "company_id", "at"),
+    Index("ix_audit_log_entity_id", "entity_id"),
 )

@@ -12,10 +12,12 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from ogust.adapters.persistence import repositories as repos
+from ogust.adapters.persistence.access import AuditRecorder, SqlAlchemyApiKeyRepository
 from ogust.adapters.persistence.conflicts import conflicts_as_domain_errors
 from ogust.adapters.persistence.email_log import SqlAlchemyEmailLog, SqlAlchemyInbox
 from ogust.adapters.persistence.mappers import map_tables
 from ogust.adapters.persistence.outbox_store import SqlAlchemyOutboxStore
+from ogust.application.access import current_actor
 from ogust.application.ports import Clock
 from ogust.application.unit_of_work import UnitOfWork
 from ogust.domain.aggregate import Aggregate
@@ -36,6 +38,10 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         # aggregate loaded in this unit of work until it ends, so that commit sees its events.
         self._loaded: list[Aggregate] = []
         event.listen(session, "loaded_as_persistent", self._keep)
+        # Every change is audited in its own transaction: who (the actor of this context), what, before/after.
+        self._audit = AuditRecorder(current_actor, self.clock.now)
+        event.listen(session, "before_flush", self._audit.before_flush)
+        self.api_keys = SqlAlchemyApiKeyRepository(session)
         self.companies = repos.SqlAlchemyCompanyRepository(session)
         self.tarifs = repos.SqlAlchemyTarifRepository(session)
         self.mappings = repos.SqlAlchemyMappingRepository(session)
@@ -80,10 +86,15 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
                 yield obj
 
     def _commit(self) -> None:
-        self._session.commit()
+        session = self._session
+        session.flush()
+        self._audit.write(session)
+        session.commit()
 
     def rollback(self) -> None:
         self._session.rollback()
+        if self.session is not None:
+            self._audit.clear()
 
     @property
     def _session(self) -> Session:

@@ -87,6 +87,14 @@ def apply_outcome(uow: UnitOfWork, invoice: Invoice, attempt: PaymentAttempt, re
             ))
     elif attempt.status is AttemptStatus.SUCCEEDED or invoice.status is InvoiceStatus.PAID:
         return
+    elif _superseded(uow, invoice, attempt):
+        # a late (reordered) webhook about an earlier attempt: that attempt records it, but the invoice
+        # follows its latest attempt — else a decline of attempt 1 arriving while attempt 2 awaits
+        # 3-D Secure would allow a third attempt, and the client's confirmation a second debit
+        if result.outcome is ChargeOutcome.AUTHENTICATION_REQUIRED:
+            attempt.needs_authentication(result.payment_intent_id or "", now)
+        else:
+            attempt.failed(result.reason or "carte refusée", result.payment_intent_id, now)
     elif result.outcome is ChargeOutcome.AUTHENTICATION_REQUIRED:
         attempt.needs_authentication(result.payment_intent_id or "", now)
         invoice.mark_needs_authentication(attempt.number)
@@ -94,3 +102,26 @@ def apply_outcome(uow: UnitOfWork, invoice: Invoice, attempt: PaymentAttempt, re
         reason = result.reason or "carte refusée"
         attempt.failed(reason, result.payment_intent_id, now)
         invoice.mark_payment_failed(attempt.number, reason)
+
+
+def _superseded(uow: UnitOfWork, invoice: Invoice, attempt: PaymentAttempt) -> bool:
+    """True when a later attempt than ``attempt`` exists for the invoice."""
+    return any(other.number > attempt.number
+               for other in uow.payment_attempts.for_invoice(invoice.company_id, invoice.id))
+
+
+class DetachPaymentMethodEffect:
+    """After a GDPR erasure: detach the client's card at Stripe, so it can never be charged again.
+    Through the outbox, so that a Stripe outage delays the detach but never loses it."""
+
+    def __init__(self, gateway: PaymentGateway) -> None:
+        self.gateway = gateway
+
+    def __call__(self, job: OutboxJob) -> None:
+        payment_method_id = str(job.payload.get("stripe_payment_method_id") or "")
+        if not payment_method_id:
+            return  # no card was saved
+        try:
+            self.gateway.detach_payment_method(payment_method_id)
+        except PaymentOutcomeUnknown as error:
+            raise RetryLater(f"détachement de la carte : pas de réponse de Stripe ({error})") from error

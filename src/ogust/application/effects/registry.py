@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from ogust.application.effects.credit_notes import PublishCreditNoteEffect, RefundCreditNoteEffect
 from ogust.application.effects.mail import SendEmailEffect
-from ogust.application.effects.payments import ChargeInvoiceEffect
+from ogust.application.effects.payments import ChargeInvoiceEffect, DetachPaymentMethodEffect
 from ogust.application.effects.shop import (
     PublishAttestationEffect,
     PublishInvoiceEffect,
@@ -31,4 +31,5 @@ def build_effects(uow: UowFactory, shop: ShopApi, gateway: PaymentGateway, maile
         Effect.MAIL_DEBIT_FAILED.value: send_email,
         Effect.MAIL_AUTHENTICATION_NEEDED.value: send_email,
         Effect.MAIL_ATTESTATION_AVAILABLE.value: send_email,
+        Effect.DETACH_PAYMENT_METHOD.value: DetachPaymentMethodEffect(gateway),
     }

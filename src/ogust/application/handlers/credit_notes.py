@@ -9,6 +9,7 @@ from ogust.application.handlers import UowFactory
 from ogust.domain.credit_note import CreditNote, amount_credit_lines, full_credit_lines
 from ogust.domain.errors import CreditExceedsInvoice, InvalidTransition
 from ogust.domain.money import total
+from ogust.domain.validation import check_amount, check_text
 
 CREDIT_NOTE_PREFIX = "AV"
 
@@ -18,6 +19,9 @@ class IssueCreditNoteHandler:
         self.uow = uow
 
     def __call__(self, cmd: IssueCreditNote) -> CreditNote:
+        check_text(cmd.reason, "reason", "Motif de l'avoir", 500)
+        if cmd.amount is not None:
+            check_amount(cmd.amount, "amount_cents", "Le montant de l'avoir")
         with self.uow() as uow:
             invoice = uow.invoices.get(cmd.company_id, cmd.invoice_id)
             if invoice.is_draft:

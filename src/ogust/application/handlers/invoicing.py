@@ -13,6 +13,7 @@ from ogust.domain.intervention import Intervention, InterventionStatus
 from ogust.domain.invoice import Invoice, InvoiceSource
 from ogust.domain.lines import InvoiceLine
 from ogust.domain.units import Quantity, Unit
+from ogust.domain.validation import check_quantity, check_text, check_year
 
 
 def intervention_line(uow: UnitOfWork, company_id: str, intervention: Intervention) -> InvoiceLine:
@@ -63,6 +64,9 @@ class InvoiceFromDevisHandler:
             return invoice
 
 
+MAX_INVOICE_LINES = 500
+
+
 class ManualInvoiceHandler:
     def __init__(self, uow: UowFactory) -> None:
         self.uow = uow
@@ -70,6 +74,14 @@ class ManualInvoiceHandler:
     def __call__(self, cmd: ManualInvoice) -> Invoice:
         if not cmd.lines:
             raise InvalidValue("Une facture a au moins une ligne.", field="lines")
+        if len(cmd.lines) > MAX_INVOICE_LINES:
+            raise InvalidValue(f"Une facture a au plus {MAX_INVOICE_LINES} lignes.", field="lines")
+        for spec in cmd.lines:
+            check_quantity(spec.quantity, "lines.quantity")
+            if spec.label is not None:
+                check_text(spec.label, "lines.label", "Libellé")
+            if spec.performed_on is not None:
+                check_year(spec.performed_on.year, "lines.performed_on")
         with self.uow() as uow:
             uow.clients.get(cmd.company_id, cmd.client_id)
             lines = []
@@ -104,6 +116,8 @@ class ContractInvoiceHandler:
     def __call__(self, cmd: ContractInvoice) -> Invoice:
         if cmd.period_end < cmd.period_start:
             raise InvalidValue("La période se termine avant de commencer.", field="period_end")
+        check_year(cmd.period_start.year, "period_start")
+        check_year(cmd.period_end.year, "period_end")
         with self.uow() as uow:
             uow.clients.get(cmd.company_id, cmd.client_id)
             zone = ZoneInfo(uow.companies.get(cmd.company_id).timezone)

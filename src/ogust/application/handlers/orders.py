@@ -23,6 +23,7 @@ from ogust.domain.intervention import Intervention, ensure_slot_bookable
 from ogust.domain.lines import DevisLine
 from ogust.domain.tarif import Tarif
 from ogust.domain.units import Quantity, Unit
+from ogust.domain.validation import check_amount, check_text, normalise_email, normalise_phone
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,9 @@ class OrderResult:
     replayed: bool
 
 
+MAX_ORDER_ITEMS = 100
+
+
 class PlaceOrderHandler:
     def __init__(self, uow: UowFactory, payments: PaymentGateway) -> None:
         self.uow = uow
@@ -42,8 +46,16 @@ class PlaceOrderHandler:
     def __call__(self, cmd: PlaceOrder) -> OrderResult:
         if not cmd.items:
             raise InvalidValue("Une commande contient au moins une prestation.", field="items")
+        if len(cmd.items) > MAX_ORDER_ITEMS:
+            raise InvalidValue(f"Une commande contient au plus {MAX_ORDER_ITEMS} prestations.", field="items")
+        check_text(cmd.shop_order_id, "order_id", "Numéro de commande", 200)
+        normalise_email(cmd.customer.email, "customer.email")
+        normalise_phone(cmd.customer.phone, "customer.phone")
+        cmd.customer.address.check()
         for item in cmd.items:
-            _slot(item, cmd.company_id)  # aware times, end after start: refused before anything is written
+            # aware times, end after start, at most 24 h, a sane price: refused before anything is written
+            _slot(item, cmd.company_id, cmd.customer.address)
+            check_amount(item.unit_price_ttc, "items.unit_price_ttc_cents", "Le prix")
         with self.uow() as uow:
             replay = self._existing(uow, cmd)
             if replay:
@@ -90,7 +102,7 @@ class PlaceOrderHandler:
                 intervenant = uow.intervenants.get(cmd.company_id, item.intervenant_id)
                 intervenant.require_offers(item.shop_service_id)
                 planning = uow.interventions.for_intervenant(cmd.company_id, intervenant.id, item.start, item.end)
-                planning += [_slot(i, cmd.company_id) for i, _, who in booked if who == intervenant.id]
+                planning += [_slot(i, cmd.company_id, cmd.customer.address) for i, _, who in booked if who == intervenant.id]
                 ensure_slot_bookable(item.start, item.end, now, planning, intervenant.full_name)
                 booked.append((item, tarif, intervenant.id))
             # every item is acceptable: only now is anything written
@@ -145,10 +157,10 @@ class PlaceOrderHandler:
         return tarif
 
 
-def _slot(item: OrderItem, company_id: str) -> Intervention:
+def _slot(item: OrderItem, company_id: str, address: Address) -> Intervention:
     """An item of this same order, as a planning entry, to refuse overlaps within one order."""
     return Intervention(company_id=company_id, client_id="", intervenant_id=item.intervenant_id, tarif_id="",
-                        start=item.start, end=item.end, address=Address("", "", ""))
+                        start=item.start, end=item.end, address=address)
 
 
 def _quantity(tarif: Tarif, intervention: Intervention) -> Quantity:

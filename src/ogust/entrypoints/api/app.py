@@ -8,10 +8,20 @@ from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 
+from ogust.application.access import set_actor
 from ogust.application.ports import ShopRejected, ShopUnavailable
 from ogust.domain.errors import DomainError
 from ogust.entrypoints.api import deps, problems
-from ogust.entrypoints.api.routes import billing, credit_notes, operations, orders, people, setup
+from ogust.entrypoints.api.idempotency import IdempotencyMiddleware
+from ogust.entrypoints.api.routes import (
+    access,
+    billing,
+    credit_notes,
+    operations,
+    orders,
+    people,
+    setup,
+)
 from ogust.entrypoints.container import Container, build_container
 
 DESCRIPTION = """Back office des entreprises de services à la personne, relié à leur boutique en ligne.
@@ -19,8 +29,15 @@ DESCRIPTION = """Back office des entreprises de services à la personne, relié 
 L'histoire de l'article d'aide : lier la boutique (`POST /api/shop/link`), associer les services aux tarifs
 (`POST /api/shop/mappings`), synchroniser intervenants et clients, recevoir les commandes
 (`POST /api/shop/orders`), facturer et valider (`POST /api/invoices/{id}/validate`), puis l'attestation fiscale.
-Les erreurs sont au format RFC 9457 (`application/problem+json`) avec un `code` stable.
+Chaque route `/api/*` demande une clé d'API de l'entreprise (`Authorization: Bearer ogk_…`, créée par
+`ogust key create`), sauf les webhooks signés (commandes de la boutique, Stripe). Les POST acceptent
+`Idempotency-Key`. Les erreurs sont au format RFC 9457 (`application/problem+json`) avec un `code` stable.
 """
+
+
+def _as_worker(run, stop: threading.Event) -> None:
+    set_actor("worker")  # the audit log's "who" for the effects this thread performs
+    run(stop)
 
 
 def create_app(container: Container | None = None, run_worker: bool | None = None) -> FastAPI:
@@ -34,7 +51,7 @@ def create_app(container: Container | None = None, run_worker: bool | None = Non
         stop = threading.Event()
         worker = None
         if start_worker:
-            worker = threading.Thread(target=container.processor().run_forever, args=(stop,), daemon=True,
+            worker = threading.Thread(target=_as_worker, args=(container.processor().run_forever, stop), daemon=True,
                                       name="ogust-outbox-worker")
             worker.start()
         yield
@@ -45,13 +62,14 @@ def create_app(container: Container | None = None, run_worker: bool | None = Non
     app = FastAPI(title="ogust", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
     app.state.container = container
     for router in (setup.router, people.router, orders.router, billing.router, credit_notes.router,
-                   operations.router, operations.webhooks_router):
+                   operations.router, operations.webhooks_router, access.router):
         app.include_router(router, prefix="/api")
     app.include_router(operations.documents_router)
     for error in (DomainError, ShopUnavailable, ShopRejected):
         app.add_exception_handler(error, problems.known_error)
     app.add_exception_handler(RequestValidationError, problems.validation_error)
     app.add_exception_handler(HTTPException, problems.http_error)
+    app.add_middleware(IdempotencyMiddleware, container=container)
 
     @app.get("/health", tags=["Exploitation"])
     def health() -> dict:

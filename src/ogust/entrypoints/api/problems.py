@@ -58,7 +58,29 @@ def french_message(error: dict[str, Any]) -> str:
         "list_type": "liste attendue",
         "model_type": "objet attendu",
         "dict_type": "objet attendu",
+        "json_type": "JSON attendu",
+        "bool_type": "booléen attendu (true ou false)",
+        "date_type": "date attendue (AAAA-MM-JJ)",
+        "datetime_type": "date et heure attendues (ISO 8601 avec fuseau)",
+        "date_from_datetime_inexact": "date attendue (AAAA-MM-JJ), sans heure",
+        "datetime_from_date_parsing": "date et heure attendues (ISO 8601 avec fuseau)",
+        "timezone_aware": "la date et l'heure doivent porter un fuseau horaire (ex. +01:00)",
+        "int_parsing_size": "nombre trop grand",
+        "float_parsing": "nombre attendu",
+        "string_unicode": "texte UTF-8 attendu",
+        "string_sub_type": "texte attendu",
+        "union_tag_invalid": "valeur attendue parmi les choix possibles",
+        "value_error": "valeur invalide",
+        "assertion_error": "valeur invalide",
+        "uuid_parsing": "identifiant invalide",
+        "url_parsing": "adresse web invalide",
+        "frozen_set_type": "liste attendue",
+        "set_type": "liste attendue",
+        "tuple_type": "liste attendue",
+        "none_required": "valeur nulle attendue",
     }
+    if kind == "value_error" and "valid email address" in str(error.get("msg", "")):
+        return "adresse email invalide (ex. jean.dupont@example.fr)"
     if kind == "value_error":
         return str(context.get("error") or error.get("msg", "")).removeprefix("Value error, ")
     return messages.get(kind, error.get("msg", "valeur invalide"))
@@ -76,10 +98,16 @@ async def validation_error(request: Request, error: RequestValidationError) -> J
 
 
 async def http_error(request: Request, error: HTTPException) -> JSONResponse:
-    code = {404: "not_found", 405: "method_not_allowed", 401: "unauthorized"}.get(error.status_code, "http_error")
+    code = {404: "not_found", 405: "method_not_allowed", 401: "unauthorized", 403: "forbidden"}.get(
+        error.status_code, "http_error")
     detail = {404: "Ressource introuvable.", 405: "Méthode non permise sur cette adresse."}.get(
         error.status_code, str(error.detail))
-    return problem(error.status_code, code, detail, request.url.path)
+    if error.status_code == 400 and str(error.detail) == "There was an error parsing the body":
+        code, detail = "unreadable_body", "Corps de requête illisible (JSON en UTF-8 attendu)."
+    response = problem(error.status_code, code, detail, request.url.path)
+    for name, value in (getattr(error, "headers", None) or {}).items():
+        response.headers[name] = value
+    return response
 
 
 def _jsonable(value: Any) -> Any:

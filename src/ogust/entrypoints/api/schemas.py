@@ -2,16 +2,41 @@
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, StringConstraints, model_validator
 
 from ogust.application import commands as c
 from ogust.domain.address import Address
+from ogust.domain.errors import InvalidValue
 from ogust.domain.money import Money
+from ogust.domain import validation as rules
+
+
+def _rule(check):
+    """A domain rule as a pydantic validator: its French message becomes the field's error."""
+    def validate(value):
+        try:
+            return check(value)
+        except InvalidValue as error:
+            raise ValueError(error.message) from None
+    return AfterValidator(validate)
+
+
+def _in_years(value: date) -> date:
+    rules.check_year(value.year)
+    return value
+
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=4000)]
-Phone = Annotated[str, StringConstraints(strip_whitespace=True, max_length=30, pattern=r"^[0-9+(). -]*$")]
-Cents = Annotated[int, Field(gt=0, le=100_000_000)]
+Phone = Annotated[str, StringConstraints(strip_whitespace=True, max_length=30, pattern=r"^[0-9+(). -]*$"),
+                  _rule(rules.normalise_phone)]
+Cents = Annotated[int, Field(gt=0, le=rules.MAX_AMOUNT_CENTS, description="centimes d'euro, entier positif")]
+# 01 to 95 (Corsica: 20xxx), overseas departments 971 to 976, Monaco and the collectivities 98x
+POSTAL_CODE_PATTERN = r"^(?:(?:0[1-9]|[1-8]\d|9[0-5])\d{3}|97[1-6]\d{2}|98\d{3})$"
+PostalCode = Annotated[str, StringConstraints(strip_whitespace=True, pattern=POSTAL_CODE_PATTERN)]
+Siret = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\d{14}$"), _rule(rules.normalise_siret)]
+Year = Annotated[int, Field(ge=rules.MIN_YEAR, le=rules.MAX_YEAR)]
+BoundedDate = Annotated[date, _rule(_in_years)]
 
 
 def _aware(value: datetime) -> datetime:
@@ -29,7 +54,7 @@ class Strict(BaseModel):
 
 class AddressIn(Strict):
     street: Text
-    postal_code: Annotated[str, StringConstraints(pattern=r"^(?:0[1-9]|[1-8]\d|9[0-8])\d{3}$")]
+    postal_code: PostalCode
     city: Text
 
     def to_domain(self) -> Address:
@@ -39,9 +64,9 @@ class AddressIn(Strict):
 class CompanyIn(Strict):
     name: Text
     address: AddressIn
-    siret: Annotated[str, StringConstraints(pattern=r"^\d{14}$")]
-    sap_declaration_number: Text
-    sap_declaration_date: date
+    siret: Siret
+    sap_declaration_number: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
+    sap_declaration_date: BoundedDate
     email: EmailStr | None = None
 
 
@@ -68,7 +93,7 @@ class MappingIn(Strict):
 class ProfileIn(Strict):
     presentation: LongText = ""
     services: list[Text] = Field(default_factory=list, max_length=50)
-    zones: list[Annotated[str, StringConstraints(pattern=r"^\d{5}$")]] = Field(default_factory=list, max_length=200)
+    zones: list[PostalCode] = Field(default_factory=list, max_length=200)
     skills: list[Text] = Field(default_factory=list, max_length=50)
 
 
@@ -161,8 +186,9 @@ class InvoiceFromDevisIn(Strict):
 
 class ManualLineIn(Strict):
     tarif_code: Text
-    quantity: Annotated[int, Field(gt=0, le=100_000)] = Field(description="minutes (tarif horaire) ou nombre")
-    performed_on: date | None = None
+    quantity: Annotated[int, Field(gt=0, le=rules.MAX_QUANTITY)] = Field(
+        description="minutes (tarif horaire) ou nombre")
+    performed_on: BoundedDate | None = None
     intervenant_id: Text | None = None
     label: Text | None = None
 
@@ -174,23 +200,29 @@ class ManualInvoiceIn(Strict):
 
 class ContractInvoiceIn(Strict):
     client_id: Text
-    period_start: date
-    period_end: date
+    period_start: BoundedDate
+    period_end: BoundedDate
+
+    @model_validator(mode="after")
+    def _period(self) -> "ContractInvoiceIn":
+        if self.period_end < self.period_start:
+            raise ValueError("la période se termine avant de commencer (period_end ≥ period_start)")
+        return self
 
 
 class AttestationIn(Strict):
     client_id: Text
-    year: Annotated[int, Field(ge=2000, le=2100)]
+    year: Year
 
 
 class AttestationBatchIn(Strict):
-    year: Annotated[int, Field(ge=2000, le=2100)]
+    year: Year
 
 
 class CreditNoteIn(Strict):
     """An avoir on a validated invoice: the whole of what is left (``full``) or an amount TTC."""
 
-    reason: Text
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
     amount_cents: Cents | None = None
     full: bool = False
 
@@ -200,3 +232,43 @@ class CreditNoteIn(Strict):
             from ogust.domain.errors import InvalidValue
             raise InvalidValue("Précisez soit amount_cents, soit full=true.", field="amount_cents")
         return None if self.full else Money(self.amount_cents)
+
+
+# ---------------------------------------------------------------- responses
+class FieldError(BaseModel):
+    field: str
+    message: str
+
+
+class Problem(BaseModel):
+    """An error, RFC 9457 (``application/problem+json``), with a stable ``code``."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    code: str
+    instance: str | None = None
+    errors: list[FieldError] | None = Field(None, description="les champs refusés (422 invalid_request)")
+    details: dict | None = None
+
+
+def _problem_response(description: str) -> dict:
+    return {"description": description, "model": Problem,
+            "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+
+
+# Declared on the routers, so that the OpenAPI schema tells the truth about the errors.
+PROBLEM_RESPONSES: dict[int | str, dict] = {
+    400: _problem_response("Requête invalide"),
+    401: _problem_response("Clé d'API manquante, inconnue ou révoquée"),
+    403: _problem_response("La clé ne permet pas cette opération"),
+    404: _problem_response("Introuvable"),
+    409: _problem_response("Conflit avec l'état actuel"),
+    413: _problem_response("Corps de requête trop volumineux"),
+    422: _problem_response("Données refusées : ce qui ne va pas, champ par champ"),
+    502: _problem_response("La boutique a refusé"),
+    503: _problem_response("Service extérieur indisponible"),
+}

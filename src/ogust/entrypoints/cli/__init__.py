@@ -1,10 +1,19 @@
 """The ogust command line."""
 from __future__ import annotations
 
+import getpass
+
 import click
 
-from ogust.entrypoints.cli import (billing_commands, credit_note_commands, ops_commands, people_commands,
-                                   setup_commands)
+from ogust.application.access import reset_actor, set_actor
+from ogust.entrypoints.cli import (
+    access_commands,
+    billing_commands,
+    credit_note_commands,
+    ops_commands,
+    people_commands,
+    setup_commands,
+)
 from ogust.entrypoints.cli.base import Cli, OgustGroup
 
 
@@ -15,6 +24,15 @@ from ogust.entrypoints.cli.base import Cli, OgustGroup
 def main(ctx: click.Context, queue_only: bool) -> None:
     """ogust — back office SAP relié à la boutique en ligne."""
     ctx.obj = Cli(queue_only=queue_only)
+    token = set_actor(f"cli:{_user()}")  # the audit log's "who", for this run only
+    ctx.call_on_close(lambda: reset_actor(token))
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "inconnu"
 
 
 for command in (setup_commands.company, setup_commands.tarif, setup_commands.shop, people_commands.intervenant,
@@ -23,3 +41,7 @@ for command in (setup_commands.company, setup_commands.tarif, setup_commands.sho
                 ops_commands.outbox, ops_commands.emails,
                 ops_commands.worker, ops_commands.serve, ops_commands.db, ops_commands.demo):
     main.add_command(command)
+
+for command in (access_commands.key, access_commands.audit):
+    main.add_command(command)
+setup_commands.shop.add_command(access_commands.shop_rotate_secret)

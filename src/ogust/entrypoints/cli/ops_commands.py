@@ -7,6 +7,8 @@ import threading
 
 import click
 
+from ogust.application.access import set_actor
+
 from ogust.application.outbox import JobStatus
 from ogust.entrypoints import serializers as s
 from ogust.entrypoints.cli.base import Cli, OgustGroup, json_option, output, pass_cli
@@ -58,6 +60,7 @@ def emails(cli: Cli, as_json) -> None:
 def worker(cli: Cli, once) -> None:
     """Le processus qui effectue les effets ; plusieurs peuvent tourner en même temps."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    set_actor("worker")
     processor = cli.container.processor()
     if once:
         click.echo(f"{processor.run_until_idle()} effet(s) traité(s).")
@@ -124,8 +127,12 @@ def demo(cli: Cli, port) -> None:
     try:
         container = build_container(Settings.from_env())
         upgrade_database(container.settings().database_url)
-        d.seed(container)
+        company_id = d.seed(container)
         click.echo(DEMO_BANNER.format(api=ports.api, shop=ports.shop, var=var_dir))
+        if not container.api_keys().list(company_id):  # the API wants a key: the demo's, shown this once
+            token = container.api_keys().create(company_id, "démo", ("operator",)).token
+            click.echo(f"  Clé d'API (opérateur) : {token}\n  (montrée une seule fois ; "
+                       "« ogust key create » en crée d'autres)\n")
         uvicorn.run(create_app(container, run_worker=True), host="127.0.0.1", port=ports.api, log_level="warning")
     finally:
         inbox.stop()

@@ -11,6 +11,8 @@ from ogust.domain.address import Address
 from ogust.domain.intervenant import ShopProfile
 from ogust.entrypoints import serializers as s
 from ogust.entrypoints.cli.base import Cli, OgustGroup, json_option, output, pass_cli
+from ogust.application.gdpr import EraseClient
+from ogust.entrypoints.gdpr_export import client_data_zip
 
 _OUTCOMES = {"sent": "envoyée à la boutique", "unchanged": "déjà à jour dans la boutique",
              "failed": "échec", "queued": "en file d'attente"}
@@ -189,3 +191,37 @@ def client_transmit(cli: Cli, ref, force, as_json) -> None:
     company_id = cli.company_id()
     found = cli.container.queries().client_ref(company_id, ref)
     _show_report(cli.container.shop_sync().transmit_client(c.TransmitClient(company_id, found.id, force)), as_json)
+
+
+@client.command("export")
+@click.argument("ref")
+@click.option("-o", "--output", "path", required=True, type=click.Path(dir_okay=False, writable=True),
+              help="Fichier .zip à écrire.")
+@pass_cli
+def client_export(cli: Cli, ref, path) -> None:
+    """Exporter les données du client (RGPD) : client.json et les documents PDF, dans un zip (REF : id ou email)."""
+    company_id = cli.company_id()
+    found = cli.container.queries().client_ref(company_id, ref)
+    data = cli.container.export_client_data()(company_id, found.id)
+    with open(path, "wb") as archive:
+        archive.write(client_data_zip(data))
+    click.echo(f"Données de {data.client.full_name} exportées dans {path} : {len(data.invoices)} facture(s), "
+               f"{len(data.documents)} document(s).")
+
+
+@client.command("erase")
+@click.argument("ref")
+@click.option("--yes", is_flag=True, help="Confirmer l'effacement (irréversible).")
+@json_option
+@pass_cli
+def client_erase(cli: Cli, ref, yes, as_json) -> None:
+    """Effacer le client (RGPD) : fiche anonymisée, carte détachée chez Stripe ; les factures restent
+    (conservation légale de 10 ans, art. L123-22 du Code de commerce)."""
+    if not yes:
+        raise click.UsageError("L'effacement est irréversible : confirmez avec --yes.")
+    company_id = cli.company_id()
+    found = cli.container.queries().client_ref(company_id, ref)
+    erased = cli.container.erase_client()(EraseClient(company_id, found.id))
+    cli.drain()
+    output(s.client(erased), as_json, [f"Client {found.id} effacé : fiche anonymisée, carte détachée ; "
+                                       "factures conservées (10 ans)."])

@@ -12,7 +12,9 @@ from ogust.entrypoints.api.schemas import (AttestationBatchIn, AttestationIn, Co
                                           ManualInvoiceIn)
 from ogust.entrypoints.container import Container
 
-router = APIRouter()
+from ogust.entrypoints.api.schemas import PROBLEM_RESPONSES  # noqa: E402
+
+router = APIRouter(responses=PROBLEM_RESPONSES)
 
 
 @router.get("/devis", tags=["Devis"])

@@ -11,7 +11,9 @@ from ogust.entrypoints.api.deps import company_id
 from ogust.entrypoints.api.schemas import CreditNoteIn
 from ogust.entrypoints.container import Container
 
-router = APIRouter(tags=["Avoirs"])
+from ogust.entrypoints.api.schemas import PROBLEM_RESPONSES  # noqa: E402
+
+router = APIRouter(tags=["Avoirs"], responses=PROBLEM_RESPONSES)
 
 
 @router.post("/invoices/{invoice_ref}/credit-notes", status_code=status.HTTP_201_CREATED,

@@ -6,6 +6,7 @@ from starlette.concurrency import run_in_threadpool
 
 from ogust.adapters.documents.links import BadLink, SignedDocumentLinks
 from ogust.adapters.payments.stripe_gateway import WebhookVerificationFailed, parse_webhook
+from ogust.application.access import set_actor
 from ogust.application.documents import DocumentQueries
 from ogust.application.handlers.payments import RecordPaymentEvent, RecordPaymentEventHandler
 from ogust.application.outbox import JobStatus
@@ -19,21 +20,24 @@ from ogust.entrypoints.serializers import document_filename
 from ogust.entrypoints.container import Container
 from ogust.entrypoints.settings import Settings
 
-router = APIRouter()
+from ogust.entrypoints.api.schemas import PROBLEM_RESPONSES  # noqa: E402
+
+router = APIRouter(responses=PROBLEM_RESPONSES)
 
 
 @router.get("/outbox", tags=["Exploitation"], summary="Effets en attente, faits ou en échec")
 @inject
 def list_outbox(status: JobStatus | None = None, limit: int = 200, company: str = Depends(company_id),
                 queries: Queries = Depends(Provide[Container.queries])) -> dict:
-    return {"counts": queries.outbox_counts(),
+    return {"counts": queries.outbox_counts(company),
             "jobs": [s.job(j) for j in queries.outbox(company, status, max(1, min(limit, 1000)))]}
 
 
 @router.post("/outbox/{job_id}/retry", tags=["Exploitation"], summary="Relancer un effet en échec")
 @inject
-def retry_job(job_id: str, admin: OutboxAdmin = Depends(Provide[Container.outbox_admin])) -> dict:
-    return s.job(admin.retry(job_id))
+def retry_job(job_id: str, company: str = Depends(company_id),
+              admin: OutboxAdmin = Depends(Provide[Container.outbox_admin])) -> dict:
+    return s.job(admin.retry(job_id, company))
 
 
 @router.get("/emails", tags=["Exploitation"], summary="Emails envoyés aux clients")
@@ -112,6 +116,7 @@ async def stripe_webhook(request: Request, settings: Settings = Depends(Provide[
     if data.get("object") != "payment_intent":
         return JSONResponse({"received": True, "outcome": "ignored"})
     failure = (data.get("last_payment_error") or {}).get("message", "")
+    set_actor("stripe-webhook")
     outcome = await run_in_threadpool(handler, RecordPaymentEvent(str(event.get("id")), str(event.get("type")),
                                                                   str(data.get("id")), failure))
     return JSONResponse({"received": True, "outcome": outcome})

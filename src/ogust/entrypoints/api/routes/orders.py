@@ -1,6 +1,7 @@
 """Orders from the shop: a signed webhook."""
 import json
 import time
+from datetime import datetime, timezone
 
 from dependency_injector.wiring import Provide, inject
 from fastapi import APIRouter, Depends, Request
@@ -9,6 +10,7 @@ from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from ogust.adapters.shop.signing import BadSignature, verify
+from ogust.application.access import set_actor
 from ogust.application.handlers.orders import PlaceOrderHandler
 from ogust.application.queries import Queries
 from ogust.domain.errors import NotFound
@@ -38,8 +40,9 @@ async def receive_order(request: Request, queries: Queries = Depends(Provide[Con
     try:  # authenticate first: the account names the secret the body was signed with
         account_id = json.loads(raw).get("account_id")
         company = await run_in_threadpool(queries.company_by_shop_account, str(account_id))
-        verify([company.shop_webhook_secret or ""], request.headers.get("x-ogust-timestamp"),
-               request.headers.get("x-ogust-signature"), raw, time.time())
+        now = time.time()  # the current secret, and the previous one until it expires (rotation)
+        verify(company.webhook_secrets(datetime.fromtimestamp(now, timezone.utc)),
+               request.headers.get("x-ogust-timestamp"), request.headers.get("x-ogust-signature"), raw, now)
     except (BadSignature, NotFound, ValueError, AttributeError) as error:
         return problem(401, "bad_signature", f"Commande non authentifiée : {error}", request.url.path)
     try:
@@ -48,6 +51,7 @@ async def receive_order(request: Request, queries: Queries = Depends(Provide[Con
         errors = field_errors(error.errors())
         return problem(422, "invalid_request", "; ".join(f"{e['field']} : {e['message']}" for e in errors),
                        request.url.path, errors=errors)
+    set_actor("shop-webhook")
     result = await run_in_threadpool(handler, order.to_command(company.id))
     body = {"order_id": result.shop_order_id, "client_id": result.client_id, "devis_id": result.devis_id,
             "intervention_ids": list(result.intervention_ids), "replayed": result.replayed}

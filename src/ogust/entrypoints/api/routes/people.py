@@ -3,9 +3,11 @@ from datetime import datetime, timedelta
 
 from dependency_injector.wiring import Provide, inject
 from fastapi import APIRouter, Depends, Query, status
+from fastapi.responses import Response
 
 from ogust.application import commands as c
 from ogust.application.handlers import people
+from ogust.application.gdpr import ClientDataExport, EraseClient, EraseClientHandler
 from ogust.application.queries import Queries
 from ogust.application.shop_sync_service import ShopSyncService
 from ogust.domain.intervenant import ShopProfile
@@ -14,8 +16,11 @@ from ogust.entrypoints.api.deps import company_id
 from ogust.entrypoints.api.schemas import (AwareDatetime, ClientIn, ClientPatch, ExportIn, IntervenantIn,
                                           IntervenantPatch, ProfileIn)
 from ogust.entrypoints.container import Container
+from ogust.entrypoints.gdpr_export import client_data_zip, export_filename
 
-router = APIRouter()
+from ogust.entrypoints.api.schemas import PROBLEM_RESPONSES  # noqa: E402
+
+router = APIRouter(responses=PROBLEM_RESPONSES)
 
 
 def _profile(body: ProfileIn) -> ShopProfile:
@@ -120,3 +125,28 @@ def export(body: ExportIn, company: str = Depends(company_id),
     for r in reports:
         summary[r.outcome] = summary.get(r.outcome, 0) + 1
     return {"summary": summary, "records": [s.report(r) for r in reports]}
+
+
+@router.get("/clients/{client_id}/export", tags=["Clients"], summary="Exporter les données du client (RGPD)",
+            description="Un zip : client.json (fiche, devis, interventions, factures, paiements, attestations, "
+                        "avoirs, emails envoyés) et chaque document en PDF.",
+            response_class=Response,
+            responses={200: {"content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}},
+                             "description": "Les données du client, en zip"}})
+@inject
+def export_client(client_id: str, company: str = Depends(company_id),
+                  export: ClientDataExport = Depends(Provide[Container.export_client_data])) -> Response:
+    data = export(company, client_id)
+    return Response(client_data_zip(data), media_type="application/zip",
+                    headers={"Cache-Control": "private, no-store",
+                             "Content-Disposition": f'attachment; filename="{export_filename(data)}"'})
+
+
+@router.delete("/clients/{client_id}", tags=["Clients"], summary="Effacer le client (RGPD)",
+               description="Fiche anonymisée (noms, email, téléphone, adresse, identifiants boutique et Stripe), "
+                           "carte détachée chez Stripe par la file d'effets ; les factures, avoirs et attestations "
+                           "restent (conservation légale de 10 ans, art. L123-22 du Code de commerce).")
+@inject
+def erase_client(client_id: str, company: str = Depends(company_id),
+                 handler: EraseClientHandler = Depends(Provide[Container.erase_client])) -> dict:
+    return s.client(handler(EraseClient(company, client_id)))

@@ -10,26 +10,34 @@ from ogust.domain.money import Money, VatRate
 from ogust.domain.tarif import InterventionMode
 from ogust.domain.units import Unit
 from ogust.entrypoints import serializers as s
-from ogust.entrypoints.api.deps import company_id
+from ogust.application.access import ApiKeys
+from ogust.entrypoints.api.deps import company_id, first_company_only
 from ogust.entrypoints.api.schemas import CompanyIn, MappingIn, ShopLinkIn, TarifIn
 from ogust.entrypoints.container import Container
 
-router = APIRouter(tags=["Paramétrage"])
+from ogust.entrypoints.api.schemas import PROBLEM_RESPONSES  # noqa: E402
+
+router = APIRouter(tags=["Paramétrage"], responses=PROBLEM_RESPONSES)
 
 
-@router.post("/companies", status_code=status.HTTP_201_CREATED, summary="Créer l'entreprise")
+@router.post("/companies", status_code=status.HTTP_201_CREATED, summary="Créer la première entreprise",
+             description="Sans clé, seulement tant que l'installation n'a aucune entreprise : la réponse contient "
+                         "`api_key`, une clé `operator` de l'entreprise, montrée cette seule fois. Ensuite, les "
+                         "entreprises se créent avec la CLI (`ogust company create`).")
 @inject
-def create_company(body: CompanyIn,
-                   handler: setup.CreateCompanyHandler = Depends(Provide[Container.create_company])) -> dict:
+def create_company(body: CompanyIn, _first: None = Depends(first_company_only),
+                   handler: setup.CreateCompanyHandler = Depends(Provide[Container.create_company]),
+                   keys: ApiKeys = Depends(Provide[Container.api_keys])) -> dict:
     company = handler(c.CreateCompany(body.name, body.address.to_domain(), body.siret, body.sap_declaration_number,
                                       body.sap_declaration_date, body.email or ""))
-    return s.company(company)
+    issued = keys.create(company.id, "premier opérateur", ("operator",))
+    return {**s.company(company), "api_key": issued.token}
 
 
-@router.get("/companies", summary="Entreprises")
+@router.get("/companies", summary="L'entreprise de la clé")
 @inject
-def list_companies(queries: Queries = Depends(Provide[Container.queries])) -> list[dict]:
-    return [s.company(company) for company in queries.companies()]
+def list_companies(company: str = Depends(company_id), queries: Queries = Depends(Provide[Container.queries])) -> list[dict]:
+    return [s.company(queries.company(company))]
 
 
 @router.post("/tarifs", status_code=status.HTTP_201_CREATED, summary="Créer un tarif")

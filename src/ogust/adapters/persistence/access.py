@@ -1,0 +1,200 @@
+"""Persistence of access: API keys, the audit log written at every commit, and Idempotency-Key answers."""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from sqlalchemy import delete, insert, inspect, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ogust.adapters.persistence import tables as t
+from ogust.adapters.persistence.repositories import _Repository
+from ogust.domain.aggregate import Aggregate
+from ogust.domain.api_key import ApiKey
+from ogust.domain.company import NumberSequence
+
+# Never written to the audit log: only "[masqué]" says that they changed.
+SECRET_FIELDS = re.compile(r"secret|hash|password|token|stripe_customer|payment_method|card|iban", re.IGNORECASE)
+MASKED = "[masqué]"
+NOT_AUDITED = (NumberSequence,)  # numbering counters: the numbered document's own entry says it
+
+
+class SqlAlchemyApiKeyRepository(_Repository[ApiKey]):
+    entity = ApiKey
+    table = t.api_keys
+    what = "clé d'API"
+
+    def by_prefix(self, prefix: str) -> ApiKey | None:
+        return self.session.scalars(select(ApiKey).where(t.api_keys.c.prefix == prefix)).first()
+
+
+# --- audit -----------------------------------------------------------------------------------------
+
+def _plain(value: Any) -> Any:
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, Decimal):
+        return str(value)
+    return str(value)
+
+
+def _shown(name: str, value: Any) -> Any:
+    return MASKED if SECRET_FIELDS.search(name) and value is not None else _plain(value)
+
+
+class AuditRecorder:
+    """Listens to a session's flushes and remembers, per aggregate, what changed (before/after, changed
+    columns only); ``write`` appends the entries to ``audit_log`` in the same transaction."""
+
+    def __init__(self, actor: Callable[[], str], now: Callable[[], datetime]) -> None:
+        self.actor = actor
+        self.now = now
+        self.entries: dict[tuple[str, str], dict[str, Any]] = {}
+
+    def before_flush(self, session: Session, _context: object, _instances: object) -> None:
+        for obj in session.new:
+            if isinstance(obj, Aggregate) and not isinstance(obj, NOT_AUDITED):
+                state = inspect(obj)
+                after = {attr.key: _shown(attr.key, getattr(obj, attr.key, None))
+                         for attr in state.mapper.column_attrs if attr.key != "version"}
+                self._merge(obj, "created", {}, after)
+        for obj in session.dirty:
+            if not isinstance(obj, Aggregate) or isinstance(obj, NOT_AUDITED):
+                continue
+            state = inspect(obj)
+            before: dict[str, Any] = {}
+            after: dict[str, Any] = {}
+            for attr in state.mapper.column_attrs:
+                if attr.key == "version":
+                    continue
+                history = state.attrs[attr.key].history
+                if not history.has_changes():
+                    continue
+                old = history.deleted[0] if history.deleted else None
+                new = history.added[0] if history.added else None
+                if old == new:
+                    continue
+                before[attr.key], after[attr.key] = _shown(attr.key, old), _shown(attr.key, new)
+            if after:
+                self._merge(obj, "updated", before, after)
+        for obj in session.deleted:
+            if isinstance(obj, Aggregate) and not isinstance(obj, NOT_AUDITED):
+                self._merge(obj, "deleted", {}, {})
+
+    def _merge(self, obj: Aggregate, action: str, before: dict, after: dict) -> None:
+        key = (type(obj).__name__, obj.id)
+        entry = self.entries.get(key)
+        if entry is None:
+            company_id = obj.id if type(obj).__name__ == "Company" else getattr(obj, "company_id", None)
+            self.entries[key] = {"company_id": company_id, "entity_type": key[0], "entity_id": obj.id,
+                                 "action": action, "before": before, "after": after}
+            return
+        for name, value in before.items():
+            entry["before"].setdefault(name, value)
+        entry["after"].update(after)
+        if action == "deleted":
+            entry["action"] = "deleted"
+
+    def write(self, session: Session) -> None:
+        if not self.entries:
+            return
+        now, actor = self.now(), self.actor()
+        rows = []
+        for entry in self.entries.values():
+            changes = {"before": entry["before"], "after": entry["after"]}
+            rows.append({"company_id": entry["company_id"], "at": now, "actor": actor[:200],
+                         "entity_type": entry["entity_type"], "entity_id": entry["entity_id"],
+                         "action": entry["action"], "changes": changes})
+        session.execute(insert(t.audit_log), rows)
+        self.entries = {}
+
+    def clear(self) -> None:
+        self.entries = {}
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    id: int
+    company_id: str | None
+    at: datetime
+    actor: str
+    entity_type: str
+    entity_id: str
+    action: str
+    changes: dict
+
+
+class SqlAlchemyAuditLog:
+    """Reads the audit log of a company (newest first). There is no way to change or delete it here."""
+
+    def __init__(self, session_factory: Callable[[], Session]) -> None:
+        self.session_factory = session_factory
+
+    def entries(self, company_id: str, entity_id: str | None = None, limit: int = 100) -> list[AuditEntry]:
+        statement = (select(t.audit_log).where(t.audit_log.c.company_id == company_id)
+                     .order_by(t.audit_log.c.id.desc()).limit(max(1, min(limit, 1000))))
+        if entity_id:
+            statement = statement.where(t.audit_log.c.entity_id == entity_id)
+        with self.session_factory() as session:
+            return [AuditEntry(r.id, r.company_id, r.at, r.actor, r.entity_type, r.entity_id, r.action, r.changes)
+                    for r in session.execute(statement)]
+
+
+# --- Idempotency-Key -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class StoredResponse:
+    request_hash: str
+    status_code: int | None  # None: the first request with this key is still being answered
+    content_type: str | None
+    body: str | None
+
+
+class SqlAlchemyIdempotencyStore:
+    """One row per (company, key): reserved before the request runs, completed with its answer."""
+
+    def __init__(self, session_factory: Callable[[], Session], now: Callable[[], datetime]) -> None:
+        self.session_factory = session_factory
+        self.now = now
+
+    def reserve(self, scope: str, key: str, request_hash: str) -> StoredResponse | None:
+        """None when reserved for this request; otherwise what is stored under the key."""
+        table = t.idempotency_keys
+        with self.session_factory() as session:
+            try:
+                session.execute(insert(table).values(scope=scope, key=key, request_hash=request_hash,
+                                                     created_at=self.now()))
+                session.commit()
+                return None
+            except IntegrityError:
+                session.rollback()
+            row = session.execute(select(table).where(table.c.scope == scope, table.c.key == key)).first()
+        if row is None:  # released meanwhile: try again once
+            return self.reserve(scope, key, request_hash)
+        return StoredResponse(row.request_hash, row.status_code, row.content_type, row.body)
+
+    def complete(self, scope: str, key: str, status_code: int, content_type: str, body: str) -> None:
+        table = t.idempotency_keys
+        with self.session_factory() as session:
+            session.execute(update(table).where(table.c.scope == scope, table.c.key == key)
+                            .values(status_code=status_code, content_type=content_type, body=body))
+            session.commit()
+
+    def release(self, scope: str, key: str) -> None:
+        """The request failed: the key may be used again."""
+        table = t.idempotency_keys
+        with self.session_factory() as session:
+            session.execute(delete(table).where(table.c.scope == scope, table.c.key == key))
+            session.commit()

@@ -1,0 +1,97 @@
+"""GDPR: what ogust holds about a client (the right of access and to portability), and erasure.
+
+Erasure anonymises the client's record and the email log, keeps the invoices, credit notes and
+attestations for their legal retention (10 years, art. L123-22 du Code de commerce), and detaches
+the card at Stripe through the outbox (``ClientErased``): a Stripe outage delays it, never loses it."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ogust.application.documents import DocumentQueries
+from ogust.application.handlers import UowFactory
+from ogust.application.ports import DocumentRenderer
+from ogust.domain.attestation import Attestation
+from ogust.domain.client import Client
+from ogust.domain.company import Company
+from ogust.domain.credit_note import CreditNote
+from ogust.domain.devis import Devis
+from ogust.domain.intervention import Intervention
+from ogust.domain.invoice import Invoice
+from ogust.domain.payment import Payment, PaymentAttempt
+
+
+@dataclass(frozen=True)
+class EraseClient:
+    company_id: str
+    client_id: str
+
+
+@dataclass(frozen=True)
+class ClientDocument:
+    kind: str  # devis | invoice | attestation | credit_note
+    document: object
+    content: bytes
+
+
+@dataclass
+class ClientData:
+    """Everything held about one client, with each document as the client receives it."""
+
+    company: Company
+    client: Client
+    devis: list[Devis] = field(default_factory=list)
+    interventions: list[Intervention] = field(default_factory=list)
+    invoices: list[Invoice] = field(default_factory=list)
+    attempts: dict[str, list[PaymentAttempt]] = field(default_factory=dict)  # by invoice id
+    payments: list[Payment] = field(default_factory=list)
+    attestations: list[Attestation] = field(default_factory=list)
+    credit_notes: list[CreditNote] = field(default_factory=list)
+    emails: list[dict[str, object]] = field(default_factory=list)
+    documents: list[ClientDocument] = field(default_factory=list)
+
+
+class ClientDataExport:
+    def __init__(self, uow: UowFactory, renderer: DocumentRenderer) -> None:
+        self.uow = uow
+        self.renderer = renderer
+        self.documents = DocumentQueries(uow)
+
+    def __call__(self, company_id: str, client_id: str) -> ClientData:
+        with self.uow() as uow:
+            client = uow.clients.get(company_id, client_id)
+            data = ClientData(company=uow.companies.get(company_id), client=client)
+            data.devis = sorted(uow.devis.for_client(company_id, client_id), key=lambda d: d.id)
+            data.interventions = sorted((i for i in uow.interventions.list(company_id) if i.client_id == client_id),
+                                        key=lambda i: i.start)
+            data.invoices = sorted((i for i in uow.invoices.list(company_id) if i.client_id == client_id),
+                                   key=lambda i: (i.number or "~", i.id))
+            data.attempts = {i.id: uow.payment_attempts.for_invoice(company_id, i.id) for i in data.invoices}
+            data.payments = sorted(uow.payments.for_client(company_id, client_id), key=lambda p: p.received_at)
+            data.attestations = sorted((a for a in uow.attestations.list(company_id) if a.client_id == client_id),
+                                       key=lambda a: a.year)
+            data.credit_notes = sorted((n for n in uow.credit_notes.list(company_id) if n.client_id == client_id),
+                                       key=lambda n: n.number)
+            data.emails = [row for row in uow.emails.list(company_id) if row.get("to_email") == client.email]
+        render = {"devis": self.renderer.devis, "invoice": self.renderer.invoice,
+                  "attestation": self.renderer.attestation, "credit_note": self.renderer.credit_note}
+        for kind, documents in (("devis", data.devis), ("invoice", [i for i in data.invoices if i.number]),
+                                ("attestation", data.attestations), ("credit_note", data.credit_notes)):
+            for document in documents:
+                found, context = self.documents.document(company_id, kind, document.id)
+                data.documents.append(ClientDocument(kind, found, render[kind](found, context.company,
+                                                                               context.client, context)))
+        return data
+
+
+class EraseClientHandler:
+    def __init__(self, uow: UowFactory) -> None:
+        self.uow = uow
+
+    def __call__(self, cmd: EraseClient) -> Client:
+        with self.uow() as uow:
+            client = uow.clients.get(cmd.company_id, cmd.client_id)
+            email = client.email
+            client.erase()
+            uow.emails.anonymise(cmd.company_id, email, client.email)
+            uow.commit()
+            return client

@@ -1,0 +1,141 @@
+"""Business rules on the values that come in — emails, French phone numbers, postal codes, SIRET and
+SIREN, amounts, quantities, years, text lengths — checked in the domain, so that the CLI, the API and
+the shop's orders all get them. Each check raises ``InvalidValue`` naming the field, in French."""
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from stdnum import exceptions as stdnum_errors
+from stdnum.fr import siren as stdnum_siren
+from stdnum.fr import siret as stdnum_siret
+
+from ogust.domain.errors import InvalidValue
+from ogust.domain.money import Money
+
+MAX_AMOUNT_CENTS = 100_000_000  # 1 000 000 € : no tarif, order, invoice or avoir of a SAP company goes beyond
+MAX_QUANTITY = 100_000  # minutes (about 1 666 h) or pieces on one invoice line
+MAX_INTERVENTION = timedelta(hours=24)
+MIN_YEAR, MAX_YEAR = 2000, 2100
+NAME_MAX = 200
+EMAIL_MAX = 254  # RFC 5321
+PHONE_MAX = 30
+
+# one "@", no spaces, a domain of non-empty dot-separated labels (jean.dupont@example.fr)
+_EMAIL = re.compile(r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)+")
+_PHONE_CHARS = re.compile(r"\+?[0-9 ().\-]+")
+# overseas departments dialled from abroad: Réunion/Mayotte, Guadeloupe, Guyane, Martinique
+_OVERSEAS_CODES = ("262", "269", "590", "594", "596")
+_POSTAL_CODE = re.compile(r"\d{5}")
+
+
+def check_text(value: str, field: str, label: str, max_length: int = NAME_MAX, required: bool = True) -> str:
+    """``value`` stripped; refused when empty (``required``), too long or holding control characters."""
+    if not isinstance(value, str):
+        raise InvalidValue(f"{label} : texte attendu.", field=field)
+    text = value.strip()
+    if required and not text:
+        raise InvalidValue(f"{label} : champ obligatoire.", field=field)
+    if len(text) > max_length:
+        raise InvalidValue(f"{label} : trop long (au plus {max_length} caractères).", field=field)
+    if any(ord(ch) < 32 and ch not in "\n\t" for ch in text):
+        raise InvalidValue(f"{label} : caractères de contrôle refusés.", field=field)
+    return text
+
+
+def normalise_email(value: str, field: str = "email", required: bool = True) -> str:
+    """The address in lower case; "" allowed when not ``required``."""
+    email = (value or "").strip().lower()
+    if not email and not required:
+        return ""
+    if len(email) > EMAIL_MAX or not _EMAIL.fullmatch(email):
+        raise InvalidValue(f"Adresse email invalide : {email[:80]!r}", field=field)
+    return email
+
+
+def normalise_phone(value: str, field: str = "phone") -> str:
+    """A French number as typed, spaces tidied ("06 12 34 56 78", "+33 6 12 34 56 78", "04.78.00.00.00");
+    "" when none. Refused unless it is 0 + 9 digits, +33 (or 0033) + 9 digits, or an overseas +262…"""
+    text = " ".join((value or "").split())
+    if not text:
+        return ""
+    refused = InvalidValue(
+        f"Numéro de téléphone invalide : {text[:40]!r} (ex. 06 12 34 56 78 ou +33 6 12 34 56 78)", field=field)
+    if len(text) > PHONE_MAX or not _PHONE_CHARS.fullmatch(text):
+        raise refused
+    digits = re.sub(r"\D", "", text.replace("(0)", ""))
+    if text.startswith("+"):
+        national = next((digits[len(code):] for code in ("33", *_OVERSEAS_CODES) if digits.startswith(code)), None)
+    elif digits.startswith("0033"):
+        national = digits[4:]
+    elif digits.startswith("0"):
+        national = digits[1:]
+    else:
+        national = None
+    if national is None or len(national) != 9 or national[0] == "0":
+        raise refused
+    return text
+
+
+def check_postal_code(value: str, field: str = "postal_code") -> str:
+    """A French postal code: 5 digits of a real department — 01 to 95 (Corsica is 20xxx), the overseas
+    departments 971 to 976, and 980 (Monaco) to 988 (overseas collectivities)."""
+    code = (value or "").strip()
+    refused = InvalidValue(f"Code postal invalide : {code[:20]!r} (5 chiffres d'un département français)",
+                           field=field)
+    if not _POSTAL_CODE.fullmatch(code):
+        raise refused
+    department = int(code[:2])
+    if 1 <= department <= 95:
+        return code
+    if code[:3] in {"971", "972", "973", "974", "975", "976"} or code[:2] == "98":
+        return code
+    raise refused
+
+
+def normalise_siret(value: str, field: str = "siret") -> str:
+    """14 digits whose checksum (Luhn, La Poste's exception included) holds; spaces removed."""
+    digits = (value or "").replace(" ", "").replace(".", "")
+    try:
+        return stdnum_siret.validate(digits)
+    except stdnum_errors.ValidationError as error:
+        raise InvalidValue(f"SIRET invalide : {value!r} (14 chiffres, clé de contrôle : {_why(error)})",
+                           field=field) from error
+
+
+def normalise_siren(value: str, field: str = "siren") -> str:
+    digits = (value or "").replace(" ", "").replace(".", "")
+    try:
+        return stdnum_siren.validate(digits)
+    except stdnum_errors.ValidationError as error:
+        raise InvalidValue(f"SIREN invalide : {value!r} (9 chiffres, clé de contrôle : {_why(error)})",
+                           field=field) from error
+
+
+def _why(error: stdnum_errors.ValidationError) -> str:
+    return {stdnum_errors.InvalidLength: "longueur", stdnum_errors.InvalidFormat: "format",
+            stdnum_errors.InvalidChecksum: "somme de contrôle"}.get(type(error), "valeur")
+
+
+def check_amount(amount: Money, field: str, label: str = "Le montant") -> Money:
+    """A positive amount, in integer cents, at most 1 000 000 €."""
+    if not isinstance(amount, Money):
+        raise InvalidValue(f"{label} : montant attendu.", field=field)
+    if amount.cents <= 0:
+        raise InvalidValue(f"{label} doit être positif.", field=field)
+    if amount.cents > MAX_AMOUNT_CENTS:
+        raise InvalidValue(f"{label} dépasse le plafond de {Money(MAX_AMOUNT_CENTS)}.", field=field)
+    return amount
+
+
+def check_quantity(quantity: int, field: str = "quantity") -> int:
+    if isinstance(quantity, bool) or not isinstance(quantity, int) or not 0 < quantity <= MAX_QUANTITY:
+        raise InvalidValue(f"Quantité invalide : {quantity!r} (entier de 1 à {MAX_QUANTITY}, minutes ou nombre).",
+                           field=field)
+    return quantity
+
+
+def check_year(year: int, field: str = "year") -> int:
+    if isinstance(year, bool) or not isinstance(year, int) or not MIN_YEAR <= year <= MAX_YEAR:
+        raise InvalidValue(f"Année invalide : {year!r} (de {MIN_YEAR} à {MAX_YEAR}).", field=field)
+    return year
