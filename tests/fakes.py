@@ -328,6 +328,13 @@ class FakeOutbox:
                 claimed.append(job)
         return claimed
 
+    def renew(self, job_id, worker, now, lease_until):
+        job = self.jobs[job_id]
+        if job.worker != worker or job.status is not JobStatus.PROCESSING or job.lease_until < now:
+            return False
+        job.lease_until = lease_until
+        return True
+
     def complete(self, job_id, worker, now):
         job = self.jobs[job_id]
         if job.worker != worker or job.status is not JobStatus.PROCESSING:

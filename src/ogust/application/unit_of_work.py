@@ -180,6 +180,9 @@ class OutboxStore(Protocol):
                    keys: Iterable[str]) -> list[OutboxJob]:
         """Lease the company's claimable jobs among ``keys`` (a batch's own jobs, same guarantee)."""
 
+    def renew(self, job_id: str, worker: str, now: datetime, lease_until: datetime) -> bool:
+        """Extend a lease this worker still holds; False when it expired or was taken over."""
+
     def complete(self, job_id: str, worker: str, now: datetime) -> bool: ...
 
     def release(self, job_id: str, worker: str, error: str, retry_at: datetime | None) -> bool:

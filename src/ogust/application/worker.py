@@ -64,7 +64,20 @@ class OutboxProcessor:
         """Perform a job this worker leased (``claim`` or ``claim_keys``) and record the outcome."""
         self._perform(job)
 
+    def _renew(self, job: OutboxJob) -> bool:
+        """A batch is leased at once and run in turn: renew each job's lease just before running it,
+        and skip it when the lease ran out meanwhile (another worker may have taken it over)."""
+        with self.uow() as uow:
+            now = uow.clock.now()
+            renewed = uow.outbox.renew(job.id, self.name, now, now + timedelta(seconds=self.settings.lease_seconds))
+            uow.commit()
+        if not renewed:
+            log.warning("job %s (%s) skipped: its lease ran out before it started", job.id, job.effect)
+        return renewed
+
     def _perform(self, job: OutboxJob) -> None:
+        if not self._renew(job):
+            return
         effect = self.effects.get(job.effect)
         try:
             if effect is None:

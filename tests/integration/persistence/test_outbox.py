@@ -103,6 +103,19 @@ def test_a_lease_is_held_by_one_worker_until_it_expires(world: World, make_uow, 
     assert claim(make_uow, "worker-c", effect, NOW + 10 * LEASE) == []
 
 
+def test_only_the_holder_renews_a_lease_and_only_before_it_expires(world: World, make_uow, effect: str) -> None:
+    enqueue(make_uow, job(world.company_id, effect, "renew"))
+    [held] = claim(make_uow, "worker-a", effect)
+    with make_uow() as uow:
+        assert uow.outbox.renew(held.id, "worker-b", NOW, NOW + 2 * LEASE) is False  # not its lease
+        assert uow.outbox.renew(held.id, "worker-a", NOW + LEASE / 2, NOW + 2 * LEASE) is True
+        uow.commit()
+    assert claim(make_uow, "worker-b", effect, NOW + LEASE * 3 / 2) == []  # the renewed lease still holds
+    with make_uow() as uow:
+        assert uow.outbox.renew(held.id, "worker-a", NOW + 3 * LEASE, NOW + 4 * LEASE) is False  # ran out
+        uow.commit()
+
+
 def test_release_retries_later_or_dead_letters_and_retry_revives(world: World, make_uow, effect: str) -> None:
     enqueue(make_uow, job(world.company_id, effect, "flaky"))
     [leased] = claim(make_uow, "w", effect)

@@ -140,3 +140,34 @@ def test_run_until_idle_performs_every_due_job(uow, company, batch):
     jobs = [enqueue(uow, company, key=f"k{i}") for i in range(5)]
     assert processor(uow, Scripted(), batch_size=batch).run_until_idle() == 5
     assert all(j.status is JobStatus.DONE for j in jobs)
+
+
+
+def test_a_job_whose_lease_ran_out_before_its_turn_is_left_to_the_worker_that_took_it_over(uow, company):
+    """A worker leases a batch and runs it in turn; if a job's lease expired meanwhile and another
+    worker took it over, the first one must not run it too."""
+    from datetime import timedelta
+
+    from ogust.application.outbox import OutboxJob
+    from ogust.application.worker import OutboxProcessor, WorkerSettings
+
+    ran: list[str] = []
+
+    def slow(job):
+        ran.append(job.id)
+        uow.clock.advance(seconds=120)  # longer than the lease
+
+    settings = WorkerSettings(lease_seconds=60, batch_size=2)
+    now = uow.clock.now()
+    for key in ("a", "b"):
+        uow.outbox.add(OutboxJob(company.id, "shop.transmit_client", key, {}, now, now))
+    first = OutboxProcessor(uow, {"shop.transmit_client": slow}, settings, name="first")
+    batch = uow.outbox.claim("first", now, now + timedelta(seconds=60), 2)
+    assert len(batch) == 2
+    first.perform(batch[0])  # meanwhile the lease of the second job ran out
+    second = OutboxProcessor(uow, {"shop.transmit_client": lambda job: ran.append(f"second:{job.id}")},
+                             settings, name="second")
+    assert second.run_once() == 1  # another worker takes it over
+    first.perform(batch[1])  # the first worker's turn comes: it skips the job
+    assert ran == [batch[0].id, f"second:{batch[1].id}"]
+    assert uow.outbox.get(batch[1].id).status.value == "done"

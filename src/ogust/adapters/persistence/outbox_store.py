@@ -79,6 +79,16 @@ class SqlAlchemyOutboxStore:
         )
         return result.rowcount == 1
 
+    def renew(self, job_id: str, worker: str, now: datetime, lease_until: datetime) -> bool:
+        """Extend a lease this worker still holds (not expired, not taken over)."""
+        result = self.session.execute(
+            update(jobs)
+            .where(jobs.c.id == job_id, jobs.c.worker == worker, jobs.c.status == JobStatus.PROCESSING,
+                   jobs.c.lease_until >= now)
+            .values(lease_until=lease_until)
+        )
+        return result.rowcount == 1
+
     def complete(self, job_id: str, worker: str, now: datetime) -> bool:
         return self._finish(job_id, worker, status=JobStatus.DONE, done_at=now, lease_until=None)
 
