@@ -8,6 +8,7 @@ single pushes in the outbox instead, which the workers retry with a backoff.
 """
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -82,6 +83,7 @@ class ShopExport:
                         on_record(report)
                 if on_progress:
                     on_progress(len(order))
+                gc.collect()  # the page's objects are in reference cycles: free them now, not some pages later
         return summary
 
     def _send(self, company_id: str, account: str, kind: _Kind, sending: list[_Sending]) -> dict[str, RecordReport]:

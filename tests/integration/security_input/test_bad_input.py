@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import pytest
 
+from ogust.entrypoints.api.body_limit import DEFAULT_MAX_BYTES
+
 pytestmark = pytest.mark.integration
 
 PROBLEM = "application/problem+json"
@@ -118,12 +120,12 @@ def test_unreadable_bodies(http):
 
 def test_a_body_over_the_limit_is_refused_with_413(offline_api, http):
     before = counts(offline_api)
-    huge = CLIENT | {"first_name": "x" * (300 * 1024)}
+    huge = CLIENT | {"first_name": "x" * (DEFAULT_MAX_BYTES + 1024)}
     body = problem(http.post("/api/clients", json=huge), 413)
     assert body["code"] == "payload_too_large"
 
     def chunks():  # no Content-Length: counted as it arrives
-        for _ in range(300):
+        for _ in range(DEFAULT_MAX_BYTES // 1024 + 2):
             yield b"x" * 1024
     problem(http.post("/api/clients", content=chunks(), headers={"content-type": "application/json"}), 413)
     assert counts(offline_api) == before

@@ -1,6 +1,7 @@
 """Attestations fiscales: generated from what a client paid in a year, then validated."""
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -119,6 +120,7 @@ class GenerateAttestationsHandler:
                     on_outcome(outcome)
                 if on_progress:
                     on_progress(1)
+            gc.collect()  # the page's objects are in reference cycles: free them now, not pages later
 
     def _page(self, cmd: GenerateAttestations, zone: ZoneInfo, start: datetime, end: datetime,
               client_ids: list[str]) -> list[AttestationOutcome]:

@@ -12,6 +12,7 @@ from ogust.application.access import set_actor
 from ogust.application.ports import ShopRejected, ShopUnavailable
 from ogust.domain.errors import DomainError
 from ogust.entrypoints.api import deps, problems
+from ogust.entrypoints.api.body_limit import BodySizeLimit
 from ogust.entrypoints.api.idempotency import IdempotencyMiddleware
 from ogust.entrypoints.api.routes import (
     access,
@@ -70,6 +71,7 @@ def create_app(container: Container | None = None, run_worker: bool | None = Non
     app.add_exception_handler(RequestValidationError, problems.validation_error)
     app.add_exception_handler(HTTPException, problems.http_error)
     app.add_middleware(IdempotencyMiddleware, container=container)
+    app.add_middleware(BodySizeLimit)  # added last, so it runs first: 413 before anything reads a body
 
     @app.get("/health", tags=["Exploitation"])
     def health() -> dict:
