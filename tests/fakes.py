@@ -69,6 +69,9 @@ class FakeCompanies(FakeRepository):
     def list(self):
         return list(self.items.values())
 
+    def by_shop_account(self, shop_account_id):
+        return next((c for c in self.items.values() if c.shop_account_id == shop_account_id), None)
+
 
 class FakeTarifs(FakeRepository):
     what = "tarif"
@@ -432,7 +435,7 @@ class FakeShopApi:
         if self.fail_next:
             raise self.fail_next.pop(0)
 
-    def account_exists(self, account_id):
+    def account_exists(self, account_id, api_key=None):
         return account_id in self.accounts
 
     def list_services(self, account_id):

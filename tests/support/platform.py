@@ -66,10 +66,16 @@ def container(platform_settings: Settings) -> Iterator[Container]:
 
 @pytest.fixture
 def shop_account(shop_server: RunningShop) -> str:
-    """A fresh shop account (the demo services) for one test."""
+    """A fresh shop account (the demo services) for one test, with its own API key: link it with
+    ``LinkShopAccount(..., api_key=shop_key(account))``."""
     account_id = f"acc_{uuid.uuid4().hex[:10]}"
-    shop_server.admin.create_account(account_id, api_key=SHOP_API_KEY)
+    shop_server.admin.create_account(account_id, api_key=shop_key(account_id))
     return account_id
+
+
+def shop_key(account_id: str) -> str:
+    """The shop API key of a test account (the shop opens one account per key)."""
+    return f"key-{account_id}"
 
 
 def with_company(settings: Settings, company_id: str) -> Settings:

@@ -39,6 +39,7 @@ class LinkShopAccount:
     company_id: str
     shop_account_id: str
     webhook_secret: str | None = None  # generated when not given
+    api_key: str | None = None  # the shop's API key for this account (else the installation's)
 
 
 @dataclass(frozen=True)

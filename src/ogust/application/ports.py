@@ -154,7 +154,8 @@ class ShopDocument:
 
 
 class ShopApi(Protocol):
-    def account_exists(self, account_id: str) -> bool: ...
+    def account_exists(self, account_id: str, api_key: str | None = None) -> bool:
+        """Whether the account exists, asked with ``api_key`` (the key the company is linking with)."""
 
     def list_services(self, account_id: str) -> list[ShopService]: ...
 

@@ -44,10 +44,10 @@ class Queries:
 
     def company_by_shop_account(self, shop_account_id: str) -> Company:
         with self.uow() as uow:
-            for company in uow.companies.list():
-                if company.shop_account_id == shop_account_id:
-                    return company
-        raise NotFound("compte boutique", shop_account_id)
+            company = uow.companies.by_shop_account(shop_account_id)
+        if company is None:
+            raise NotFound("compte boutique", shop_account_id)
+        return company
 
     def companies(self) -> list[Company]:
         with self.uow() as uow:

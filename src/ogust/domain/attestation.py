@@ -30,6 +30,7 @@ class AttestationLine:
     month: int
     minutes: int
     interventions: int
+    year: int | None = None  # of the interventions; None on lines written before it was kept
     id: str = field(default_factory=new_id)
 
 
@@ -101,12 +102,14 @@ def summarise_year(
         for line in invoice.lines:
             if not line.tax_credit_eligible or line.performed_on is None or line.quantity.unit is not Unit.HOUR:
                 continue
-            key = (line.intervenant_matricule or "", line.intervenant_name or "", line.performed_on.month)
+            key = (line.intervenant_matricule or "", line.intervenant_name or "", line.performed_on.year,
+                   line.performed_on.month)
             minutes[key].append(line.quantity.value)
     if amount.cents == 0:
         raise NothingToAttest(f"Aucun paiement éligible reçu en {year}.", year=year)
     lines = [
-        AttestationLine(matricule, name, month, sum(values), len(values))
-        for (matricule, name, month), values in sorted(minutes.items(), key=lambda item: (item[0][2], item[0][1]))
+        AttestationLine(matricule, name, month, sum(values), len(values), year=line_year)
+        for (matricule, name, line_year, month), values in sorted(
+            minutes.items(), key=lambda item: (item[0][2], item[0][3], item[0][1]))
     ]
     return amount, lines

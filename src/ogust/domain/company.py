@@ -21,6 +21,7 @@ class Company(Aggregate):
     timezone: str = "Europe/Paris"
     shop_account_id: str | None = None
     shop_webhook_secret: str | None = None
+    shop_api_key: str | None = None  # the key the shop gave this company; None: the installation's own
     shop_previous_webhook_secret: str | None = None  # still accepted until the expiry below (rotation)
     shop_previous_secret_expires_at: datetime | None = None
     id: str = field(default_factory=new_id)
@@ -40,14 +41,16 @@ class Company(Aggregate):
     def shop_linked(self) -> bool:
         return self.shop_account_id is not None
 
-    def link_shop(self, shop_account_id: str, webhook_secret: str) -> None:
-        """Link the shop account once; orders from it are signed with ``webhook_secret``."""
+    def link_shop(self, shop_account_id: str, webhook_secret: str, api_key: str | None = None) -> None:
+        """Link the shop account once; orders from it are signed with ``webhook_secret``; ogust calls
+        the shop with ``api_key``."""
         if not shop_account_id.strip():
             raise InvalidValue("Identifiant de compte boutique vide.", field="shop_account_id")
         if len(webhook_secret) < 16:
             raise InvalidValue("Le secret de signature fait au moins 16 caractères.", field="webhook_secret")
         self.shop_account_id = shop_account_id.strip()
         self.shop_webhook_secret = webhook_secret
+        self.shop_api_key = api_key or None
 
     def rotate_shop_secret(self, new_secret: str, now: datetime, grace: timedelta) -> None:
         """A new signing secret; the current one stays valid for ``grace`` so that orders in flight pass."""

@@ -27,6 +27,7 @@ from ogust.application.queries import OutboxAdmin, Queries
 from ogust.application.shop_export import ShopExport
 from ogust.application.shop_sync_service import ShopSyncService
 from ogust.application.worker import OutboxProcessor, WorkerSettings
+from ogust.domain.errors import NotFound
 from ogust.entrypoints.settings import Settings
 
 
@@ -38,10 +39,18 @@ def _mailer(settings: Settings):
     return FileMailer(settings.mail_dir, settings.mail_sender)
 
 
-def _shop(settings: Settings):
-    if settings.shop_url:
-        return HttpShopApi(settings.shop_url, settings.shop_api_key)
-    return UnconfiguredShopApi()
+def _shop(settings: Settings, queries: Queries):
+    if not settings.shop_url:
+        return UnconfiguredShopApi()
+
+    def key_of(account_id: str) -> str | None:
+        """The key the company linked this account with (each company its own)."""
+        try:
+            return queries.company_by_shop_account(account_id).shop_api_key
+        except NotFound:
+            return None
+
+    return HttpShopApi(settings.shop_url, settings.shop_api_key, keys=key_of)
 
 
 class Container(containers.DeclarativeContainer):
@@ -52,7 +61,7 @@ class Container(containers.DeclarativeContainer):
     clock = providers.Singleton(SystemClock)
     uow = providers.Factory(SqlAlchemyUnitOfWork, session_factory, clock)
 
-    shop = providers.Singleton(_shop, settings)
+    shop = providers.Singleton(_shop, settings, providers.Singleton(Queries, uow.provider))
     payments = providers.Singleton(
         lambda s: StripePaymentGateway(s.stripe_api_key, api_base=s.stripe_api_base), settings)
     mailer = providers.Singleton(_mailer, settings)

@@ -159,7 +159,7 @@ def seed(container) -> str:
                                     ("GARDE", "Garde d'enfants", 2000, VatRate.INTERMEDIATE_10),
                                     ("TOILETTE", "Aide à la toilette", 3000, VatRate.REDUCED_5_5)):
         create_tarif(c.CreateTarif(company.id, code, label, Unit.HOUR, Money(cents), vat))
-    container.link_shop()(c.LinkShopAccount(company.id, "acc_demo", WEBHOOK_SECRET))
+    container.link_shop()(c.LinkShopAccount(company.id, "acc_demo", WEBHOOK_SECRET, SHOP_API_KEY))
     for service, code in (("svc_menage", "MEN"), ("svc_garde_enfants", "GARDE"), ("svc_aide_toilette", "TOILETTE")):
         container.map_service()(c.MapShopService(company.id, service, code))
     create_intervenant = container.create_intervenant()

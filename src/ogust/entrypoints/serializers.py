@@ -129,7 +129,7 @@ def attestation(a: Attestation) -> dict[str, Any]:
             "amount_paid": money(a.amount_paid), "total_minutes": a.total_minutes,
             "validated_at": _iso(a.validated_at),
             "lines": [{"intervenant_matricule": l.intervenant_matricule, "intervenant_name": l.intervenant_name,
-                       "month": l.month, "minutes": l.minutes, "interventions": l.interventions} for l in a.lines]}
+                       "year": l.year or a.year, "month": l.month, "minutes": l.minutes, "interventions": l.interventions} for l in a.lines]}
 
 
 def job(j: OutboxJob) -> dict[str, Any]:

@@ -114,10 +114,8 @@ def test_validated_attestation_cannot_be_recomputed_nor_validated_again():
     assert (a.amount_paid, a.number) == (Money(6000), "AF-2026-000001")
 
 
-@pytest.mark.xfail(strict=True, reason="known: AttestationLine keeps only the month, so December of two years "
-                                        "merge; needs a year on the line (schema change)")
 def test_interventions_of_the_same_month_of_two_years_are_not_merged():
     inv = invoice(line(60, performed_on=date(2026, 12, 7)), line(90, performed_on=date(2027, 12, 6)))
     _, lines = summarise_year(2027, [(payment(inv, received_at=at(2027, 12, 20)), inv)],
                               lambda p: p.received_at.year == 2027)
-    assert len(lines) == 2
+    assert [(l.year, l.month, l.minutes) for l in lines] == [(2026, 12, 60), (2027, 12, 90)]

@@ -612,7 +612,7 @@ class PdfDocumentRenderer:
         pdf.set_y(top + 17)
 
         pdf.section("Interventions (regroupées par mois)")
-        rows = [[f"{MONTHS[line.month - 1]} {attestation.year}", line.intervenant_name, line.intervenant_matricule,
+        rows = [[f"{MONTHS[line.month - 1]} {line.year or attestation.year}", line.intervenant_name, line.intervenant_matricule,
                  str(line.interventions), duration_fr(line.minutes)] for line in attestation.lines]
         rows.append(["Total", "", "", str(sum(line.interventions for line in attestation.lines)),
                      duration_fr(attestation.total_minutes)])

@@ -20,7 +20,8 @@ from ogust.domain.api_key import ApiKey
 from ogust.domain.company import NumberSequence
 
 # Never written to the audit log: only "[masqué]" says that they changed.
-SECRET_FIELDS = re.compile(r"secret|hash|password|token|stripe_customer|payment_method|card|iban", re.IGNORECASE)
+SECRET_FIELDS = re.compile(r"secret|hash|password|token|api_key|stripe_customer|payment_method|card|iban",
+                           re.IGNORECASE)
 MASKED = "[masqué]"
 NOT_AUDITED = (NumberSequence,)  # numbering counters: the numbered document's own entry says it
 

@@ -93,6 +93,12 @@ class SqlAlchemyCompanyRepository:
         with conflicts_as_domain_errors(self.session):
             return list(self.session.scalars(select(Company).order_by(t.companies.c.name, t.companies.c.id)))
 
+    def by_shop_account(self, shop_account_id: str) -> Company | None:
+        """The company linked to this shop account (one query, whatever the number of companies)."""
+        with conflicts_as_domain_errors(self.session):
+            return self.session.scalars(select(Company).where(t.companies.c.shop_account_id == shop_account_id)
+                                        .order_by(t.companies.c.id).limit(1)).first()
+
 
 class SqlAlchemyTarifRepository(_Repository[Tarif]):
     entity, table, what = Tarif, t.tarifs, "tarif"

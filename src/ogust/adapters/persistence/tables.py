@@ -119,8 +119,10 @@ companies = Table(
     Column("timezone", String(64), nullable=False),
     Column("shop_account_id", String(120)),
     Column("shop_webhook_secret", String(200)),
+    Column("shop_api_key", String(200)),
     Column("shop_previous_webhook_secret", String(200)),
     Column("shop_previous_secret_expires_at", UtcDateTime()),
+    Index("ix_companies_shop_account_id", "shop_account_id"),  # each signed order finds its company by it
 )
 
 number_sequences = Table(
@@ -279,6 +281,7 @@ attestation_lines = Table(
     Column("month", Integer, nullable=False),
     Column("minutes", Integer, nullable=False),
     Column("interventions", Integer, nullable=False),
+    Column("year", Integer),  # of the interventions (a December paid in January is last year's)
 )
 
 payment_attempts = Table(

@@ -24,12 +24,17 @@ RETRYABLE_STATUSES = frozenset({429})
 class HttpShopApi:
     def __init__(self, base_url: str, api_key: str, timeout: float = 5.0, retries: int = 3,
                  backoff: float = 0.2, transport: httpx.BaseTransport | None = None,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
-        """``retries`` more attempts after the first, waiting ``backoff``, then twice as long each time."""
+                 sleep: Callable[[float], None] = time.sleep,
+                 keys: Callable[[str], str | None] | None = None) -> None:
+        """``retries`` more attempts after the first, waiting ``backoff``, then twice as long each time.
+        Each account is called with its own key: ``keys(account_id)`` (the one the company linked
+        with), else ``api_key`` (the installation's)."""
         self._client = httpx.Client(
             base_url=base_url.rstrip("/"), timeout=timeout, transport=transport,
-            headers={"Authorization": f"Bearer {api_key}", "Accept": "application/json"},
+            headers={"Accept": "application/json"},
         )
+        self._default_key = api_key
+        self._keys = keys
         self._retries = retries
         self._backoff = backoff
         self._sleep = sleep
@@ -44,9 +49,9 @@ class HttpShopApi:
         self.close()
 
     # ------------------------------------------------------------ ShopApi
-    def account_exists(self, account_id: str) -> bool:
+    def account_exists(self, account_id: str, api_key: str | None = None) -> bool:
         """False on a 404 ``account_not_found``; any other 404 (a wrong base URL…) is a refusal."""
-        response = self._send("GET", _account(account_id), absent_ok=True)
+        response = self._send(account_id, "GET", _account(account_id), absent_ok=True, api_key=api_key)
         if response.status_code != 404:
             return True
         if _problem_code(response) != "account_not_found":
@@ -54,24 +59,24 @@ class HttpShopApi:
         return False
 
     def list_services(self, account_id: str) -> list[ShopService]:
-        listed = self._json(self._send("GET", f"{_account(account_id)}/services"))
+        listed = self._json(self._send(account_id, "GET", f"{_account(account_id)}/services"))
         try:
             return [_service(item) for item in listed]
         except (KeyError, TypeError, ValueError) as error:
             raise ShopRejected(f"Liste des services de la boutique illisible : {error!r}") from error
 
     def upsert_intervenant(self, account_id: str, fields: dict[str, object]) -> None:
-        self._send("PUT", f"{_account(account_id)}/intervenants/{_segment(fields['id'])}", fields)
+        self._send(account_id, "PUT", f"{_account(account_id)}/intervenants/{_segment(fields['id'])}", fields)
 
     def upsert_client(self, account_id: str, fields: dict[str, object]) -> str:
-        answer = self._json(self._send("PUT", f"{_account(account_id)}/clients/{_segment(fields['id'])}", fields))
+        answer = self._json(self._send(account_id, "PUT", f"{_account(account_id)}/clients/{_segment(fields['id'])}", fields))
         if not isinstance(answer, dict) or not answer.get("shop_client_id"):
             raise ShopRejected("La boutique n'a pas renvoyé d'identifiant client (shop_client_id).")
         return str(answer["shop_client_id"])
 
     def publish_document(self, account_id: str, shop_client_id: str, document: ShopDocument) -> None:
         path = f"{_account(account_id)}/clients/{_segment(shop_client_id)}/documents/{_segment(document.id)}"
-        self._send("PUT", path, _document_body(document))
+        self._send(account_id, "PUT", path, _document_body(document))
 
     # ------------------------------------------------------------ batches
     def bulk_upsert_intervenants(self, account_id: str, records: Sequence[dict[str, object]]) -> list[BulkOutcome]:
@@ -85,7 +90,7 @@ class HttpShopApi:
         outcomes: list[BulkOutcome] = []
         for start in range(0, len(records), BULK_LIMIT):
             chunk = list(records[start:start + BULK_LIMIT])
-            answer = self._json(self._send("POST", f"{_account(account_id)}/{collection}:bulk", chunk))
+            answer = self._json(self._send(account_id, "POST", f"{_account(account_id)}/{collection}:bulk", chunk))
             try:
                 outcomes.extend(_outcome(result) for result in answer["results"])
             except (KeyError, TypeError) as error:
@@ -93,13 +98,18 @@ class HttpShopApi:
         return outcomes
 
     # ------------------------------------------------------------ transport
-    def _send(self, method: str, path: str, body: object = None, absent_ok: bool = False) -> httpx.Response:
+    def _key_for(self, account_id: str) -> str:
+        return (self._keys(account_id) if self._keys else None) or self._default_key
+
+    def _send(self, account_id: str, method: str, path: str, body: object = None, absent_ok: bool = False,
+              api_key: str | None = None) -> httpx.Response:
+        headers = {"Authorization": f"Bearer {api_key or self._key_for(account_id)}"}
         failure = ""
         for attempt in range(self._retries + 1):
             if attempt:
                 self._sleep(self._backoff * 2 ** (attempt - 1))
             try:
-                response = self._client.request(method, path, json=body)
+                response = self._client.request(method, path, json=body, headers=headers)
             except httpx.TransportError as error:
                 failure = f"{type(error).__name__} {error}".strip()
                 continue

@@ -7,7 +7,7 @@ MESSAGE = "aucune boutique configurée (variable OGUST_SHOP_URL)"
 
 
 class UnconfiguredShopApi:
-    def account_exists(self, account_id):
+    def account_exists(self, account_id, api_key=None):
         raise ShopUnavailable(MESSAGE)
 
     def list_services(self, account_id):

@@ -63,7 +63,7 @@ class LinkShopAccountHandler:
         self.shop = shop
 
     def __call__(self, cmd: LinkShopAccount) -> str:
-        if not self.shop.account_exists(cmd.shop_account_id):
+        if not self.shop.account_exists(cmd.shop_account_id, cmd.api_key):
             raise NotFound("compte boutique", cmd.shop_account_id)
         secret = cmd.webhook_secret or secrets.token_urlsafe(32)
         with self.uow() as uow:
@@ -73,7 +73,7 @@ class LinkShopAccountHandler:
                     f"L'entreprise est déjà liée au compte boutique {company.shop_account_id}.",
                     field="shop_account_id",
                 )
-            company.link_shop(cmd.shop_account_id, secret)
+            company.link_shop(cmd.shop_account_id, secret, cmd.api_key)
             uow.commit()
         return secret
 

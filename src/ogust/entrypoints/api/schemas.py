@@ -83,6 +83,8 @@ class TarifIn(Strict):
 class ShopLinkIn(Strict):
     shop_account_id: Text
     webhook_secret: Annotated[str, StringConstraints(min_length=16, max_length=200)] | None = None
+    api_key: Annotated[str, StringConstraints(min_length=8, max_length=200)] | None = Field(
+        None, description="The shop's API key for this account (else the installation's OGUST_SHOP_API_KEY)")
 
 
 class MappingIn(Strict):

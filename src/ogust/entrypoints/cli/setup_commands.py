@@ -87,10 +87,12 @@ def shop() -> None:
 @shop.command("link")
 @click.argument("account_id")
 @click.option("--webhook-secret", default=None, help="Secret de signature des commandes (généré sinon)")
+@click.option("--api-key", default=None, help="Clé d'API que la boutique a donnée pour ce compte "
+                                              "(sinon celle de l'installation, OGUST_SHOP_API_KEY)")
 @json_option
 @pass_cli
-def shop_link(cli: Cli, account_id, webhook_secret, as_json) -> None:
-    secret = cli.container.link_shop()(c.LinkShopAccount(cli.company_id(), account_id, webhook_secret))
+def shop_link(cli: Cli, account_id, webhook_secret, api_key, as_json) -> None:
+    secret = cli.container.link_shop()(c.LinkShopAccount(cli.company_id(), account_id, webhook_secret, api_key))
     output({"shop_account_id": account_id, "webhook_secret": secret}, as_json, [
         f"Compte boutique {account_id} lié.",
         f"Secret de signature des commandes (à saisir dans la boutique, montré une fois) : {secret}",

@@ -61,7 +61,7 @@ def list_tarifs(company: str = Depends(company_id), queries: Queries = Depends(P
 @inject
 def link_shop(body: ShopLinkIn, company: str = Depends(company_id),
               handler: setup.LinkShopAccountHandler = Depends(Provide[Container.link_shop])) -> dict:
-    secret = handler(c.LinkShopAccount(company, body.shop_account_id, body.webhook_secret))
+    secret = handler(c.LinkShopAccount(company, body.shop_account_id, body.webhook_secret, body.api_key))
     return {"shop_account_id": body.shop_account_id, "webhook_secret": secret}
 
 

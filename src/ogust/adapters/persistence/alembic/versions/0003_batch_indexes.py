@@ -28,6 +28,7 @@ INDEXES = (
     ("ix_intervenants_company_id_name", "intervenants", ["company_id", "last_name", "first_name", "id"]),
     ("ix_invoices_company_id_period", "invoices", ["company_id", "period_start", "period_end", "status", "id"]),
     ("ix_payments_company_id_client_id_received_at", "payments", ["company_id", "client_id", "received_at"]),
+    ("ix_companies_shop_account_id", "companies", ["shop_account_id"]),  # each signed order finds its company
     *((f"ix_{table}_{column}", table, [column]) for table, column in (
         ("attestations", "client_id"), ("devis", "client_id"), ("devis_lines", "tarif_id"),
         ("shop_service_mappings", "tarif_id"), ("invoices", "client_id"), ("invoices", "devis_id"),
