@@ -76,19 +76,7 @@ class Client(Aggregate, ShopSynced):
         }
 
     def update(self, **changes: object) -> None:
-        allowed = {"first_name", "last_name", "email", "phone", "address"}
-        unknown = set(changes) - allowed
-        if unknown:
-            raise InvalidValue(f"Champs non modifiables : {', '.join(sorted(unknown))}")
-        before = {name: getattr(self, name) for name in changes}
-        for name, value in changes.items():
-            setattr(self, name, value)
-        try:
-            self.__post_init__()
-        except InvalidValue:
-            for name, value in before.items():  # a refused change leaves the client as it was
-                setattr(self, name, value)
-            raise
+        self._apply_changes(frozenset({"first_name", "last_name", "email", "phone", "address"}), changes)
 
     @property
     def is_erased(self) -> bool:
