@@ -93,6 +93,9 @@ class _ByName:
     def count(self, company_id):
         return len(self.list(company_id))
 
+    def get_many(self, company_id, ids):
+        return [r for r in (self.find(company_id, record_id) for record_id in set(ids)) if r is not None]
+
 
 class FakeIntervenants(_ByName, FakeRepository):
     what = "intervenant"

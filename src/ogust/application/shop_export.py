@@ -100,7 +100,11 @@ class ShopExport:
         for attempt in range(3):
             try:
                 with self.uow() as uow:
-                    reports = {s.record_id: self._apply(uow, kind, company_id, s, outcomes, index, queue)
+                    records = {r.id: r for r in getattr(uow, kind.repository).get_many(
+                        company_id, [s.record_id for s in sending])}
+                    reports = {s.record_id: self._apply(uow, kind, records, s, outcomes, index, queue)
+                               if s.record_id in records else
+                               RecordReport(kind.name, s.record_id, s.label, "failed", "fiche supprimée entre-temps")
                                for index, s in enumerate(sending)}
                     uow.commit()
                 return reports
@@ -110,9 +114,9 @@ class ShopExport:
         raise AssertionError("unreachable")
 
     @staticmethod
-    def _apply(uow: UnitOfWork, kind: _Kind, company_id: str, sent: _Sending, outcomes: Sequence[BulkOutcome] | str,
+    def _apply(uow: UnitOfWork, kind: _Kind, records: dict, sent: _Sending, outcomes: Sequence[BulkOutcome] | str,
                index: int, queue: bool) -> RecordReport:
-        record: ShopSynced = getattr(uow, kind.repository).get(company_id, sent.record_id)
+        record: ShopSynced = records[sent.record_id]
         base = (kind.name, sent.record_id, sent.label)
         if isinstance(outcomes, str):
             if queue:

@@ -62,6 +62,9 @@ class IntervenantRepository(Repository[Intervenant], Protocol):
 
     def count(self, company_id: str) -> int: ...
 
+    def get_many(self, company_id: str, ids: Iterable[str]) -> list[Intervenant]:
+        """The company's records among ``ids``, in one query (the missing ones are left out)."""
+
 
 class ClientRepository(Repository[Client], Protocol):
     def by_shop_client_id(self, company_id: str, shop_client_id: str) -> Client | None: ...
@@ -71,6 +74,9 @@ class ClientRepository(Repository[Client], Protocol):
         """In name order: the ``limit`` after ``after``, the (last name, first name, id) of the last one seen."""
 
     def count(self, company_id: str) -> int: ...
+
+    def get_many(self, company_id: str, ids: Iterable[str]) -> list[Client]:
+        """The company's records among ``ids``, in one query (the missing ones are left out)."""
 
 
 class DevisRepository(Repository[Devis], Protocol):
