@@ -14,16 +14,18 @@ from ogust.adapters.persistence.database import upgrade_database
 from ogust.entrypoints.api.app import create_app
 from ogust.entrypoints.container import Container, build_container
 from ogust.entrypoints.settings import Settings
+from tests.support.databases import BACKENDS
 from tests.support.localstripe import LocalStripe
 from tests.support.platform import settings_for
 from tests.support.shop_server import RunningShop, serve_in_thread
 from tests.support.smtp_server import SmtpTestServer
 
 
-@pytest.fixture
-def fresh_database(tmp_path: Path) -> str:
-    """An SQLite file of this test's own, migrated: the API finds "the" company as the only one."""
-    url = f"sqlite:///{tmp_path / 'ogust.db'}"
+@pytest.fixture(params=BACKENDS)
+def fresh_database(request: pytest.FixtureRequest, empty_database) -> str:
+    """A database of this test's own (an SQLite file; a PostgreSQL database too when
+    OGUST_TEST_DATABASE_URL is set), migrated: the API finds "the" company as the only one."""
+    url = empty_database(request.param)
     upgrade_database(url)
     return url
 

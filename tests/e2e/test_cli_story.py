@@ -30,10 +30,11 @@ def warm_launcher() -> Iterator[WarmLauncher]:
 
 
 @pytest.fixture
-def ogust(warm_launcher, tmp_path, fresh_shop_account, shop_server, localstripe_server, smtp_server) -> OgustCli:
+def ogust(warm_launcher, tmp_path, fresh_database, fresh_shop_account, shop_server, localstripe_server,
+          smtp_server) -> OgustCli:
     return OgustCli(warm_launcher, {
         "OGUST_VAR_DIR": str(tmp_path / "var"),
-        "OGUST_DATABASE_URL": f"sqlite:///{tmp_path / 'ogust.db'}",
+        "OGUST_DATABASE_URL": fresh_database,
         "OGUST_SHOP_URL": shop_server.base_url,
         "OGUST_SHOP_API_KEY": fresh_shop_account.api_key,
         "OGUST_STRIPE_API_KEY": localstripe_server.api_key,
