@@ -54,7 +54,13 @@ class ChargeResult:
 
 class PaymentOutcomeUnknown(Exception):
     """Timeout, connection error or 5xx: the debit may or may not have happened. Retry with the
-    same idempotency key (the gateway looks the PaymentIntent up first)."""
+    same idempotency key (the gateway looks the PaymentIntent up first). ``payment_intent_id`` is
+    set when the PaymentIntent exists but has no outcome yet (processing): recording it lets its
+    webhook find the attempt."""
+
+    def __init__(self, message: str, payment_intent_id: str | None = None) -> None:
+        super().__init__(message)
+        self.payment_intent_id = payment_intent_id
 
 
 class RefundOutcome(Enum):

@@ -42,6 +42,16 @@ class PaymentAttempt(Aggregate):
     def key_for(company_id: str, invoice_id: str, number: int) -> str:
         return f"ogust:{company_id}:invoice:{invoice_id}:attempt:{number}"
 
+    @staticmethod
+    def parse_key(key: str) -> tuple[str, str, int] | None:
+        """(company id, invoice id, attempt number) of a key made by ``key_for``; None otherwise."""
+        parts = key.split(":")
+        if len(parts) != 6 or parts[0] != "ogust" or parts[2] != "invoice" or parts[4] != "attempt":
+            return None
+        if not parts[5].isdigit():
+            return None
+        return parts[1], parts[3], int(parts[5])
+
     @property
     def is_final(self) -> bool:
         return self.status in _FINAL
@@ -51,6 +61,13 @@ class PaymentAttempt(Aggregate):
             raise InvalidTransition(f"Tentative de paiement « {self.status.value} ».", status=self.status.value)
         self.status = AttemptStatus.CHARGING
         self.updated_at = at
+
+    def awaits_outcome_of(self, payment_intent_id: str, at: datetime) -> None:
+        """The PaymentIntent exists but its outcome is not known yet (processing, or no answer):
+        kept, so that its webhook finds this attempt."""
+        if self.status is AttemptStatus.CHARGING and self.payment_intent_id != payment_intent_id:
+            self.payment_intent_id = payment_intent_id
+            self.updated_at = at
 
     def succeeded(self, payment_intent_id: str, at: datetime) -> None:
         self.status = AttemptStatus.SUCCEEDED

@@ -162,3 +162,30 @@ def test_the_same_event_delivered_five_times_at_once_pays_once_and_emails_once(o
     assert len(office.jobs_of(invoice, Effect.MAIL_DEBIT_CONFIRMED)) == 1
     assert len(office.emails_to(client)) == 2  # "please authenticate", then one "debit confirmed"
     assert len(office.container.queries().invoice(office.company_id, invoice.id).attempts) == 1
+
+
+def test_the_webhook_of_a_debit_whose_answer_was_lost_pays_the_invoice(office, api) -> None:
+    """Stripe debited the card but its answer never reached ogust, so the attempt has no PaymentIntent
+    id: the webhook finds the attempt by the idempotency key in the PaymentIntent's metadata (were the
+    charge job to give up after retrying for hours, this is what settles the invoice)."""
+    office.stripe_proxy.next("POST", "/v1/payment_intents", "drop_answer")
+    client = office.new_client()
+    invoice = office.validated_invoice(client)
+    office.work(lambda: office.job_of(invoice, Effect.CHARGE_INVOICE).attempts == 1, what="the debit, answer lost")
+    [attempt] = office.attempts(invoice)
+    assert (attempt.status, attempt.payment_intent_id) == (AttemptStatus.CHARGING, None)
+    [intent] = office.intents(invoice)
+    assert intent["status"] == "succeeded"
+
+    payload = event("payment_intent.succeeded", intent)
+    response = deliver(api, payload, signature(payload, office.settings.stripe_webhook_secret))
+    assert (response.status_code, response.json()["outcome"]) == (200, "applied")
+    assert office.status(invoice) is InvoiceStatus.PAID
+    assert [(a.status, a.payment_intent_id) for a in office.attempts(invoice)] == [
+        (AttemptStatus.SUCCEEDED, intent["id"])]
+
+    office.advance_past_backoff()  # the charge job's retry finds the invoice paid and does nothing
+    office.work(office.all_done, what="every job of the invoice to be done")
+    office.assert_debited_once(invoice)
+    assert office.stripe_proxy.count("POST", "/v1/payment_intents") == 1
+    assert len(office.emails_to(client)) == 1

@@ -8,7 +8,8 @@ from ogust.application.effects import RetryLater
 from ogust.application.effects.payments import ChargeInvoiceEffect
 from ogust.application.handlers.invoicing import RetryPaymentHandler
 from ogust.application.outbox import Effect, JobStatus
-from ogust.application.ports import ChargeOutcome
+from ogust.application.handlers.payments import RecordPaymentEvent, RecordPaymentEventHandler
+from ogust.application.ports import ChargeOutcome, PaymentOutcomeUnknown
 from ogust.domain.invoice import InvoiceStatus
 from ogust.domain.payment import AttemptStatus, PaymentAttempt, PaymentMethod
 
@@ -119,3 +120,36 @@ def test_a_succeeded_attempt_stops_any_later_attempt(uow, ready, marie, cards):
     job.payload = dict(job.payload, attempt=2)
     effect(job)
     assert len(cards.requests) == 1 and len(attempts(uow, invoice)) == 1
+
+
+def test_a_payment_intent_still_processing_is_remembered_so_that_its_webhook_finds_the_invoice(uow, ready, marie,
+                                                                                                 cards):
+    """Stripe made the PaymentIntent but its outcome is not known yet (processing): the attempt keeps
+    its id, stays "charging", and the job is retried; the webhook then settles the invoice."""
+    class Processing:
+        def charge(self, request):
+            raise PaymentOutcomeUnknown("paiement pi_proc en statut « processing »", payment_intent_id="pi_proc")
+
+    invoice = validated_invoice(uow, ready, marie, cards)
+    with pytest.raises(RetryLater):
+        ChargeInvoiceEffect(uow, Processing())(charge_job(uow, invoice))
+    [attempt] = attempts(uow, invoice)
+    assert (attempt.status, attempt.payment_intent_id) == (AttemptStatus.CHARGING, "pi_proc")
+    assert RecordPaymentEventHandler(uow)(RecordPaymentEvent("evt_1", "payment_intent.succeeded", "pi_proc")) == "applied"
+    paid = uow.invoices.get(ready.id, invoice.id)
+    assert (paid.status, paid.payment_reference) == (InvoiceStatus.PAID, "pi_proc")
+
+
+def test_an_event_is_matched_by_the_idempotency_key_only_when_the_key_is_ours(uow, ready, marie, cards):
+    invoice = validated_invoice(uow, ready, marie, cards)
+    cards.fail_unknown(1, debit_first=True)
+    with pytest.raises(RetryLater):
+        ChargeInvoiceEffect(uow, cards)(charge_job(uow, invoice))
+    record = RecordPaymentEventHandler(uow)
+    key = PaymentAttempt.key_for(ready.id, invoice.id, 1)
+    forged = [key.replace(":attempt:1", ":attempt:2"), key.replace(invoice.id, "other"), "ogust:x", "not ours"]
+    for n, other in enumerate(forged):
+        assert record(RecordPaymentEvent(f"evt_{n}", "payment_intent.succeeded", "pi_fake_1", "", other)) == "ignored"
+    assert uow.invoices.get(ready.id, invoice.id).status is InvoiceStatus.VALIDATED
+    assert record(RecordPaymentEvent("evt_ok", "payment_intent.succeeded", "pi_fake_1", "", key)) == "applied"
+    assert uow.invoices.get(ready.id, invoice.id).status is InvoiceStatus.PAID

@@ -77,11 +77,11 @@ class PaymentLifecycle(RuleBasedStateMachine):
     # ------------------------------------------------------------------ helpers
     def _emit_events(self) -> None:
         """What Stripe would send: one event per PaymentIntent status reached."""
-        for result in list(self.gateway.charges.values()):
+        for key, result in list(self.gateway.charges.items()):
             if result.payment_intent_id and (result.payment_intent_id, result.outcome) not in self.emitted:
                 self.emitted.add((result.payment_intent_id, result.outcome))
                 self.events.append(RecordPaymentEvent(f"evt_{len(self.events) + 1}", EVENT_TYPES[result.outcome],
-                                                      result.payment_intent_id, result.reason))
+                                                      result.payment_intent_id, result.reason, key))
 
     def _attempt(self, action, *args) -> None:
         """An operator's action: a refusal (a domain error) is fine, anything else is a bug."""
@@ -141,7 +141,7 @@ class PaymentLifecycle(RuleBasedStateMachine):
         event = data.draw(st.sampled_from(self.events))
         if fresh_id:
             event = RecordPaymentEvent(f"{event.event_id}_resent_{data.draw(st.integers(0, 9))}", event.event_type,
-                                       event.payment_intent_id, event.reason)
+                                       event.payment_intent_id, event.reason, event.idempotency_key)
         self.record_event(event)
 
     @rule(invoice_id=invoices)
@@ -223,6 +223,28 @@ def test_a_late_decline_of_an_earlier_attempt_does_not_reopen_an_invoice_awaitin
     machine.teardown()
     assert len(machine._succeeded_intents(invoice_id)) == 1
     assert machine.uow.invoices.get(machine.company_id, invoice_id).status is InvoiceStatus.PAID
+
+
+def test_a_debit_whose_answer_never_came_is_recorded_by_its_webhook() -> None:
+    """Found by the machine: Stripe debited the card but every answer was lost until the charge job
+    went to the dead letter; the PaymentIntent id was never recorded, so its webhook was ignored and
+    the invoice stayed unpaid although the card was debited. The webhook now finds the attempt by
+    the idempotency key the PaymentIntent carries in its metadata."""
+    machine = PaymentLifecycle()
+    invoice_id = machine.create_invoice("pm_ok", 120)
+    machine.validate(invoice_id)
+    machine.gateway.fail_unknown(40, debit_first=True)
+    for _ in range(30):
+        machine.run_worker(4000)
+    dead = [job for job in machine.uow.outbox.jobs.values() if job.effect == "payment.charge_invoice"]
+    assert [job.status for job in dead] == [JobStatus.DEAD]
+    assert machine.uow.invoices.get(machine.company_id, invoice_id).status is InvoiceStatus.VALIDATED
+    assert len(machine.events) == 1  # Stripe's payment_intent.succeeded
+    assert machine.record_event(machine.events[0]) == "applied"
+    invoice = machine.uow.invoices.get(machine.company_id, invoice_id)
+    assert invoice.status is InvoiceStatus.PAID
+    assert invoice.payment_reference == machine._succeeded_intents(invoice_id)[0]
+    machine.teardown()
 
 
 PaymentLifecycle.TestCase.settings = settings(max_examples=int(os.environ.get("OGUST_STATEFUL_EXAMPLES", "150")), stateful_step_count=30, deadline=None,

@@ -356,8 +356,10 @@ def _result_from_intent(intent: Any) -> ChargeResult:
     if status == "canceled":
         return ChargeResult(ChargeOutcome.DECLINED, intent.id, reason="Paiement annulé chez Stripe")
     if status in _UNSETTLED:
-        raise PaymentOutcomeUnknown(f"paiement {intent.id} en statut « {status} » : issue pas encore connue")
-    raise PaymentOutcomeUnknown(f"paiement {intent.id} en statut inattendu « {status} »")
+        raise PaymentOutcomeUnknown(f"paiement {intent.id} en statut « {status} » : issue pas encore connue",
+                                    payment_intent_id=intent.id)
+    raise PaymentOutcomeUnknown(f"paiement {intent.id} en statut inattendu « {status} »",
+                                payment_intent_id=intent.id)
 
 
 _REFUND_MADE = {"succeeded", "pending", "requires_action"}

@@ -29,8 +29,21 @@ class ChargeInvoiceEffect:
         try:
             result = self.gateway.charge(request)
         except PaymentOutcomeUnknown as error:
+            if error.payment_intent_id:
+                self._remember_intent(job.company_id, invoice_id, number, error.payment_intent_id)
             raise RetryLater(f"issue du débit inconnue, reprise avec la même clé : {error}") from error
         self.record(job.company_id, invoice_id, number, result)
+
+    def _remember_intent(self, company_id: str, invoice_id: str, number: int, payment_intent_id: str) -> None:
+        """The PaymentIntent exists, its outcome is not known yet: keep its id on the attempt, so that
+        Stripe's webhook finds the invoice even if this job never gets an answer."""
+        with self.uow() as uow:
+            attempt = next(a for a in uow.payment_attempts.for_invoice(company_id, invoice_id) if a.number == number)
+            attempt.awaits_outcome_of(payment_intent_id, uow.clock.now())
+            try:
+                uow.commit()
+            except ConcurrencyConflict:
+                pass  # the webhook recorded the outcome meanwhile: nothing to remember
 
     def _prepare(self, company_id: str, invoice_id: str, number: int) -> ChargeRequest | None:
         """Create or resume the attempt; None when there is nothing (more) to debit."""

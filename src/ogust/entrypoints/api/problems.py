@@ -63,7 +63,6 @@ def french_message(error: dict[str, Any]) -> str:
         "date_type": "date attendue (AAAA-MM-JJ)",
         "datetime_type": "date et heure attendues (ISO 8601 avec fuseau)",
         "date_from_datetime_inexact": "date attendue (AAAA-MM-JJ), sans heure",
-        "datetime_from_date_parsing": "date et heure attendues (ISO 8601 avec fuseau)",
         "timezone_aware": "la date et l'heure doivent porter un fuseau horaire (ex. +01:00)",
         "int_parsing_size": "nombre trop grand",
         "float_parsing": "nombre attendu",

@@ -5,7 +5,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from ogust.adapters.documents.links import BadLink, SignedDocumentLinks
-from ogust.adapters.payments.stripe_gateway import WebhookVerificationFailed, parse_webhook
+from ogust.adapters.payments.stripe_gateway import IDEMPOTENCY_METADATA_KEY, WebhookVerificationFailed, parse_webhook
 from ogust.application.access import set_actor
 from ogust.application.documents import DocumentQueries
 from ogust.application.handlers.payments import RecordPaymentEvent, RecordPaymentEventHandler
@@ -117,6 +117,7 @@ async def stripe_webhook(request: Request, settings: Settings = Depends(Provide[
         return JSONResponse({"received": True, "outcome": "ignored"})
     failure = (data.get("last_payment_error") or {}).get("message", "")
     set_actor("stripe-webhook")
+    key = str((data.get("metadata") or {}).get(IDEMPOTENCY_METADATA_KEY) or "")
     outcome = await run_in_threadpool(handler, RecordPaymentEvent(str(event.get("id")), str(event.get("type")),
-                                                                  str(data.get("id")), failure))
+                                                                  str(data.get("id")), failure, key))
     return JSONResponse({"received": True, "outcome": outcome})
