@@ -383,6 +383,14 @@ class FakeOutbox:
         return [j for j in self.jobs.values() if j.effect == effect]
 
 
+class FakeAuditTrail:
+    def __init__(self) -> None:
+        self.redacted: list[tuple[str, str]] = []
+
+    def redact(self, company_id, entity_id):
+        self.redacted.append((company_id, entity_id))
+
+
 class FakeUnitOfWork(UnitOfWork):
     """Shared state across units of work; commit counts commits. No isolation: use the real one for that."""
 
@@ -402,6 +410,7 @@ class FakeUnitOfWork(UnitOfWork):
         self.credit_notes = FakeCreditNotes()
         self.sequences = FakeSequences()
         self.emails = FakeEmailLog()
+        self.audit = FakeAuditTrail()
         self.inbox = FakeInbox()
         self.outbox = FakeOutbox()
         self.commits = 0

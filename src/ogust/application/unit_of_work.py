@@ -168,6 +168,15 @@ class EmailLog(Protocol):
         """GDPR erasure: replace the address in the log; how many rows changed."""
 
 
+class AuditTrail(Protocol):
+    """The audit log as the use cases see it: written by the unit of work at each commit, read
+    elsewhere; the only change it allows is the GDPR redaction of an erased person's values."""
+
+    def redact(self, company_id: str, entity_id: str) -> None:
+        """At this commit: the entity's entries (past ones, and this commit's) keep who, when, what
+        and which fields changed; their values are replaced. Once per entry."""
+
+
 class Inbox(Protocol):
     """Messages received from outside (webhook events), remembered to process each once."""
 
@@ -225,6 +234,7 @@ class UnitOfWork(abc.ABC):
     credit_notes: CreditNoteRepository
     sequences: SequenceRepository
     emails: EmailLog
+    audit: AuditTrail
     inbox: Inbox
     outbox: OutboxStore
     clock: Clock

@@ -23,6 +23,7 @@ from ogust.domain.company import NumberSequence
 SECRET_FIELDS = re.compile(r"secret|hash|password|token|api_key|stripe_customer|payment_method|card|iban",
                            re.IGNORECASE)
 MASKED = "[masqué]"
+REDACTED = "[effacé (RGPD)]"
 NOT_AUDITED = (NumberSequence,)  # numbering counters: the numbered document's own entry says it
 
 
@@ -63,6 +64,7 @@ class AuditRecorder:
         self.actor = actor
         self.now = now
         self.entries: dict[tuple[str, str], dict[str, Any]] = {}
+        self.redactions: set[tuple[str, str]] = set()  # (company id, entity id)
 
     def before_flush(self, session: Session, _context: object, _instances: object) -> None:
         for obj in session.new:
@@ -109,20 +111,49 @@ class AuditRecorder:
             entry["action"] = "deleted"
 
     def write(self, session: Session) -> None:
-        if not self.entries:
-            return
-        now, actor = self.now(), self.actor()
-        rows = []
-        for entry in self.entries.values():
-            changes = {"before": entry["before"], "after": entry["after"]}
-            rows.append({"company_id": entry["company_id"], "at": now, "actor": actor[:200],
-                         "entity_type": entry["entity_type"], "entity_id": entry["entity_id"],
-                         "action": entry["action"], "changes": changes})
-        session.execute(insert(t.audit_log), rows)
-        self.entries = {}
+        now = self.now()
+        if self.entries:
+            actor = self.actor()
+            rows = []
+            for entry in self.entries.values():
+                changes = {"before": entry["before"], "after": entry["after"]}
+                redacted = (entry["company_id"], entry["entity_id"]) in self.redactions
+                rows.append({"company_id": entry["company_id"], "at": now, "actor": actor[:200],
+                             "entity_type": entry["entity_type"], "entity_id": entry["entity_id"],
+                             "action": entry["action"], "changes": _redacted(changes) if redacted else changes,
+                             "redacted_at": now if redacted else None})
+            session.execute(insert(t.audit_log), rows)
+        for company_id, entity_id in self.redactions:
+            _redact_past_entries(session, company_id, entity_id, now)
+        self.clear()
 
     def clear(self) -> None:
         self.entries = {}
+        self.redactions = set()
+
+
+def _redacted(changes: dict[str, Any]) -> dict[str, Any]:
+    """Which fields changed stays; their values go."""
+    return {side: {name: REDACTED for name in values} for side, values in changes.items()}
+
+
+def _redact_past_entries(session: Session, company_id: str, entity_id: str, at: datetime) -> None:
+    c = t.audit_log.c
+    rows = session.execute(select(c.id, c.changes).where(c.company_id == company_id, c.entity_id == entity_id,
+                                                         c.redacted_at.is_(None))).all()
+    for row_id, changes in rows:
+        session.execute(update(t.audit_log).where(c.id == row_id)
+                        .values(changes=_redacted(changes), redacted_at=at))
+
+
+class SqlAlchemyAuditTrail:
+    """What a use case may ask of the audit log: the GDPR redaction, done when the unit of work commits."""
+
+    def __init__(self, recorder: AuditRecorder) -> None:
+        self.recorder = recorder
+
+    def redact(self, company_id: str, entity_id: str) -> None:
+        self.recorder.redactions.add((company_id, entity_id))
 
 
 @dataclass(frozen=True)
@@ -135,6 +166,7 @@ class AuditEntry:
     entity_id: str
     action: str
     changes: dict
+    redacted_at: datetime | None = None
 
 
 class SqlAlchemyAuditLog:
@@ -149,8 +181,8 @@ class SqlAlchemyAuditLog:
         if entity_id:
             statement = statement.where(t.audit_log.c.entity_id == entity_id)
         with self.session_factory() as session:
-            return [AuditEntry(r.id, r.company_id, r.at, r.actor, r.entity_type, r.entity_id, r.action, r.changes)
-                    for r in session.execute(statement)]
+            return [AuditEntry(r.id, r.company_id, r.at, r.actor, r.entity_type, r.entity_id, r.action, r.changes,
+                               r.redacted_at) for r in session.execute(statement)]
 
 
 # --- Idempotency-Key -------------------------------------------------------------------------------

@@ -436,6 +436,8 @@ audit_log = Table(
     Column("entity_id", ID, nullable=False),
     Column("action", String(20), nullable=False),
     Column("changes", JSON, nullable=False),
+    # append-only: triggers (migration 0006) refuse UPDATE and DELETE, except one GDPR redaction
+    Column("redacted_at", UtcDateTime()),
     Index("ix_audit_log_company_id_at", "company_id", "at"),
     Index("ix_audit_log_entity_id", "entity_id"),
 )

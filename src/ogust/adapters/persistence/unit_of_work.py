@@ -12,7 +12,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from ogust.adapters.persistence import repositories as repos
-from ogust.adapters.persistence.access import AuditRecorder, SqlAlchemyApiKeyRepository
+from ogust.adapters.persistence.access import AuditRecorder, SqlAlchemyApiKeyRepository, SqlAlchemyAuditTrail
 from ogust.adapters.persistence.conflicts import conflicts_as_domain_errors
 from ogust.adapters.persistence.email_log import SqlAlchemyEmailLog, SqlAlchemyInbox
 from ogust.adapters.persistence.mappers import map_tables
@@ -41,6 +41,7 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         # Every change is audited in its own transaction: who (the actor of this context), what, before/after.
         self._audit = AuditRecorder(current_actor, self.clock.now)
         event.listen(session, "before_flush", self._audit.before_flush)
+        self.audit = SqlAlchemyAuditTrail(self._audit)
         self.api_keys = SqlAlchemyApiKeyRepository(session)
         self.companies = repos.SqlAlchemyCompanyRepository(session)
         self.tarifs = repos.SqlAlchemyTarifRepository(session)

@@ -75,7 +75,8 @@ def audit(cli: Cli, entity, limit, as_json) -> None:
     """Journal d'audit : qui a changé quoi, quand (du plus récent au plus ancien)."""
     entries = cli.container.audit_log().entries(cli.company_id(), entity, limit)
     output([{"id": e.id, "at": e.at.isoformat(), "actor": e.actor, "entity_type": e.entity_type,
-             "entity_id": e.entity_id, "action": e.action, "changes": e.changes} for e in entries], as_json,
+             "entity_id": e.entity_id, "action": e.action, "changes": e.changes,
+             "redacted_at": e.redacted_at.isoformat() if e.redacted_at else None} for e in entries], as_json,
            [f"{cli.local(e.at):%Y-%m-%d %H:%M:%S}  {e.actor:<30} {e.action:<8} {e.entity_type} {e.entity_id}  "
             f"{json.dumps(e.changes.get('after', {}), ensure_ascii=False)[:120]}" for e in entries]
            or ["Aucune entrée."])

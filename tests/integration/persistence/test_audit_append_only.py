@@ -1,0 +1,75 @@
+"""The audit log is append-only in the database itself (triggers, migration 0006): no UPDATE, no
+DELETE — on SQLite and PostgreSQL alike — except the one-time GDPR redaction of an erased client's
+values, which keeps who did what and when."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import Engine, select, text
+from sqlalchemy.exc import DBAPIError
+
+from ogust.adapters.persistence import tables as t
+from ogust.adapters.persistence.access import REDACTED
+from ogust.application.access import acting_as
+from ogust.application.gdpr import EraseClient, EraseClientHandler
+
+pytestmark = pytest.mark.integration
+
+
+def log_of(engine: Engine, company_id: str, entity_id: str | None = None) -> list:
+    c = t.audit_log.c
+    statement = select(t.audit_log).where(c.company_id == company_id).order_by(c.id)
+    if entity_id:
+        statement = statement.where(c.entity_id == entity_id)
+    with engine.connect() as connection:
+        return list(connection.execute(statement))
+
+
+def refused(engine: Engine, statement: str, **params) -> str:
+    with pytest.raises(DBAPIError) as error, engine.begin() as connection:
+        connection.execute(text(statement), params)
+    return str(error.value)
+
+
+def test_no_entry_can_be_changed_or_deleted(engine, world) -> None:
+    [entry, *_] = log_of(engine, world.company_id)
+    for statement in ("UPDATE audit_log SET actor = 'quelqu''un d''autre' WHERE id = :id",
+                      "UPDATE audit_log SET changes = '{}' WHERE id = :id",  # a "redaction" that does not say so
+                      "UPDATE audit_log SET redacted_at = at, actor = 'x' WHERE id = :id",  # nor only redacts
+                      "DELETE FROM audit_log WHERE id = :id",
+                      "DELETE FROM audit_log"):
+        assert "ajout seul" in refused(engine, statement, id=entry.id)
+    if engine.dialect.name == "postgresql":
+        assert "ajout seul" in refused(engine, "TRUNCATE audit_log")
+    assert log_of(engine, world.company_id)[0] == entry
+
+
+def test_erasing_a_client_redacts_its_entries_once_and_keeps_who_and_when(engine, world, make_uow) -> None:
+    with acting_as("cli:secretariat"), make_uow() as uow:
+        uow.clients.get(world.company_id, world.client.id).update(email="jeanne.martin@exemple.fr",
+                                                                  phone="04 78 00 00 00")
+        uow.commit()
+    before = log_of(engine, world.company_id, world.client.id)
+    assert [e.action for e in before] == ["created", "updated"]
+    assert "Martin" in json.dumps([e.changes for e in before])
+    others = [e for e in log_of(engine, world.company_id) if e.entity_id != world.client.id]
+
+    with acting_as("cli:dpo"):
+        EraseClientHandler(make_uow)(EraseClient(world.company_id, world.client.id))
+
+    after = log_of(engine, world.company_id, world.client.id)
+    assert [(e.action, e.actor, e.at) for e in after[:2]] == [(e.action, e.actor, e.at) for e in before]
+    assert (after[2].action, after[2].actor) == ("updated", "cli:dpo")  # the erasure itself
+    for entry in after:
+        assert entry.redacted_at is not None
+        assert set(entry.changes) == {"before", "after"}
+        assert {value for side in entry.changes.values() for value in side.values()} <= {REDACTED}
+    assert set(after[1].changes["after"]) == {"email", "phone"}  # which fields changed stays
+    text_after = json.dumps([e.changes for e in after], ensure_ascii=False)
+    for personal in ("Jeanne", "Martin", "jeanne.martin", "04 78", "Lilas", "69003"):
+        assert personal not in text_after
+    # the other entities' entries are untouched, and a redacted entry cannot be rewritten again
+    assert [e for e in log_of(engine, world.company_id) if e.entity_id != world.client.id][:len(others)] == others
+    assert "ajout seul" in refused(engine, "UPDATE audit_log SET changes = :changes, redacted_at = at WHERE id = :id",
+                                   changes=json.dumps({"before": {}, "after": {"email": "x"}}), id=after[0].id)
