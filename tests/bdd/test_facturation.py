@@ -2,3 +2,4 @@
 from pytest_bdd import scenarios
 
 scenarios("facturation/debit_carte.feature")
+scenarios("facturation/avoir.feature")

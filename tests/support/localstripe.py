@@ -151,6 +151,9 @@ class LocalStripe:
             intents = [intent for intent in intents if intent["customer"] == customer_id]
         return intents
 
+    def list_refunds(self, payment_intent_id: str) -> list[dict[str, Any]]:
+        return self._checked(self._http.get("/v1/refunds", params={"payment_intent": payment_intent_id}))["data"]
+
     def register_webhook(self, webhook_id: str, url: str, secret: str, events: list[str] | None = None) -> None:
         """localstripe signs events like Stripe and posts them once, ~1 s later, never retried."""
         data: dict[str, Any] = {"url": url, "secret": secret}

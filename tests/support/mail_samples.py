@@ -28,11 +28,23 @@ ATTESTATION = {
     "amount_paid": "1 234,50 €",
     "download_url": "https://boutique.asd.example/documents/attestation/att-7",
 }
+CREDIT_NOTE = {
+    "client_name": "Zoé Lefèvre",
+    "credit_note_number": "AV-2026-0003",
+    "invoice_number": "F-2026-0042",
+    "issued_on": "30/11/2026",
+    "amount_ttc": "27,50 €",
+    "reason": "Intervention annulée",
+    "refund_amount": "27,50 €",
+    "download_url": "https://boutique.asd.example/documents/avoir/av-3",
+}
 
 
 def sample_context(kind: EmailKind, **overrides: str) -> dict[str, str]:
     if kind is EmailKind.ATTESTATION_AVAILABLE:
         context = {**COMPANY, **ATTESTATION}
+    elif kind is EmailKind.CREDIT_NOTE_AVAILABLE:
+        context = {**COMPANY, **CREDIT_NOTE}
     else:
         context = {**COMPANY, **INVOICE, **EXTRA[kind]}
     return {**context, **overrides}

@@ -28,6 +28,7 @@ class Effect(str, Enum):
     MAIL_DEBIT_FAILED = "mail.debit_failed"
     MAIL_AUTHENTICATION_NEEDED = "mail.authentication_needed"
     MAIL_ATTESTATION_AVAILABLE = "mail.attestation_available"
+    MAIL_CREDIT_NOTE_AVAILABLE = "mail.credit_note_available"
     DETACH_PAYMENT_METHOD = "payment.detach_payment_method"
 
 
@@ -58,7 +59,7 @@ EFFECTS: dict[type[ev.Event], tuple[Effect, ...]] = {
     ev.InvoicePaymentFailed: (Effect.MAIL_DEBIT_FAILED, Effect.PUBLISH_INVOICE),
     ev.InvoicePaymentNeedsAuthentication: (Effect.MAIL_AUTHENTICATION_NEEDED, Effect.PUBLISH_INVOICE),
     ev.AttestationValidated: (Effect.PUBLISH_ATTESTATION, Effect.MAIL_ATTESTATION_AVAILABLE),
-    ev.CreditNoteIssued: (Effect.PUBLISH_CREDIT_NOTE,),
+    ev.CreditNoteIssued: (Effect.PUBLISH_CREDIT_NOTE, Effect.MAIL_CREDIT_NOTE_AVAILABLE),
     ev.CreditNoteRefundRequested: (Effect.REFUND_CREDIT_NOTE,),
     ev.CreditNoteRefunded: (Effect.PUBLISH_CREDIT_NOTE,),
     ev.ClientErased: (Effect.DETACH_PAYMENT_METHOD,),

@@ -109,6 +109,7 @@ class EmailKind(Enum):
     DEBIT_FAILED = "debit_failed"
     AUTHENTICATION_NEEDED = "authentication_needed"
     ATTESTATION_AVAILABLE = "attestation_available"
+    CREDIT_NOTE_AVAILABLE = "credit_note_available"
 
 
 @dataclass(frozen=True)

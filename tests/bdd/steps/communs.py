@@ -120,6 +120,7 @@ def refuse(monde: Monde, message: str) -> None:
 
 
 @given("le back office a traité les envois en attente")
+@given("le back office traite les envois en attente")
 @when("le back office traite les envois en attente")
 @when("le back office traite de nouveau les envois en attente")
 def traiter_les_envois(monde: Monde) -> None:

@@ -12,7 +12,9 @@ from pytest_bdd import given, then, when
 
 from ogust.application import commands as c
 from ogust.application.outbox import Effect
+from ogust.domain.credit_note import CreditNote
 from ogust.domain.invoice import Invoice, InvoiceStatus
+from ogust.domain.money import Money
 from tests.bdd.steps.monde import Monde
 from tests.bdd.steps.parseurs import PARIS, duree, espaces, euros, jour, lignes, p
 
@@ -145,6 +147,21 @@ def debitee_une_fois(monde: Monde, nom: str, total: int) -> None:
     assert succeeded == [(total, "eur")]
 
 
+@when(p("j'émets un avoir de {montant:Montant} sur la facture, motif « {motif} »"), target_fixture="avoir")
+def avoir(monde: Monde, facture: Invoice, montant: int, motif: str) -> CreditNote:
+    note = monde.container.issue_credit_note()(c.IssueCreditNote(monde.entreprise, facture.id, motif,
+                                                                 Money(montant)))
+    monde.valeurs["avoir"] = note.number
+    return note
+
+
+@then(p("la carte de {nom} est remboursée une seule fois, de {total:Montant}"))
+def remboursee_une_fois(monde: Monde, nom: str, total: int) -> None:
+    [paid] = [pi for pi in paiements(monde, nom) if pi["status"] == "succeeded"]
+    refunds = monde.stripe.list_refunds(paid["id"])
+    assert [(r["amount"], r["status"]) for r in refunds] == [(total, "succeeded")]
+
+
 @then(p("aucun débit n'a abouti sur la carte de {nom}"))
 def aucun_debit(monde: Monde, nom: str) -> None:
     intents = paiements(monde, nom)
@@ -160,6 +177,14 @@ def un_seul_email(monde: Monde, nom: str, objet: str) -> EmailMessage:
     return messages[0]
 
 
+@then(p("{nom} reçoit aussi l'email : « {objet} »"), target_fixture="email")
+def aussi_un_email(monde: Monde, nom: str, objet: str) -> EmailMessage:
+    subject = espaces(monde.texte(objet))
+    messages = [m for m in monde.emails_de(nom) if espaces(str(m["Subject"])) == subject]
+    assert len(messages) == 1, [str(m["Subject"]) for m in monde.emails_de(nom)]
+    return messages[0]
+
+
 @then(p("l'email dit « {extrait} »"))
 def email_dit(monde: Monde, email: EmailMessage, extrait: str) -> None:
     assert espaces(monde.texte(extrait)) in espaces(texte_de(email)), texte_de(email)
@@ -167,6 +192,7 @@ def email_dit(monde: Monde, email: EmailMessage, extrait: str) -> None:
 
 @then(p("le lien de l'email télécharge la facture {numero}"))
 @then(p("le lien de l'email télécharge l'attestation {numero}"))
+@then(p("le lien de l'email télécharge l'avoir {numero}"))
 def lien_telecharge(monde: Monde, email: EmailMessage, numero: str) -> None:
     telecharge(monde.admin.http, lien(DOCUMENT_LINK, email), monde.texte(numero))
 
@@ -180,6 +206,7 @@ def lien_paiement(monde: Monde, email: EmailMessage, numero: str) -> None:
 
 @then(p("la page « Mon compte » de {nom} sur la boutique propose de télécharger la facture {numero}"))
 @then(p("la page « Mon compte » de {nom} sur la boutique propose de télécharger l'attestation {numero}"))
+@then(p("la page « Mon compte » de {nom} sur la boutique propose de télécharger l'avoir {numero}"))
 def mon_compte(monde: Monde, nom: str, numero: str) -> None:
     shop_client_id = monde.container.queries().client(monde.entreprise, monde.client(nom)).shop_client_id
     page = monde.admin.client_page(monde.shop_account, shop_client_id)

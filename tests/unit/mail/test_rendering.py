@@ -40,6 +40,7 @@ def visible_text(html: str) -> str:
         (EmailKind.DEBIT_FAILED, INVOICE | {"reason"}),
         (EmailKind.AUTHENTICATION_NEEDED, INVOICE | {"payment_url"}),
         (EmailKind.ATTESTATION_AVAILABLE, COMMON | {"attestation_number", "year", "amount_paid"}),
+        (EmailKind.CREDIT_NOTE_AVAILABLE, INVOICE | {"credit_note_number", "reason", "refund_amount"}),
     ],
 )
 def test_each_kind_uses_exactly_the_keys_the_application_passes(kind, keys):
@@ -90,6 +91,14 @@ def test_every_context_value_appears_in_both_parts_and_the_footer_is_there(kind)
              "s'élèvent à 1 234,50 €",
              "crédit d'impôt au titre des services à la personne (article 199 sexdecies du Code général des impôts)"],
         ),
+        (
+            EmailKind.CREDIT_NOTE_AVAILABLE,
+            "Aide & Services à Domicile – Avoir n° AV-2026-0003 sur votre facture n° F-2026-0042",
+            ["l'avoir n° AV-2026-0003 du 30/11/2026, d'un montant de 27,50 € TTC, qui corrige votre facture "
+             "n° F-2026-0042", "Motif : Intervention annulée",
+             "la somme de 27,50 € est remboursée sur la carte utilisée pour le paiement",
+             "Les sommes remboursées ne sont pas retenues sur votre attestation fiscale."],
+        ),
     ],
 )
 def test_each_kind_says_what_it_should_in_french(kind, subject, sentences):
@@ -99,6 +108,13 @@ def test_each_kind_says_what_it_should_in_french(kind, subject, sentences):
     for sentence in sentences:
         assert sentence in text
         assert " ".join(sentence.split()) in visible_text(html).replace(" ,", ",")
+
+
+def test_a_credit_note_without_a_card_refund_does_not_speak_of_one():
+    _, text, html = parts(render_email(sample_notification(EmailKind.CREDIT_NOTE_AVAILABLE, refund_amount=""),
+                                       SENDER))
+    for part in (text, visible_text(html)):
+        assert "AV-2026-0003" in part and "rembours" not in part
 
 
 def test_the_links_are_buttons_in_html():

@@ -11,12 +11,14 @@ from ogust.application.outbox import Effect, OutboxJob
 from ogust.application.ports import DocumentLinks, EmailKind, Mailer, MailPermanentFailure, MailTemporaryFailure, Notification
 from ogust.application.unit_of_work import UnitOfWork
 from ogust.domain.company import Company
+from ogust.domain.credit_note import RefundStatus
 
 _KINDS = {
     Effect.MAIL_DEBIT_CONFIRMED.value: EmailKind.DEBIT_CONFIRMED,
     Effect.MAIL_DEBIT_FAILED.value: EmailKind.DEBIT_FAILED,
     Effect.MAIL_AUTHENTICATION_NEEDED.value: EmailKind.AUTHENTICATION_NEEDED,
     Effect.MAIL_ATTESTATION_AVAILABLE.value: EmailKind.ATTESTATION_AVAILABLE,
+    Effect.MAIL_CREDIT_NOTE_AVAILABLE.value: EmailKind.CREDIT_NOTE_AVAILABLE,
 }
 
 
@@ -46,6 +48,8 @@ class SendEmailEffect:
             if uow.emails.status(message_id) == "sent":
                 return
             notification = self._compose(uow, job, message_id)
+            if notification is None:
+                return  # the client was erased (GDPR): nobody to write to
             uow.emails.record(job.company_id, message_id, notification.kind.value, notification.to_email,
                               "pending", uow.clock.now())
             uow.commit()
@@ -64,7 +68,7 @@ class SendEmailEffect:
             uow.emails.record(job.company_id, message_id, n.kind.value, n.to_email, status, uow.clock.now(), error)
             uow.commit()
 
-    def _compose(self, uow: UnitOfWork, job: OutboxJob, message_id: str) -> Notification:
+    def _compose(self, uow: UnitOfWork, job: OutboxJob, message_id: str) -> Notification | None:
         kind = _KINDS[job.effect]
         company = uow.companies.get(job.company_id)
         context = _company_context(company)
@@ -76,6 +80,19 @@ class SendEmailEffect:
                 "year": str(attestation.year),
                 "amount_paid": attestation.amount_paid.format_fr(),
                 "download_url": self.links.download_url(job.company_id, "attestation", attestation.id),
+            }
+        elif kind is EmailKind.CREDIT_NOTE_AVAILABLE:
+            note = uow.credit_notes.get(job.company_id, str(job.payload["credit_note_id"]))
+            client = uow.clients.get(job.company_id, note.client_id)
+            refunded = note.refund_status is not RefundStatus.NONE and note.refund_amount.cents > 0
+            context |= {
+                "credit_note_number": note.number,
+                "invoice_number": note.invoice_number,
+                "issued_on": note.issued_on.strftime("%d/%m/%Y"),
+                "amount_ttc": note.total_ttc.format_fr(),
+                "reason": note.reason,
+                "refund_amount": note.refund_amount.format_fr() if refunded else "",
+                "download_url": self.links.download_url(job.company_id, "credit_note", note.id),
             }
         else:
             invoice = uow.invoices.get(job.company_id, str(job.payload["invoice_id"]))
@@ -93,6 +110,8 @@ class SendEmailEffect:
                 context["reason"] = invoice.payment_failure or str(job.payload.get("reason", ""))
             if kind is EmailKind.AUTHENTICATION_NEEDED:
                 context["payment_url"] = self.links.payment_url(job.company_id, invoice.id)
+        if client.is_erased:
+            return None
         context["client_name"] = client.full_name
         return Notification(message_id=message_id, kind=kind, to_email=client.email, to_name=client.full_name,
                             context=context)

@@ -31,5 +31,6 @@ def build_effects(uow: UowFactory, shop: ShopApi, gateway: PaymentGateway, maile
         Effect.MAIL_DEBIT_FAILED.value: send_email,
         Effect.MAIL_AUTHENTICATION_NEEDED.value: send_email,
         Effect.MAIL_ATTESTATION_AVAILABLE.value: send_email,
+        Effect.MAIL_CREDIT_NOTE_AVAILABLE.value: send_email,
         Effect.DETACH_PAYMENT_METHOD.value: DetachPaymentMethodEffect(gateway),
     }
