@@ -8,6 +8,8 @@ from datetime import datetime
 from enum import Enum
 
 from ogust.domain.aggregate import Aggregate, new_id
+from ogust.domain.client import Client
+from ogust.domain.client_identity import ClientIdentity, ShowsClient
 from ogust.domain.errors import InvalidTransition, NothingToAttest
 from ogust.domain.events import AttestationValidated
 from ogust.domain.invoice import Invoice
@@ -35,7 +37,7 @@ class AttestationLine:
 
 
 @dataclass(eq=False)
-class Attestation(Aggregate):
+class Attestation(Aggregate, ShowsClient):
     company_id: str
     client_id: str
     year: int
@@ -47,6 +49,7 @@ class Attestation(Aggregate):
     validated_at: datetime | None = None
     id: str = field(default_factory=new_id)
     version: int = 1
+    client_identity: ClientIdentity | None = None  # the client as of validation (None on a draft)
 
     @property
     def total_minutes(self) -> int:
@@ -58,9 +61,11 @@ class Attestation(Aggregate):
         self.amount_paid = amount_paid
         self.lines = lines
 
-    def validate(self, number: str, at: datetime) -> None:
+    def validate(self, number: str, at: datetime, client: Client) -> None:
+        """Number the attestation and keep ``client``'s name and address as of now: it never changes again."""
         if self.status is not AttestationStatus.DRAFT:
             raise InvalidTransition(f"L'attestation {self.number} est déjà validée.")
+        self._keep_client_identity(client)
         self.status = AttestationStatus.VALIDATED
         self.number = number
         self.validated_at = at

@@ -84,8 +84,9 @@ class Client(Aggregate, ShopSynced):
 
     def erase(self) -> None:
         """GDPR erasure: names, email, phone, address and the shop's and Stripe's ids are replaced; the
-        invoices, devis and attestations stay (kept 10 years, art. L123-22 du Code de commerce) and still
-        point at this record. The card is detached at Stripe by the outbox (ClientErased)."""
+        invoices, devis and attestations stay (kept 10 years, art. L123-22 du Code de commerce), still
+        point at this record and, once issued, show the name and address they were issued with
+        (``ClientIdentity``). The card is detached at Stripe by the outbox (ClientErased)."""
         if self.is_erased:
             raise InvalidTransition("Ce client a déjà été effacé.", client_id=self.id)
         payment_method = self.stripe_payment_method_id or ""

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from enum import Enum
 
 from ogust.domain.aggregate import Aggregate, new_id
+from ogust.domain.client_identity import ClientIdentity, ShowsClient
 from ogust.domain.errors import InvalidTransition, InvalidValue, RefundExceedsPayment
 from ogust.domain.events import (
     CreditNoteIssued,
@@ -46,7 +47,7 @@ class CreditNoteLine:
 
 
 @dataclass(eq=False)
-class CreditNote(Aggregate, Totals):
+class CreditNote(Aggregate, Totals, ShowsClient):
     company_id: str
     client_id: str
     invoice_id: str
@@ -64,6 +65,7 @@ class CreditNote(Aggregate, Totals):
     created_at: datetime | None = None
     id: str = field(default_factory=new_id)
     version: int = 1
+    client_identity: ClientIdentity | None = None  # the client as the corrected invoice names them
 
     @property
     def refund_key(self) -> str:
@@ -75,14 +77,16 @@ class CreditNote(Aggregate, Totals):
               payments: Iterable[Payment], earlier: Iterable[CreditNote], at: datetime) -> CreditNote:
         """Credit ``lines`` on ``invoice`` (recorded on it: never more than the invoice). When the
         invoice was paid by card, the whole credit note is refunded to that card, provided the
-        refunds stay within what was paid."""
+        refunds stay within what was paid. The credit note names the client as the invoice does (an
+        invoice validated before revision 0007 has no snapshot: neither has its credit note, and both
+        show the client record)."""
         if not reason.strip():
             raise InvalidValue("Le motif de l'avoir est obligatoire.", field="reason")
         if not lines:
             raise InvalidValue("Un avoir a au moins une ligne.", field="lines")
         note = cls(company_id=invoice.company_id, client_id=invoice.client_id, invoice_id=invoice.id,
                    invoice_number=invoice.number or "", number=number, issued_on=issued_on, reason=reason.strip(),
-                   lines=lines, created_at=at)
+                   lines=lines, created_at=at, client_identity=invoice.client_identity)
         payments, earlier = list(payments), list(earlier)
         cls.ensure_possible(invoice, note.total_ttc, payments, earlier)
         invoice.record_credit(note.total_ttc)

@@ -6,6 +6,8 @@ from datetime import datetime
 from enum import Enum
 
 from ogust.domain.aggregate import Aggregate, new_id
+from ogust.domain.client import Client
+from ogust.domain.client_identity import ClientIdentity, ShowsClient
 from ogust.domain.errors import InvalidTransition, InvalidValue
 from ogust.domain.events import OrderAccepted
 from ogust.domain.lines import DevisLine, Totals
@@ -24,7 +26,7 @@ class AcceptanceChannel(Enum):
 
 
 @dataclass(eq=False)
-class Devis(Aggregate, Totals):
+class Devis(Aggregate, Totals, ShowsClient):
     company_id: str
     client_id: str
     lines: list[DevisLine]
@@ -35,6 +37,7 @@ class Devis(Aggregate, Totals):
     shop_order_id: str | None = None
     id: str = field(default_factory=new_id)
     version: int = 1
+    client_identity: ClientIdentity | None = None  # the client as of sending (None on a draft)
 
     def __post_init__(self) -> None:
         if not self.lines:
@@ -42,15 +45,19 @@ class Devis(Aggregate, Totals):
 
     @classmethod
     def accepted_from_shop_order(
-        cls, company_id: str, client_id: str, shop_order_id: str, lines: list[DevisLine], at: datetime
+        cls, company_id: str, client: Client, shop_order_id: str, lines: list[DevisLine], at: datetime
     ) -> Devis:
-        devis = cls(company_id=company_id, client_id=client_id, lines=lines, created_at=at, shop_order_id=shop_order_id)
+        devis = cls(company_id=company_id, client_id=client.id, lines=lines, created_at=at, shop_order_id=shop_order_id)
+        devis._keep_client_identity(client)
         devis.status = DevisStatus.SENT
         devis.accept(at, AcceptanceChannel.SHOP)
         devis._record(OrderAccepted(company_id, devis.id, shop_order_id))
         return devis
 
-    def send(self) -> None:
+    def send(self, client: Client) -> None:
+        """Send the devis to ``client``, whose name and address it keeps as of now."""
+        if self.status is DevisStatus.DRAFT:
+            self._keep_client_identity(client)
         self._move(DevisStatus.DRAFT, DevisStatus.SENT)
 
     def accept(self, at: datetime, channel: AcceptanceChannel) -> None:

@@ -6,6 +6,8 @@ from datetime import date, datetime
 from enum import Enum
 
 from ogust.domain.aggregate import Aggregate, new_id
+from ogust.domain.client import Client
+from ogust.domain.client_identity import ClientIdentity, ShowsClient
 from ogust.domain.errors import CreditExceedsInvoice, InvalidTransition, InvalidValue, InvoiceAlreadyValidated
 from ogust.domain.events import (
     InvoicePaid,
@@ -36,7 +38,7 @@ _AWAITING_PAYMENT = {InvoiceStatus.VALIDATED, InvoiceStatus.PAYMENT_FAILED, Invo
 
 
 @dataclass(eq=False)
-class Invoice(Aggregate, Totals):
+class Invoice(Aggregate, Totals, ShowsClient):
     company_id: str
     client_id: str
     source: InvoiceSource
@@ -55,6 +57,7 @@ class Invoice(Aggregate, Totals):
     id: str = field(default_factory=new_id)
     version: int = 1
     credited_ttc: Money = field(default_factory=Money.zero)  # sum of its credit notes (avoirs), TTC
+    client_identity: ClientIdentity | None = None  # the client as of validation (None on a draft)
 
     def __post_init__(self) -> None:
         if not self.lines:
@@ -70,11 +73,13 @@ class Invoice(Aggregate, Totals):
             raise InvalidValue("Une facture a au moins une ligne.", field="lines")
         self.lines = lines
 
-    def validate(self, number: str, issued_on: date) -> None:
-        """Give the invoice its number; from now on it never changes."""
+    def validate(self, number: str, issued_on: date, client: Client) -> None:
+        """Give the invoice its number and keep ``client``'s name and address as of today; from now on
+        it never changes."""
         self.require_draft()
         if self.total_ttc.cents <= 0:
             raise InvalidValue("Le montant d'une facture est positif.", field="lines")
+        self._keep_client_identity(client)
         self.number = number
         self.issued_on = issued_on
         self.due_on = issued_on

@@ -86,15 +86,15 @@ def test_changing_only_the_lines_bumps_the_version(world: World, make_uow) -> No
 
 
 def test_same_shop_order_twice_is_a_conflict_and_writes_nothing(world: World, make_uow) -> None:
-    def order(client_id: str) -> Devis:
+    def order(client: Client) -> Devis:
         lines = [DevisLine(world.tarif.id, "Ménage", Quantity.hours_minutes(60), Money(2500), VatRate.REDUCED_5_5)]
-        return Devis.accepted_from_shop_order(world.company_id, client_id, "order_dup", lines, AT)
+        return Devis.accepted_from_shop_order(world.company_id, client, "order_dup", lines, AT)
 
-    _save(make_uow, "devis", order(world.client.id))
+    _save(make_uow, "devis", order(world.client))
     late_client = Client(world.company_id, "Léa", "Petit", "lea@example.fr", ADDRESS)
     with make_uow() as uow:
         uow.clients.add(late_client)
-        uow.devis.add(order(late_client.id))
+        uow.devis.add(order(late_client))
         with pytest.raises(ConcurrencyConflict):
             uow.commit()
     with make_uow() as uow:
@@ -105,7 +105,7 @@ def test_same_shop_order_twice_is_a_conflict_and_writes_nothing(world: World, ma
 def test_a_query_that_autoflushes_a_duplicate_raises_a_conflict(world: World, make_uow) -> None:
     def order() -> Devis:
         lines = [DevisLine(world.tarif.id, "Ménage", Quantity.hours_minutes(60), Money(2500), VatRate.REDUCED_5_5)]
-        return Devis.accepted_from_shop_order(world.company_id, world.client.id, "order_flush", lines, AT)
+        return Devis.accepted_from_shop_order(world.company_id, world.client, "order_flush", lines, AT)
 
     _save(make_uow, "devis", order())
     with make_uow() as uow:
@@ -140,9 +140,9 @@ def test_only_one_succeeded_attempt_per_invoice(world: World, make_uow) -> None:
 
 def test_duplicate_invoice_number_is_refused(world: World, make_uow) -> None:
     first, second = _draft(world), _draft(world)
-    first.validate("FA-2026-424242", date(2026, 11, 2))
+    first.validate("FA-2026-424242", date(2026, 11, 2), world.client)
     _save(make_uow, "invoices", first)
-    second.validate("FA-2026-424242", date(2026, 11, 2))
+    second.validate("FA-2026-424242", date(2026, 11, 2), world.client)
     with pytest.raises(ConcurrencyConflict):
         _save(make_uow, "invoices", second)
 
@@ -157,7 +157,8 @@ def test_validating_from_two_threads_numbers_without_gap_or_duplicate(world: Wor
             for invoice in invoices:
                 with make_uow() as uow:
                     loaded = uow.invoices.get(world.company_id, invoice.id)
-                    loaded.validate(uow.sequences.next_number(world.company_id, "FA", 2026), date(2026, 11, 2))
+                    number = uow.sequences.next_number(world.company_id, "FA", 2026)
+                    loaded.validate(number, date(2026, 11, 2), world.client)
                     uow.commit()
         except BaseException as error:  # noqa: BLE001 - reported below
             errors.append(error)

@@ -71,12 +71,12 @@ def test_committing_an_aggregate_writes_the_jobs_of_its_events(world: World, mak
         uow.commit()
     with make_uow() as uow:
         loaded = uow.invoices.get(world.company_id, invoice.id)
-        loaded.validate(uow.sequences.next_number(world.company_id, "FA", 2026), date(2026, 11, 2))
+        loaded.validate(uow.sequences.next_number(world.company_id, "FA", 2026), date(2026, 11, 2), world.client)
         # not committed: no job
     with make_uow() as uow:
         assert uow.outbox.list(world.company_id) == []
         loaded = uow.invoices.get(world.company_id, invoice.id)
-        loaded.validate(uow.sequences.next_number(world.company_id, "FA", 2026), date(2026, 11, 2))
+        loaded.validate(uow.sequences.next_number(world.company_id, "FA", 2026), date(2026, 11, 2), world.client)
         uow.commit()
     with make_uow() as uow:
         jobs = uow.outbox.list(world.company_id)

@@ -75,7 +75,7 @@ def _devis_lines(w: World) -> list[DevisLine]:
 
 
 def _devis(w: World, invoice_id: str = "") -> Aggregate:
-    return Devis.accepted_from_shop_order(w.company_id, w.client.id, "order_rt", _devis_lines(w), AT)
+    return Devis.accepted_from_shop_order(w.company_id, w.client, "order_rt", _devis_lines(w), AT)
 
 
 def _intervention(w: World, invoice_id: str = "") -> Aggregate:
@@ -93,7 +93,7 @@ def _invoice(w: World, invoice_id: str = "") -> Aggregate:
     ]
     invoice = Invoice(w.company_id, w.client.id, InvoiceSource.CONTRACT, lines, period_start=date(2026, 10, 1),
                       period_end=date(2026, 10, 31), created_at=AT)
-    invoice.validate("FA-2026-999001", date(2026, 11, 2))
+    invoice.validate("FA-2026-999001", date(2026, 11, 2), w.client)
     invoice.mark_paid("pi_123", AT + timedelta(days=1))
     return invoice
 
@@ -101,7 +101,7 @@ def _invoice(w: World, invoice_id: str = "") -> Aggregate:
 def _attestation(w: World, invoice_id: str = "") -> Aggregate:
     lines = [AttestationLine("M-001", "Paul Durand", month, 60 * month, month) for month in (1, 2, 12)]
     attestation = Attestation(w.company_id, w.client.id, 2025, Money(123456), lines, created_at=AT)
-    attestation.validate("AF-2025-000001", AT + timedelta(hours=1))
+    attestation.validate("AF-2025-000001", AT + timedelta(hours=1), w.client)
     return attestation
 
 

@@ -25,7 +25,7 @@ def paid(uow, company):
     uow.clients.add(client)
     invoice = Invoice(company_id=company.id, client_id=client.id, source=InvoiceSource.MANUAL, lines=[
         InvoiceLine("t", "Ménage", Quantity.hours_minutes(120), Money(2500), VatRate.INTERMEDIATE_10)])
-    invoice.validate("FA-2026-000001", at(2026, 11, 2).date())
+    invoice.validate("FA-2026-000001", at(2026, 11, 2).date(), client)
     invoice.mark_paid("pi_1", at(2026, 11, 2, 23, 30))  # 3 November in Paris
     invoice.pull_events()
     uow.invoices.add(invoice)

@@ -74,11 +74,15 @@ def test_payloads_are_independent_copies():
 
 
 def test_commit_writes_the_jobs_of_the_events_raised(uow, company):
+    from ogust.domain.client import Client
     from ogust.domain.devis import Devis
     from ogust.domain.lines import DevisLine
     from ogust.domain.money import Money, VatRate
     from ogust.domain.units import Quantity
-    devis = Devis.accepted_from_shop_order(company.id, "cli", "ord-1", [
+    from tests.unit.domain.builders import ADDRESS
+    client = Client(company_id=company.id, first_name="Jean", last_name="Dupont", email="jean@example.fr",
+                    address=ADDRESS)
+    devis = Devis.accepted_from_shop_order(company.id, client, "ord-1", [
         DevisLine("t", "x", Quantity.pieces(1), Money(100), VatRate.STANDARD_20)], NOW)
     uow.devis.add(devis)
     uow.commit()

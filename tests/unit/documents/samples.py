@@ -80,7 +80,7 @@ def build() -> Samples:
         DevisLine(toilette.id, toilette.label, Quantity.hours_minutes(45), toilette.price_ht, toilette.vat_rate),
         DevisLine(bricolage.id, bricolage.label, Quantity.pieces(1), bricolage.price_ht, bricolage.vat_rate),
     ])
-    devis.send()
+    devis.send(client)
     devis.accept(paris(2026, 4, 1, 10, 5), AcceptanceChannel.SHOP)
     first.devis_id = second.devis_id = devis.id
     invoice = Invoice(company_id=company.id, client_id=client.id, source=InvoiceSource.CONTRACT,
@@ -95,7 +95,7 @@ def build() -> Samples:
                           InvoiceLine(bricolage.id, bricolage.label, Quantity.pieces(1), bricolage.price_ht,
                                       bricolage.vat_rate, performed_on=date(2026, 4, 8), tax_credit_eligible=False),
                       ])
-    invoice.validate("FA-2026-000042", date(2026, 4, 30))
+    invoice.validate("FA-2026-000042", date(2026, 4, 30), client)
     invoice.mark_paid("pi_3Nx42", paris(2026, 4, 30, 18, 5))
     payment = Payment(company_id=company.id, invoice_id=invoice.id, client_id=client.id, amount=invoice.total_ttc,
                       received_at=paris(2026, 4, 30, 18, 5), method=PaymentMethod.CARD, reference="pi_3Nx42")
@@ -108,7 +108,7 @@ def build() -> Samples:
                                   AttestationLine("M002", "Paul Martin", 4, 45, 1),
                                   AttestationLine("M001", "Marie Curie", 5, 600, 4),
                               ])
-    attestation.validate("AF-2026-000003", paris(2027, 1, 15, 9, 30))
+    attestation.validate("AF-2026-000003", paris(2027, 1, 15, 9, 30), client)
     assert attestation.status is AttestationStatus.VALIDATED and invoice.status is InvoiceStatus.PAID
     assert note.refund_status is RefundStatus.SUCCEEDED
     return Samples(company, client, {t.id: t for t in (men, toilette, bricolage)},

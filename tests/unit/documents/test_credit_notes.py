@@ -48,6 +48,9 @@ from tests.fakes import FakeLinks, FakeMailer, FakeShopApi, FakeUnitOfWork, Fixe
 NOW = datetime(2026, 5, 4, 8, 0, tzinfo=UTC)
 
 
+ZOE = Address("2 rue Haute", "75003", "Paris")
+
+
 def an_invoice(*lines: InvoiceLine, number: str = "FA-2026-000001") -> Invoice:
     invoice = Invoice(company_id="co", client_id="cli", source=InvoiceSource.MANUAL, lines=list(lines) or [
         InvoiceLine("t1", "Ménage", Quantity.hours_minutes(150), Money(2500), VatRate.INTERMEDIATE_10,
@@ -55,7 +58,8 @@ def an_invoice(*lines: InvoiceLine, number: str = "FA-2026-000001") -> Invoice:
         InvoiceLine("t2", "Aide à la toilette", Quantity.hours_minutes(60), Money(3000), VatRate.REDUCED_5_5,
                     performed_on=date(2026, 4, 8), intervenant_matricule="M002", intervenant_name="Paul Martin"),
     ])
-    invoice.validate(number, date(2026, 4, 30))
+    invoice.validate(number, date(2026, 4, 30), Client(company_id="co", first_name="Zoé", last_name="Lefèvre",
+                                                       email="zoe@example.fr", address=ZOE, id="cli"))
     return invoice
 
 

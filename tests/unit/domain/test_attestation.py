@@ -14,7 +14,7 @@ from ogust.domain.money import Money
 from ogust.domain.payment import PaymentMethod
 from ogust.domain.units import Unit
 
-from tests.unit.domain.builders import COMPANY, at, invoice, line, payment
+from tests.unit.domain.builders import COMPANY, at, client, invoice, line, payment
 
 
 def in_2026(p):
@@ -104,13 +104,13 @@ def attestation():
 def test_validated_attestation_cannot_be_recomputed_nor_validated_again():
     a = attestation()
     a.recompute(Money(6000), [])
-    a.validate("AF-2026-000001", at(2027, 1, 10))
+    a.validate("AF-2026-000001", at(2027, 1, 10), client(id="cli-1"))
     assert (a.status, a.number, a.amount_paid) == (AttestationStatus.VALIDATED, "AF-2026-000001", Money(6000))
     assert a.pull_events() == [AttestationValidated(COMPANY, a.id, "AF-2026-000001")]
     with pytest.raises(InvalidTransition):
         a.recompute(Money(1), [])
     with pytest.raises(InvalidTransition):
-        a.validate("AF-2026-000002", at(2027, 1, 11))
+        a.validate("AF-2026-000002", at(2027, 1, 11), client(id="cli-1"))
     assert (a.amount_paid, a.number) == (Money(6000), "AF-2026-000001")
 
 

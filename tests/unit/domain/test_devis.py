@@ -10,7 +10,7 @@ from ogust.domain.lines import DevisLine
 from ogust.domain.money import Money, VatRate
 from ogust.domain.units import Quantity
 
-from tests.unit.domain.builders import at
+from tests.unit.domain.builders import at, client
 
 def lines() -> list[DevisLine]:
     """Built in each test (the persistence mapping may instrument the classes once the suite runs)."""
@@ -23,7 +23,7 @@ def devis() -> Devis:
 
 def test_draft_sent_accepted():
     d = devis()
-    d.send()
+    d.send(client(id="cli"))
     d.accept(at(2026, 11, 2), AcceptanceChannel.BACK_OFFICE)
     assert d.status is DevisStatus.ACCEPTED
     assert (d.accepted_at, d.acceptance_channel) == (at(2026, 11, 2), AcceptanceChannel.BACK_OFFICE)
@@ -31,9 +31,12 @@ def test_draft_sent_accepted():
 
 def test_sent_refused():
     d = devis()
-    d.send()
+    d.send(client(id="cli"))
     d.refuse()
     assert d.status is DevisStatus.REFUSED
+
+
+ARGS = {"send": (client(id="cli"),), "accept": (at(2026, 1, 1), AcceptanceChannel.BACK_OFFICE), "refuse": ()}
 
 
 @pytest.mark.parametrize("steps,move", [
@@ -43,15 +46,15 @@ def test_sent_refused():
 def test_other_moves_are_refused(steps, move):
     d = devis()
     for step in steps:
-        getattr(d, step)(*([at(2026, 1, 1), AcceptanceChannel.BACK_OFFICE] if step == "accept" else []))
+        getattr(d, step)(*ARGS[step])
     before = d.status
     with pytest.raises(InvalidTransition) as refused:
-        getattr(d, move)(*([at(2026, 1, 1), AcceptanceChannel.BACK_OFFICE] if move == "accept" else []))
+        getattr(d, move)(*ARGS[move])
     assert d.status is before and refused.value.details["status"] == before.value
 
 
 def test_accepted_from_a_shop_order_records_the_event():
-    d = Devis.accepted_from_shop_order("co", "cli", "ord_1", lines(), at(2026, 11, 2))
+    d = Devis.accepted_from_shop_order("co", client(id="cli"), "ord_1", lines(), at(2026, 11, 2))
     assert d.status is DevisStatus.ACCEPTED and d.acceptance_channel is AcceptanceChannel.SHOP
     assert d.shop_order_id == "ord_1" and d.created_at == at(2026, 11, 2)
     assert d.pull_events() == [OrderAccepted("co", d.id, "ord_1")]

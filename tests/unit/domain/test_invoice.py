@@ -10,14 +10,14 @@ from ogust.domain.events import (InvoicePaid, InvoicePaymentFailed, InvoicePayme
                                  InvoicePaymentRetryRequested, InvoiceValidated)
 from ogust.domain.invoice import Invoice, InvoiceSource, InvoiceStatus
 
-from tests.unit.domain.builders import COMPANY, at, invoice, line
+from tests.unit.domain.builders import COMPANY, at, client, invoice, line
 
 ISSUED = date(2026, 11, 2)
 
 
 def validated():
     inv = invoice(line())
-    inv.validate("FA-2026-000001", ISSUED)
+    inv.validate("FA-2026-000001", ISSUED, client(id="cli-1"))
     inv.pull_events()
     return inv
 
@@ -38,12 +38,12 @@ def test_draft_lines_can_be_replaced_but_not_emptied():
 
 def test_validate_numbers_dates_and_records_the_event_once():
     inv = invoice(line())
-    inv.validate("FA-2026-000001", ISSUED)
+    inv.validate("FA-2026-000001", ISSUED, client(id="cli-1"))
     assert (inv.status, inv.number, inv.issued_on, inv.due_on) == (
         InvoiceStatus.VALIDATED, "FA-2026-000001", ISSUED, ISSUED)
     assert inv.pull_events() == [InvoiceValidated(COMPANY, inv.id, "FA-2026-000001")]
     with pytest.raises(InvoiceAlreadyValidated):
-        inv.validate("FA-2026-000002", ISSUED)
+        inv.validate("FA-2026-000002", ISSUED, client(id="cli-1"))
     assert inv.number == "FA-2026-000001" and inv.pull_events() == []
 
 

@@ -23,7 +23,7 @@ from sqlalchemy import (
     text,
 )
 
-from ogust.adapters.persistence.types import EnumValue, IntEnumValue, StrTuple, UtcDateTime
+from ogust.adapters.persistence.types import ClientIdentityJson, EnumValue, IntEnumValue, StrTuple, UtcDateTime
 from ogust.application.outbox import JobStatus
 from ogust.domain.attestation import AttestationStatus
 from ogust.domain.client import ClientOrigin
@@ -74,6 +74,13 @@ def _address(prefix: str = "address") -> list[Column]:
         Column(f"{prefix}_city", String(120), nullable=False),
         Column(f"{prefix}_country", String(2), nullable=False),
     ]
+
+
+def _client_identity() -> Column:
+    """Revision 0007: the client's names, email and address as of the document's issue, which it shows
+    ever after (a move or a GDPR erasure of the client changes nothing on it). NULL on a draft and on
+    the documents issued before 0007: those render from the client record, as they always did."""
+    return Column("client_identity", ClientIdentityJson())
 
 
 def _money(name: str) -> list[Column]:
@@ -201,6 +208,7 @@ devis = Table(
     Column("accepted_at", UtcDateTime()),
     Column("acceptance_channel", EnumValue(AcceptanceChannel, 20)),
     Column("shop_order_id", String(120)),
+    _client_identity(),
     UniqueConstraint("company_id", "shop_order_id"),
     Index("ix_devis_company_id_client_id", "company_id", "client_id"),
 )
@@ -226,6 +234,7 @@ invoices = Table(
     # revision 0002: the sum of the invoice's credit notes (avoirs), TTC
     Column("credited_cents", Integer, nullable=False, server_default=text("0")),
     Column("credited_currency", String(3), nullable=False, server_default=text("'EUR'")),
+    _client_identity(),
     UniqueConstraint("company_id", "number"),
     Index("ix_invoices_company_id_status", "company_id", "status"),
     Index("ix_invoices_company_id_client_id", "company_id", "client_id"),
@@ -269,6 +278,7 @@ attestations = Table(
     Column("number", String(30)),
     Column("created_at", UtcDateTime()),
     Column("validated_at", UtcDateTime()),
+    _client_identity(),
     UniqueConstraint("company_id", "number"),
     UniqueConstraint("company_id", "client_id", "year"),
 )
@@ -335,6 +345,7 @@ credit_notes = Table(
     Column("refund_failure", Text),
     Column("refunded_at", UtcDateTime()),
     Column("created_at", UtcDateTime()),
+    _client_identity(),
     UniqueConstraint("company_id", "number"),
     Index("ix_credit_notes_company_id_invoice_id", "company_id", "invoice_id"),
 )

@@ -1,4 +1,5 @@
-"""Column types that give the domain back exactly what it stored: aware UTC datetimes, enums, tuples."""
+"""Column types that give the domain back exactly what it stored: aware UTC datetimes, enums, tuples,
+the client's identity kept on an issued document."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -8,6 +9,9 @@ from typing import Any
 from sqlalchemy import JSON, DateTime, Integer, String
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
+
+from ogust.domain.address import Address
+from ogust.domain.client_identity import ClientIdentity
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -79,3 +83,23 @@ class StrTuple(TypeDecorator[tuple]):
 
     def process_result_value(self, value: Any, dialect: Dialect) -> tuple[str, ...] | None:
         return None if value is None else tuple(value)
+
+
+class ClientIdentityJson(TypeDecorator[ClientIdentity]):
+    """The client as an issued document names them, as a JSON object (names, email, address); NULL on
+    a draft and on documents issued before revision 0007, which show the client record instead."""
+
+    impl = JSON
+    cache_ok = True
+
+    def process_bind_param(self, value: ClientIdentity | None, dialect: Dialect) -> dict[str, Any] | None:
+        if value is None:
+            return None
+        a = value.address
+        return {"first_name": value.first_name, "last_name": value.last_name, "email": value.email,
+                "address": {"street": a.street, "postal_code": a.postal_code, "city": a.city, "country": a.country}}
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> ClientIdentity | None:
+        if value is None:
+            return None
+        return ClientIdentity(value["first_name"], value["last_name"], value["email"], Address(**value["address"]))

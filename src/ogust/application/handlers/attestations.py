@@ -167,7 +167,8 @@ class GenerateAttestationsHandler:
 
 
 class ValidateAttestationHandler:
-    """Number and freeze the attestation; the outbox publishes it to the shop and emails the client."""
+    """Number and freeze the attestation, with the client's name and address of today; the outbox
+    publishes it to the shop and emails the client."""
 
     def __init__(self, uow: UowFactory) -> None:
         self.uow = uow
@@ -178,6 +179,6 @@ class ValidateAttestationHandler:
             if attestation.status is not AttestationStatus.DRAFT:
                 raise InvalidTransition(f"L'attestation {attestation.number} est déjà validée.")
             number = uow.sequences.next_number(cmd.company_id, "AF", attestation.year)
-            attestation.validate(number, uow.clock.now())
+            attestation.validate(number, uow.clock.now(), uow.clients.get(cmd.company_id, attestation.client_id))
             uow.commit()
             return attestation

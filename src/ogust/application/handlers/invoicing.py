@@ -142,8 +142,8 @@ class ContractInvoiceHandler:
 
 
 class ValidateInvoiceHandler:
-    """Number the invoice (gapless, per company and year) and freeze it. The outbox then publishes
-    it to the shop, debits the saved card and emails the client."""
+    """Number the invoice (gapless, per company and year) and freeze it, with the client's name and
+    address of today. The outbox then publishes it to the shop, debits the saved card and emails the client."""
 
     def __init__(self, uow: UowFactory) -> None:
         self.uow = uow
@@ -154,7 +154,8 @@ class ValidateInvoiceHandler:
             invoice.require_draft()
             zone = ZoneInfo(uow.companies.get(cmd.company_id).timezone)
             today = uow.clock.now().astimezone(zone).date()
-            invoice.validate(uow.sequences.next_number(cmd.company_id, "FA", today.year), today)
+            client = uow.clients.get(cmd.company_id, invoice.client_id)
+            invoice.validate(uow.sequences.next_number(cmd.company_id, "FA", today.year), today, client)
             uow.commit()
             return invoice
 

@@ -116,7 +116,7 @@ class PlaceOrderHandler:
                 DevisLine(tarif.id, tarif.label, _quantity(tarif, intervention), tarif.price_ht, tarif.vat_rate)
                 for (_, tarif, _), intervention in zip(booked, interventions, strict=True)
             ]
-            devis = Devis.accepted_from_shop_order(cmd.company_id, client.id, cmd.shop_order_id, lines, now)
+            devis = Devis.accepted_from_shop_order(cmd.company_id, client, cmd.shop_order_id, lines, now)
             uow.devis.add(devis)
             for intervention in interventions:
                 intervention.devis_id = devis.id
