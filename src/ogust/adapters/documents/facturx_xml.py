@@ -20,7 +20,7 @@ from decimal import Decimal
 from lxml import etree
 
 from ogust.domain.address import Address
-from ogust.domain.client import Client
+from ogust.domain.client_identity import ClientIdentity
 from ogust.domain.company import Company
 from ogust.domain.credit_note import CreditNote
 from ogust.domain.invoice import Invoice
@@ -130,7 +130,7 @@ def credit_note_lines(note: CreditNote) -> list[XmlLine]:
             for line in note.lines]
 
 
-def build(*, number: str, type_code: str, issued_on: date, company: Company, client: Client,
+def build(*, number: str, type_code: str, issued_on: date, company: Company, client: ClientIdentity,
           lines: list[XmlLine], vat_breakdown: dict[VatRate, Money], total_ht: Money, total_vat: Money,
           total_ttc: Money, settlement: Settlement, notes: Iterable[tuple[str, str]] = (),
           place: Address | None = None, period: tuple[date, date] | None = None,

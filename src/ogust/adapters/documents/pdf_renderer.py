@@ -4,6 +4,10 @@ fpdf2 (pure Python) draws the pages with the DejaVu Sans fonts shipped in ``font
 « » and the narrow no-break spaces of French amounts render the same on every machine); the
 ``factur-x`` package embeds the invoice's CII XML, checked against the EN 16931 XSD, and makes the
 file a PDF/A-3. Every figure comes from the domain: the PDF and the XML cannot disagree.
+
+The client is shown as the document names them (``shown_client``): an issued document keeps the
+client's name, email and address of its issue, so a move or a GDPR erasure of the client record
+leaves it as it was issued; a draft shows the client record as it stands.
 """
 from __future__ import annotations
 
@@ -22,6 +26,7 @@ from ogust.application.ports import DocumentContext
 from ogust.domain.address import Address
 from ogust.domain.attestation import Attestation, AttestationStatus
 from ogust.domain.client import Client
+from ogust.domain.client_identity import ClientIdentity
 from ogust.domain.company import Company
 from ogust.domain.credit_note import CreditNote, RefundStatus
 from ogust.domain.devis import AcceptanceChannel, Devis, DevisStatus
@@ -157,7 +162,7 @@ class _Page(FPDF):
             self.cell(self.width - left - 30, 4.6, value, align="R", new_x=XPos.LEFT, new_y=YPos.NEXT)
         self.set_y(max(bottom, self.get_y()) + 4)
 
-    def parties(self, client: Client, left_title: str, left_lines: Sequence[str]) -> None:
+    def parties(self, client: ClientIdentity, left_title: str, left_lines: Sequence[str]) -> None:
         """Two boxes: something on the left (place of intervention, period…), the client on the right."""
         top = self.get_y()
         gap = 6
@@ -278,13 +283,14 @@ class PdfDocumentRenderer:
     def invoice(self, invoice: Invoice, company: Company, client: Client,
                 context: DocumentContext | None = None) -> bytes:
         context = context or DocumentContext(company, client)
+        shown = invoice.shown_client(client)
         zone = ZoneInfo(company.timezone)
         pdf = _Page(_footer(company), _moment(invoice.created_at, zone, invoice.issued_on))
         draft = invoice.is_draft
         number = invoice.number or "brouillon"
         pdf.set_title(f"Facture {number} — {company.name}")
         pdf.set_author(company.name)
-        pdf.set_subject(f"Facture {number} de {company.name} à {client.full_name}")
+        pdf.set_subject(f"Facture {number} de {company.name} à {shown.full_name}")
         facts = [("Numéro", number), ("Date d'émission", date_fr(invoice.issued_on) or "—")]
         if invoice.due_on:
             facts.append(("Échéance", date_fr(invoice.due_on)))
@@ -292,8 +298,8 @@ class PdfDocumentRenderer:
             facts.append(("Période", f"{date_fr(invoice.period_start)} – {date_fr(invoice.period_end)}"))
         pdf.heading(company, "FACTURE (BROUILLON)" if draft else "FACTURE", facts)
 
-        places = self._places(invoice, context, client)
-        pdf.parties(client, "Lieu d'intervention", places)
+        places = self._places(invoice, context, shown)
+        pdf.parties(shown, "Lieu d'intervention", places)
 
         modes = self._modes(invoice.lines, context)
         pdf.section("Prestations")
@@ -348,29 +354,29 @@ class PdfDocumentRenderer:
         period = self._period(invoice)
         xml = facturx_xml.build(
             number=invoice.number or "", type_code=facturx_xml.INVOICE_TYPE, issued_on=invoice.issued_on,
-            company=company, client=client, lines=facturx_xml.invoice_lines(invoice),
+            company=company, client=shown, lines=facturx_xml.invoice_lines(invoice),
             vat_breakdown=invoice.vat_breakdown(), total_ht=invoice.total_ht, total_vat=invoice.total_vat,
             total_ttc=invoice.total_ttc,
             settlement=facturx_xml.Settlement(min(paid, invoice.total_ttc), card, invoice.due_on,
                                               "Paiement à réception, sans escompte."),
             notes=self._xml_notes(company, any(l.tax_credit_eligible for l in invoice.lines)),
-            place=self._place_address(invoice, context, client), period=period,
+            place=self._place_address(invoice, context, shown), period=period,
         )
-        return self._facturx(document, xml, f"Facture {invoice.number}", company, client)
+        return self._facturx(document, xml, f"Facture {invoice.number}", company, shown)
 
     @staticmethod
     def _modes(lines: Iterable[PricedLine], context: DocumentContext) -> dict[str, InterventionMode]:
         return {line.tarif_id: context.tarifs[line.tarif_id].mode for line in lines if line.tarif_id in context.tarifs}
 
     @staticmethod
-    def _place_address(invoice: Invoice, context: DocumentContext, client: Client) -> Address:
+    def _place_address(invoice: Invoice, context: DocumentContext, client: ClientIdentity) -> Address:
         for line in invoice.lines:
             intervention = context.interventions.get(line.intervention_id or "")
             if intervention is not None:
                 return intervention.address
         return client.address
 
-    def _places(self, invoice: Invoice, context: DocumentContext, client: Client) -> list[str]:
+    def _places(self, invoice: Invoice, context: DocumentContext, client: ClientIdentity) -> list[str]:
         addresses: list[Address] = []
         for line in invoice.lines:
             intervention = context.interventions.get(line.intervention_id or "")
@@ -417,7 +423,7 @@ class PdfDocumentRenderer:
         return notes
 
     @staticmethod
-    def _facturx(document: bytes, xml: bytes, title: str, company: Company, client: Client) -> bytes:
+    def _facturx(document: bytes, xml: bytes, title: str, company: Company, client: ClientIdentity) -> bytes:
         return generate_from_binary(
             document, xml, flavor="factur-x", level="en16931", check_xsd=True, lang="fr-FR",
             pdf_metadata={"author": company.name, "keywords": "Factur-X, facture, services à la personne",
@@ -428,6 +434,7 @@ class PdfDocumentRenderer:
     # ------------------------------------------------------------------ devis
     def devis(self, devis: Devis, company: Company, client: Client, context: DocumentContext | None = None) -> bytes:
         context = context or DocumentContext(company, client)
+        shown = devis.shown_client(client)
         zone = ZoneInfo(company.timezone)
         created = _moment(devis.created_at, zone)
         pdf = _Page(_footer(company), created)
@@ -444,9 +451,9 @@ class PdfDocumentRenderer:
 
         interventions = sorted((i for i in context.interventions.values() if i.devis_id == devis.id),
                                key=lambda i: i.start)
-        place = interventions[0].address if interventions else client.address
-        pdf.parties(client, "Lieu d'intervention",
-                    [client.full_name, place.street, f"{place.postal_code} {place.city}"])
+        place = interventions[0].address if interventions else shown.address
+        pdf.parties(shown, "Lieu d'intervention",
+                    [shown.full_name, place.street, f"{place.postal_code} {place.city}"])
         pdf.para("Devis gratuit et personnalisé. Prix exprimés hors taxes (HT) et toutes taxes comprises (TTC).",
                  size=8, color=MUTED)
 
@@ -516,6 +523,7 @@ class PdfDocumentRenderer:
     def credit_note(self, credit_note: CreditNote, company: Company, client: Client,
                     context: DocumentContext | None = None) -> bytes:
         context = context or DocumentContext(company, client)
+        shown = credit_note.shown_client(client)
         zone = ZoneInfo(company.timezone)
         pdf = _Page(_footer(company), _moment(credit_note.created_at, zone, credit_note.issued_on))
         pdf.set_title(f"Avoir {credit_note.number} — {company.name}")
@@ -526,7 +534,7 @@ class PdfDocumentRenderer:
         if invoice is not None and invoice.issued_on:
             facts.append(("Facturée le", date_fr(invoice.issued_on)))
         pdf.heading(company, "AVOIR", facts)
-        pdf.parties(client, "Objet", [f"Avoir sur la facture n° {credit_note.invoice_number}",
+        pdf.parties(shown, "Objet", [f"Avoir sur la facture n° {credit_note.invoice_number}",
                                       f"Motif : {credit_note.reason}"])
 
         pdf.section("Détail de l'avoir")
@@ -550,7 +558,7 @@ class PdfDocumentRenderer:
         refunded = credit_note.refund_amount if credit_note.refund_status is RefundStatus.SUCCEEDED else Money.zero()
         xml = facturx_xml.build(
             number=credit_note.number, type_code=facturx_xml.CREDIT_NOTE_TYPE, issued_on=credit_note.issued_on,
-            company=company, client=client, lines=facturx_xml.credit_note_lines(credit_note),
+            company=company, client=shown, lines=facturx_xml.credit_note_lines(credit_note),
             vat_breakdown=credit_note.vat_breakdown(), total_ht=credit_note.total_ht,
             total_vat=credit_note.total_vat, total_ttc=credit_note.total_ttc,
             settlement=facturx_xml.Settlement(refunded, credit_note.refund_status is not RefundStatus.NONE, None,
@@ -558,7 +566,7 @@ class PdfDocumentRenderer:
             notes=self._xml_notes(company, False),
             referenced_invoice=(credit_note.invoice_number, invoice.issued_on if invoice else None),
         )
-        return self._facturx(document, xml, f"Avoir {credit_note.number}", company, client)
+        return self._facturx(document, xml, f"Avoir {credit_note.number}", company, shown)
 
     @staticmethod
     def _refund_status(note: CreditNote, zone: ZoneInfo) -> str:
@@ -577,16 +585,17 @@ class PdfDocumentRenderer:
     # ------------------------------------------------------------------ attestation
     def attestation(self, attestation: Attestation, company: Company, client: Client,
                     context: DocumentContext | None = None) -> bytes:
+        shown = attestation.shown_client(client)
         zone = ZoneInfo(company.timezone)
         made = _moment(attestation.validated_at or attestation.created_at, zone)
         pdf = _Page(_footer(company), made)
         draft = attestation.status is not AttestationStatus.VALIDATED
-        pdf.set_title(f"Attestation fiscale {attestation.year} — {client.full_name}")
+        pdf.set_title(f"Attestation fiscale {attestation.year} — {shown.full_name}")
         pdf.set_author(company.name)
         pdf.heading(company, "ATTESTATION FISCALE", [
             ("Année", str(attestation.year)), ("Numéro", attestation.number or "brouillon"),
             ("Date", date_fr(made.date()))])
-        pdf.parties(client, "Prestataire", [
+        pdf.parties(shown, "Prestataire", [
             company.name, f"Déclaration SAP n° {company.sap_declaration_number}",
             f"du {date_fr(company.sap_declaration_date)}"])
         if draft:
@@ -595,7 +604,7 @@ class PdfDocumentRenderer:
         pdf.para(
             f"Je soussigné(e), représentant(e) de {company.name}, organisme de services à la personne déclaré "
             f"sous le n° {company.sap_declaration_number} le {date_fr(company.sap_declaration_date)}, atteste que "
-            f"{client.full_name}, demeurant {client.address.one_line()}, a bénéficié de services à la personne "
+            f"{shown.full_name}, demeurant {shown.address.one_line()}, a bénéficié de services à la personne "
             f"à son domicile en {attestation.year} et a acquitté à ce titre la somme indiquée ci-dessous.",
             size=8.8, height=4.6, after=3)
 
