@@ -1,6 +1,10 @@
 """A client's data as a zip (GDPR access and portability), for the CLI and the API alike:
 ``client.json`` (the record, devis, interventions, invoices with their debit attempts, payments,
-attestations, credit notes, the emails sent) and each document as a PDF under ``documents/``."""
+attestations, credit notes, the emails sent) and each document as a PDF under ``documents/``.
+
+Each issued document carries ``client_as_issued``: the name, email and address it keeps from its issue
+(also after an erasure of the record, for its legal retention); null on a draft and on a document
+issued before those were kept, which shows the client record."""
 from __future__ import annotations
 
 import io
@@ -9,6 +13,7 @@ import zipfile
 from datetime import datetime, timezone
 
 from ogust.application.gdpr import ClientData
+from ogust.domain.client_identity import ClientIdentity
 from ogust.entrypoints import serializers as s
 
 README = """Données détenues par {company} sur {name} (article 15 et 20 du RGPD), exportées le {at}.
@@ -16,6 +21,10 @@ README = """Données détenues par {company} sur {name} (article 15 et 20 du RGP
 client.json : la fiche client, les devis, interventions, factures (et tentatives de prélèvement),
 paiements, attestations fiscales, avoirs, et le journal des emails envoyés.
 documents/ : chaque document au format PDF, tel que le client le reçoit.
+
+Un document émis (devis envoyé, facture validée, avoir, attestation fiscale) garde les nom, email et
+adresse du client à la date de son émission (« client_as_issued » dans client.json), même après un
+effacement de la fiche : il est conservé tel qu'il a été émis pendant sa durée légale de conservation.
 
 Aucune donnée de carte n'est détenue : la carte est enregistrée chez Stripe, seul son identifiant l'est ici.
 """
@@ -31,18 +40,24 @@ def _plain(value):
     return value
 
 
+def _as_issued(document_json: dict, identity: ClientIdentity | None) -> dict:
+    shown = None if identity is None else {"first_name": identity.first_name, "last_name": identity.last_name,
+                                           "email": identity.email, "address": s.address(identity.address)}
+    return {**document_json, "client_as_issued": shown}
+
+
 def client_data_json(data: ClientData) -> dict:
     return {
         "exported_at": datetime.now(timezone.utc).isoformat(),
         "controller": {"name": data.company.name, "siret": data.company.siret, "email": data.company.email},
         "client": s.client(data.client),
-        "devis": [s.devis(d) for d in data.devis],
+        "devis": [_as_issued(s.devis(d), d.client_identity) for d in data.devis],
         "interventions": [s.intervention(i) for i in data.interventions],
-        "invoices": [s.invoice(i, data.attempts.get(i.id)) for i in data.invoices],
+        "invoices": [_as_issued(s.invoice(i, data.attempts.get(i.id)), i.client_identity) for i in data.invoices],
         "payments": [{"id": p.id, "invoice_id": p.invoice_id, "amount": s.money(p.amount),
                       "received_at": p.received_at.isoformat(), "method": p.method.value} for p in data.payments],
-        "attestations": [s.attestation(a) for a in data.attestations],
-        "credit_notes": [s.credit_note(n) for n in data.credit_notes],
+        "attestations": [_as_issued(s.attestation(a), a.client_identity) for a in data.attestations],
+        "credit_notes": [_as_issued(s.credit_note(n), n.client_identity) for n in data.credit_notes],
         "emails": [_plain({k: v for k, v in row.items() if k != "company_id"}) for row in data.emails],
         "documents": [f"documents/{s.document_filename(d.kind, d.document, 'pdf')}" for d in data.documents],
     }
