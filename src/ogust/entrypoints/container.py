@@ -11,6 +11,7 @@ from ogust.adapters.mail.smtp_mailer import SmtpMailer
 from ogust.adapters.payments.stripe_gateway import StripePaymentGateway
 from ogust.adapters.persistence.access import SqlAlchemyAuditLog, SqlAlchemyIdempotencyStore
 from ogust.adapters.persistence.database import make_engine, make_session_factory
+from ogust.adapters.persistence.shop_accounts import CachedShopAccounts
 from ogust.adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork
 from ogust.adapters.shop.http_shop_api import HttpShopApi
 from ogust.adapters.shop.unconfigured import UnconfiguredShopApi
@@ -96,6 +97,7 @@ class Container(containers.DeclarativeContainer):
         providers.Singleton(ShopExport, uow.provider, shop),
     )
 
+    shop_accounts = providers.Singleton(CachedShopAccounts, session_factory)  # signed orders: company and secrets
     place_order = providers.Singleton(orders.PlaceOrderHandler, uow.provider, payments)
     mark_done = providers.Singleton(planning.MarkInterventionDoneHandler, uow.provider)
     cancel_intervention = providers.Singleton(planning.CancelInterventionHandler, uow.provider)

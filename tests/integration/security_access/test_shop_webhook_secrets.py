@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 
 from ogust.adapters.shop.signing import sign
+from ogust.entrypoints.container import build_container
 
 pytestmark = pytest.mark.integration
 
@@ -47,9 +48,23 @@ def test_both_secrets_pass_during_a_rotation_then_only_the_new_one(api, containe
 
 def test_a_rotation_without_grace_refuses_the_old_secret_at_once(api, container, tenants):
     a, _ = tenants
+    assert post_order(api, a.shop_account_id, a.webhook_secret).status_code == 422  # the API now has it cached
     new_secret = container.rotate_shop_secret()(a.company_id, timedelta(0))
     assert post_order(api, a.shop_account_id, a.webhook_secret).status_code == 401
     assert post_order(api, a.shop_account_id, new_secret).status_code == 422
+
+
+def test_a_secret_rotated_by_another_process_is_accepted_at_once(api, container, tenants):
+    a, _ = tenants
+    assert post_order(api, a.shop_account_id, a.webhook_secret).status_code == 422  # the API now has it cached
+    other = build_container(container.settings())  # another process: its own engine, sessions and cache
+    try:
+        new_secret = other.rotate_shop_secret()(a.company_id, timedelta(hours=1))
+    finally:
+        other.engine().dispose()
+    assert post_order(api, a.shop_account_id, new_secret).status_code == 422  # read again before refusing
+    assert post_order(api, a.shop_account_id, a.webhook_secret).status_code == 422  # within the grace
+    assert post_order(api, a.shop_account_id, "not-the-secret-0123456789").status_code == 401
 
 
 def test_stale_and_future_timestamps_are_refused(api, tenants):

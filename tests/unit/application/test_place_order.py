@@ -162,10 +162,28 @@ def test_overlap_with_the_planning_and_cancelled_slots_free(uow, ready, marie, c
     assert not again.replayed
 
 
-def test_replayed_order_checks_no_card_and_writes_nothing_more(uow, ready, marie, cards):
+def test_replayed_order_is_answered_even_if_its_card_is_gone_and_writes_nothing_more(uow, ready, marie, cards):
     place = PlaceOrderHandler(uow, cards)
-    place(order(ready, item(marie)))
+    first = place(order(ready, item(marie)))
     before = contents(uow)
     cards.remove_card("pm_ok")
     replay = place(order(ready, item(marie)))
     assert replay.replayed and contents(uow) == before
+    assert (replay.client_id, replay.devis_id, replay.intervention_ids) == (
+        first.client_id, first.devis_id, first.intervention_ids)
+
+
+def test_replayed_order_is_answered_in_the_accepting_transaction(uow, ready, marie, cards):
+    """The replay check and the acceptance share one unit of work: a second one is opened only to
+    answer a replay whose card is refused meanwhile, or a twin that won a race."""
+    entered: list[int] = []
+
+    def counted():
+        entered.append(1)
+        return uow
+
+    place = PlaceOrderHandler(counted, cards)
+    place(order(ready, item(marie)))
+    assert len(entered) == 1
+    again = place(order(ready, item(marie)))
+    assert again.replayed and len(entered) == 2

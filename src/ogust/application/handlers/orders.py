@@ -1,5 +1,10 @@
 """An online order: the client (found or created), an accepted devis and the interventions —
-exactly once per shop order id."""
+exactly once per shop order id.
+
+One transaction answers a replay (the shop sending an order again) with what the first delivery
+created, or checks every item and writes the order. The card is checked at Stripe before it, outside
+any transaction; so a replay asks Stripe again, and is answered as a replay even when its card has
+gone since."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -56,21 +61,25 @@ class PlaceOrderHandler:
             # aware times, end after start, at most 24 h, a sane price: refused before anything is written
             _slot(item, cmd.company_id, cmd.customer.address)
             check_amount(item.unit_price_ttc, "items.unit_price_ttc_cents", "Le prix")
-        with self.uow() as uow:
-            replay = self._existing(uow, cmd)
-            if replay:
-                return replay
-        self._check_payment_method(cmd)
+        try:  # outside any transaction: it may ask Stripe
+            self._check_payment_method(cmd)
+        except (InvalidValue, NoPaymentMethod) as refused:
+            # an order already accepted is answered as such, even if its card is gone since
+            return self._replayed(cmd, refused)
         try:
             return self._accept(cmd)
-        except (ConcurrencyConflict, SlotUnavailable):
+        except (ConcurrencyConflict, SlotUnavailable) as conflict:
             # the same order arriving twice at once: the unique shop order id let one through — or
             # the twin committed first and its interventions now fill this order's own slots
-            with self.uow() as uow:
-                replay = self._existing(uow, cmd)
-            if replay is None:
-                raise
-            return replay
+            return self._replayed(cmd, conflict)
+
+    def _replayed(self, cmd: PlaceOrder, error: Exception) -> OrderResult:
+        """The answer given when the order was accepted; ``error`` if it never was."""
+        with self.uow() as uow:
+            replay = self._existing(uow, cmd)
+        if replay is None:
+            raise error
+        return replay
 
     def _existing(self, uow: UnitOfWork, cmd: PlaceOrder) -> OrderResult | None:
         devis = uow.devis.by_shop_order(cmd.company_id, cmd.shop_order_id)
@@ -93,7 +102,12 @@ class PlaceOrderHandler:
             )
 
     def _accept(self, cmd: PlaceOrder) -> OrderResult:
+        """One transaction: the order known already (a replay) is answered as it was; else every item
+        is checked, then the client, the devis and the interventions are written."""
         with self.uow() as uow:
+            replay = self._existing(uow, cmd)
+            if replay:
+                return replay
             uow.companies.get(cmd.company_id).require_shop()
             now = uow.clock.now()
             booked: list[tuple[OrderItem, Tarif, str]] = []
