@@ -12,6 +12,7 @@ from ogust.application.access import set_actor
 from ogust.application.ports import ShopRejected, ShopUnavailable
 from ogust.domain.errors import DomainError
 from ogust.entrypoints.api import deps, problems
+from ogust.entrypoints.api import responses as out
 from ogust.entrypoints.api.body_limit import BodySizeLimit
 from ogust.entrypoints.api.idempotency import IdempotencyMiddleware
 from ogust.entrypoints.api.routes import (
@@ -73,7 +74,7 @@ def create_app(container: Container | None = None, run_worker: bool | None = Non
     app.add_middleware(IdempotencyMiddleware, container=container)
     app.add_middleware(BodySizeLimit)  # added last, so it runs first: 413 before anything reads a body
 
-    @app.get("/health", tags=["Exploitation"])
+    @app.get("/health", tags=["Exploitation"], response_model=out.Health)
     def health() -> dict:
         return {"status": "ok"}
 

@@ -2,6 +2,7 @@
 from fastapi import APIRouter, Depends, Query, Request
 from starlette.concurrency import run_in_threadpool
 
+from ogust.entrypoints.api import responses as out
 from ogust.entrypoints.api.deps import company_id
 
 router = APIRouter(tags=["Sécurité"])
@@ -12,7 +13,7 @@ def audit_entry(entry) -> dict:
             "entity_id": entry.entity_id, "action": entry.action, "changes": entry.changes}
 
 
-@router.get("/audit", summary="Journal d'audit",
+@router.get("/audit", response_model=list[out.AuditEntry], summary="Journal d'audit",
             description="Chaque changement d'état : qui (clé d'API, CLI, worker, webhook), quoi, quand, "
                         "avant/après (champs changés seulement ; jamais de secret ni d'identifiant de carte). "
                         "Du plus récent au plus ancien.")

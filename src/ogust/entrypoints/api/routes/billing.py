@@ -7,6 +7,7 @@ from ogust.application.handlers import attestations, invoicing, planning
 from ogust.application.queries import Queries
 from ogust.domain.invoice import InvoiceStatus
 from ogust.entrypoints import serializers as s
+from ogust.entrypoints.api import responses as out
 from ogust.entrypoints.api.deps import company_id
 from ogust.entrypoints.api.schemas import (AttestationBatchIn, AttestationIn, ContractInvoiceIn, InvoiceFromDevisIn,
                                           ManualInvoiceIn)
@@ -17,13 +18,13 @@ from ogust.entrypoints.api.schemas import PROBLEM_RESPONSES  # noqa: E402
 router = APIRouter(responses=PROBLEM_RESPONSES)
 
 
-@router.get("/devis", tags=["Devis"])
+@router.get("/devis", response_model=list[out.Devis], tags=["Devis"])
 @inject
 def list_devis(company: str = Depends(company_id), queries: Queries = Depends(Provide[Container.queries])) -> list[dict]:
     return [s.devis(d) for d in queries.devis_list(company)]
 
 
-@router.get("/devis/{devis_id}", tags=["Devis"])
+@router.get("/devis/{devis_id}", response_model=out.DevisWithInterventions, tags=["Devis"])
 @inject
 def get_devis(devis_id: str, company: str = Depends(company_id),
               queries: Queries = Depends(Provide[Container.queries])) -> dict:
@@ -31,28 +32,30 @@ def get_devis(devis_id: str, company: str = Depends(company_id),
     return s.devis(devis, interventions)
 
 
-@router.get("/interventions/{intervention_id}", tags=["Planning"])
+@router.get("/interventions/{intervention_id}", response_model=out.Intervention, tags=["Planning"])
 @inject
 def get_intervention(intervention_id: str, company: str = Depends(company_id),
                      queries: Queries = Depends(Provide[Container.queries])) -> dict:
     return s.intervention(queries.intervention(company, intervention_id))
 
 
-@router.post("/interventions/{intervention_id}/done", tags=["Planning"], summary="Intervention réalisée")
+@router.post("/interventions/{intervention_id}/done", response_model=out.Intervention, tags=["Planning"],
+             summary="Intervention réalisée")
 @inject
 def mark_done(intervention_id: str, company: str = Depends(company_id),
               handler: planning.MarkInterventionDoneHandler = Depends(Provide[Container.mark_done])) -> dict:
     return s.intervention(handler(c.MarkInterventionDone(company, intervention_id)))
 
 
-@router.post("/interventions/{intervention_id}/cancel", tags=["Planning"], summary="Annuler l'intervention")
+@router.post("/interventions/{intervention_id}/cancel", response_model=out.Intervention, tags=["Planning"],
+             summary="Annuler l'intervention")
 @inject
 def cancel(intervention_id: str, company: str = Depends(company_id),
            handler: planning.CancelInterventionHandler = Depends(Provide[Container.cancel_intervention])) -> dict:
     return s.intervention(handler(c.CancelIntervention(company, intervention_id)))
 
 
-@router.post("/invoices/from-devis", status_code=status.HTTP_201_CREATED, tags=["Factures"],
+@router.post("/invoices/from-devis", status_code=status.HTTP_201_CREATED, response_model=out.Invoice, tags=["Factures"],
              summary="Facture depuis un devis")
 @inject
 def invoice_from_devis(body: InvoiceFromDevisIn, company: str = Depends(company_id),
@@ -60,7 +63,8 @@ def invoice_from_devis(body: InvoiceFromDevisIn, company: str = Depends(company_
     return s.invoice(handler(c.InvoiceFromDevis(company, body.devis_id)))
 
 
-@router.post("/invoices/manual", status_code=status.HTTP_201_CREATED, tags=["Factures"], summary="Facture manuelle")
+@router.post("/invoices/manual", status_code=status.HTTP_201_CREATED, response_model=out.Invoice, tags=["Factures"],
+             summary="Facture manuelle")
 @inject
 def manual_invoice(body: ManualInvoiceIn, company: str = Depends(company_id),
                    handler: invoicing.ManualInvoiceHandler = Depends(Provide[Container.manual_invoice])) -> dict:
@@ -69,7 +73,7 @@ def manual_invoice(body: ManualInvoiceIn, company: str = Depends(company_id),
     return s.invoice(handler(c.ManualInvoice(company, body.client_id, lines)))
 
 
-@router.post("/invoices/contract", status_code=status.HTTP_201_CREATED, tags=["Factures"],
+@router.post("/invoices/contract", status_code=status.HTTP_201_CREATED, response_model=out.Invoice, tags=["Factures"],
              summary="Facture des interventions réalisées sur une période")
 @inject
 def contract_invoice(body: ContractInvoiceIn, company: str = Depends(company_id),
@@ -77,14 +81,15 @@ def contract_invoice(body: ContractInvoiceIn, company: str = Depends(company_id)
     return s.invoice(handler(c.ContractInvoice(company, body.client_id, body.period_start, body.period_end)))
 
 
-@router.get("/invoices", tags=["Factures"])
+@router.get("/invoices", response_model=list[out.Invoice], tags=["Factures"])
 @inject
 def list_invoices(status: InvoiceStatus | None = None, company: str = Depends(company_id),
                   queries: Queries = Depends(Provide[Container.queries])) -> list[dict]:
     return [s.invoice(i) for i in queries.invoices(company, status)]
 
 
-@router.get("/invoices/{ref}", tags=["Factures"], summary="Une facture, par id ou par numéro")
+@router.get("/invoices/{ref}", response_model=out.InvoiceWithPayments, tags=["Factures"],
+            summary="Une facture, par id ou par numéro")
 @inject
 def get_invoice(ref: str, company: str = Depends(company_id),
                 queries: Queries = Depends(Provide[Container.queries])) -> dict:
@@ -92,7 +97,8 @@ def get_invoice(ref: str, company: str = Depends(company_id),
     return s.invoice(view.invoice, view.attempts)
 
 
-@router.post("/invoices/{invoice_id}/validate", tags=["Factures"], summary="Valider la facture",
+@router.post("/invoices/{invoice_id}/validate", response_model=out.Invoice, tags=["Factures"],
+             summary="Valider la facture",
              description="Numérote la facture ; elle est ensuite publiée dans le compte boutique du client, "
                          "la carte enregistrée est débitée et le client reçoit un email.")
 @inject
@@ -101,14 +107,16 @@ def validate_invoice(invoice_id: str, company: str = Depends(company_id),
     return s.invoice(handler(c.ValidateInvoice(company, invoice_id)))
 
 
-@router.post("/invoices/{invoice_id}/retry-payment", tags=["Factures"], summary="Nouvelle tentative de débit")
+@router.post("/invoices/{invoice_id}/retry-payment", response_model=out.Invoice, tags=["Factures"],
+             summary="Nouvelle tentative de débit")
 @inject
 def retry_payment(invoice_id: str, company: str = Depends(company_id),
                   handler: invoicing.RetryPaymentHandler = Depends(Provide[Container.retry_payment])) -> dict:
     return s.invoice(handler(c.RetryPayment(company, invoice_id)))
 
 
-@router.post("/attestations", status_code=status.HTTP_201_CREATED, tags=["Attestations fiscales"])
+@router.post("/attestations", status_code=status.HTTP_201_CREATED, response_model=out.Attestation,
+             tags=["Attestations fiscales"])
 @inject
 def generate_attestation(body: AttestationIn, company: str = Depends(company_id),
                          handler: attestations.GenerateAttestationHandler = Depends(
@@ -116,7 +124,8 @@ def generate_attestation(body: AttestationIn, company: str = Depends(company_id)
     return s.attestation(handler(c.GenerateAttestation(company, body.client_id, body.year)))
 
 
-@router.post("/attestations/batch", tags=["Attestations fiscales"], summary="Attestations de tous les clients")
+@router.post("/attestations/batch", response_model=out.AttestationBatch, tags=["Attestations fiscales"],
+             summary="Attestations de tous les clients")
 @inject
 def generate_attestations(body: AttestationBatchIn, company: str = Depends(company_id),
                           handler: attestations.GenerateAttestationsHandler = Depends(
@@ -127,21 +136,21 @@ def generate_attestations(body: AttestationBatchIn, company: str = Depends(compa
                         for o in outcomes]}
 
 
-@router.get("/attestations", tags=["Attestations fiscales"])
+@router.get("/attestations", response_model=list[out.Attestation], tags=["Attestations fiscales"])
 @inject
 def list_attestations(year: int | None = None, company: str = Depends(company_id),
                       queries: Queries = Depends(Provide[Container.queries])) -> list[dict]:
     return [s.attestation(a) for a in queries.attestations(company, year)]
 
 
-@router.get("/attestations/{ref}", tags=["Attestations fiscales"])
+@router.get("/attestations/{ref}", response_model=out.Attestation, tags=["Attestations fiscales"])
 @inject
 def get_attestation(ref: str, company: str = Depends(company_id),
                     queries: Queries = Depends(Provide[Container.queries])) -> dict:
     return s.attestation(queries.attestation(company, ref))
 
 
-@router.post("/attestations/{attestation_id}/validate", tags=["Attestations fiscales"],
+@router.post("/attestations/{attestation_id}/validate", response_model=out.Attestation, tags=["Attestations fiscales"],
              summary="Valider l'attestation", description="Publiée dans le compte boutique du client, envoyée par email.")
 @inject
 def validate_attestation(attestation_id: str, company: str = Depends(company_id),

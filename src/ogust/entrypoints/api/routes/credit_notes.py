@@ -7,6 +7,7 @@ from ogust.application.documents import DocumentQueries
 from ogust.application.handlers.credit_notes import IssueCreditNoteHandler
 from ogust.application.queries import Queries
 from ogust.entrypoints import serializers as s
+from ogust.entrypoints.api import responses as out
 from ogust.entrypoints.api.deps import company_id
 from ogust.entrypoints.api.schemas import CreditNoteIn
 from ogust.entrypoints.container import Container
@@ -16,7 +17,7 @@ from ogust.entrypoints.api.schemas import PROBLEM_RESPONSES  # noqa: E402
 router = APIRouter(tags=["Avoirs"], responses=PROBLEM_RESPONSES)
 
 
-@router.post("/invoices/{invoice_ref}/credit-notes", status_code=status.HTTP_201_CREATED,
+@router.post("/invoices/{invoice_ref}/credit-notes", status_code=status.HTTP_201_CREATED, response_model=out.CreditNote,
              summary="Émettre un avoir sur une facture validée",
              description="Une facture validée ne change jamais : elle se corrige par un avoir (numéro AV-…), "
                          "total (`full`) ou partiel (`amount_cents` TTC). Payée par carte, elle est remboursée "
@@ -30,14 +31,14 @@ def issue_credit_note(invoice_ref: str, body: CreditNoteIn, company: str = Depen
     return s.credit_note(handler(IssueCreditNote(company, invoice.id, body.reason, amount)))
 
 
-@router.get("/credit-notes", summary="Les avoirs (d'une facture avec invoice_id)")
+@router.get("/credit-notes", response_model=list[out.CreditNote], summary="Les avoirs (d'une facture avec invoice_id)")
 @inject
 def list_credit_notes(invoice_id: str | None = None, company: str = Depends(company_id),
                       documents: DocumentQueries = Depends(Provide[Container.document_queries])) -> list[dict]:
     return [s.credit_note(n) for n in documents.credit_notes(company, invoice_id)]
 
 
-@router.get("/credit-notes/{ref}", summary="Un avoir, par id ou par numéro")
+@router.get("/credit-notes/{ref}", response_model=out.CreditNote, summary="Un avoir, par id ou par numéro")
 @inject
 def get_credit_note(ref: str, company: str = Depends(company_id),
                     documents: DocumentQueries = Depends(Provide[Container.document_queries])) -> dict:

@@ -14,6 +14,7 @@ from ogust.application.ports import DocumentRenderer
 from ogust.application.queries import OutboxAdmin, Queries
 from ogust.domain.errors import NotFound
 from ogust.entrypoints import serializers as s
+from ogust.entrypoints.api import responses as out
 from ogust.entrypoints.api.deps import company_id
 from ogust.entrypoints.api.problems import problem
 from ogust.entrypoints.serializers import document_filename
@@ -25,7 +26,7 @@ from ogust.entrypoints.api.schemas import PROBLEM_RESPONSES  # noqa: E402
 router = APIRouter(responses=PROBLEM_RESPONSES)
 
 
-@router.get("/outbox", tags=["Exploitation"], summary="Effets en attente, faits ou en échec")
+@router.get("/outbox", response_model=out.Outbox, tags=["Exploitation"], summary="Effets en attente, faits ou en échec")
 @inject
 def list_outbox(status: JobStatus | None = None, limit: int = 200, company: str = Depends(company_id),
                 queries: Queries = Depends(Provide[Container.queries])) -> dict:
@@ -33,14 +34,16 @@ def list_outbox(status: JobStatus | None = None, limit: int = 200, company: str 
             "jobs": [s.job(j) for j in queries.outbox(company, status, max(1, min(limit, 1000)))]}
 
 
-@router.post("/outbox/{job_id}/retry", tags=["Exploitation"], summary="Relancer un effet en échec")
+@router.post("/outbox/{job_id}/retry", response_model=out.OutboxJob, tags=["Exploitation"],
+             summary="Relancer un effet en échec")
 @inject
 def retry_job(job_id: str, company: str = Depends(company_id),
               admin: OutboxAdmin = Depends(Provide[Container.outbox_admin])) -> dict:
     return s.job(admin.retry(job_id, company))
 
 
-@router.get("/emails", tags=["Exploitation"], summary="Emails envoyés aux clients")
+@router.get("/emails", response_model=list[out.EmailRecord], tags=["Exploitation"],
+            summary="Emails envoyés aux clients")
 @inject
 def list_emails(company: str = Depends(company_id), queries: Queries = Depends(Provide[Container.queries])) -> list[dict]:
     return [{k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items()}
@@ -52,8 +55,11 @@ documents_router = APIRouter(tags=["Documents"])
 
 @documents_router.get("/documents/{token}", summary="Télécharger un document (lien signé)",
                       response_class=Response,
-                      responses={200: {"content": {"application/pdf": {}}, "description": "Le document en PDF"},
-                                 404: {"description": "Lien altéré, expiré ou document introuvable"}})
+                      responses={200: {"content": {"application/pdf": {"schema": {"type": "string",
+                                                                                  "format": "binary"}}},
+                                       "description": "Le document en PDF"},
+                                 404: {**PROBLEM_RESPONSES[404],
+                                       "description": "Lien altéré, expiré ou document introuvable"}})
 @inject
 def download(token: str, links: SignedDocumentLinks = Depends(Provide[Container.links]),
              documents: DocumentQueries = Depends(Provide[Container.document_queries]),
@@ -100,7 +106,8 @@ def pay(token: str, links: SignedDocumentLinks = Depends(Provide[Container.links
 webhooks_router = APIRouter(tags=["Paiements"])
 
 
-@webhooks_router.post("/stripe/webhook", summary="Événements Stripe (signés)")
+@webhooks_router.post("/stripe/webhook", summary="Événements Stripe (signés)",
+                      responses={200: {"model": out.WebhookReceived, "description": "Événement reçu"}})
 @inject
 async def stripe_webhook(request: Request, settings: Settings = Depends(Provide[Container.settings]),
                          handler: RecordPaymentEventHandler = Depends(Provide[Container.record_payment_event])

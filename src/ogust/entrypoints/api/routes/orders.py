@@ -15,6 +15,7 @@ from ogust.application.access import set_actor
 from ogust.application.handlers.orders import PlaceOrderHandler
 from ogust.domain.company import Company
 from ogust.domain.errors import NotFound
+from ogust.entrypoints.api import responses as out
 from ogust.entrypoints.api.problems import field_errors, problem
 from ogust.entrypoints.api.schemas import OrderIn
 from ogust.entrypoints.container import Container
@@ -29,7 +30,8 @@ MAX_ORDER_BYTES = 256 * 1024
                 "Signée par `X-Ogust-Timestamp` et `X-Ogust-Signature: sha256=HMAC(secret, timestamp.corps)`.",
     openapi_extra={"requestBody": {"required": True,
                                    "content": {"application/json": {"schema": OrderIn.model_json_schema()}}}},
-    responses={201: {"description": "Commande acceptée"}, 200: {"description": "Commande déjà reçue (rejouée)"},
+    responses={201: {"description": "Commande acceptée", "model": out.OrderReceived},
+               200: {"description": "Commande déjà reçue (rejouée)", "model": out.OrderReceived},
                401: {"description": "Signature invalide"}, 422: {"description": "Commande refusée"}},
 )
 @inject

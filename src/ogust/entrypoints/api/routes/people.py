@@ -12,6 +12,7 @@ from ogust.application.queries import Queries
 from ogust.application.shop_sync_service import ShopSyncService
 from ogust.domain.intervenant import ShopProfile
 from ogust.entrypoints import serializers as s
+from ogust.entrypoints.api import responses as out
 from ogust.entrypoints.api.deps import company_id
 from ogust.entrypoints.api.schemas import (AwareDatetime, ClientIn, ClientPatch, ExportIn, IntervenantIn,
                                           IntervenantPatch, ProfileIn)
@@ -27,7 +28,8 @@ def _profile(body: ProfileIn) -> ShopProfile:
     return ShopProfile(body.presentation, tuple(body.services), tuple(body.zones), tuple(body.skills))
 
 
-@router.post("/intervenants", status_code=status.HTTP_201_CREATED, tags=["Intervenants"])
+@router.post("/intervenants", status_code=status.HTTP_201_CREATED, response_model=out.Intervenant,
+             tags=["Intervenants"])
 @inject
 def create_intervenant(body: IntervenantIn, company: str = Depends(company_id),
                        handler: people.CreateIntervenantHandler = Depends(Provide[Container.create_intervenant])) -> dict:
@@ -35,21 +37,21 @@ def create_intervenant(body: IntervenantIn, company: str = Depends(company_id),
                                                      body.email or "", body.phone, _profile(body.profile))))
 
 
-@router.get("/intervenants", tags=["Intervenants"])
+@router.get("/intervenants", response_model=list[out.Intervenant], tags=["Intervenants"])
 @inject
 def list_intervenants(company: str = Depends(company_id),
                       queries: Queries = Depends(Provide[Container.queries])) -> list[dict]:
     return [s.intervenant(i) for i in queries.intervenants(company)]
 
 
-@router.get("/intervenants/{intervenant_id}", tags=["Intervenants"])
+@router.get("/intervenants/{intervenant_id}", response_model=out.Intervenant, tags=["Intervenants"])
 @inject
 def get_intervenant(intervenant_id: str, company: str = Depends(company_id),
                     queries: Queries = Depends(Provide[Container.queries])) -> dict:
     return s.intervenant(queries.intervenant(company, intervenant_id))
 
 
-@router.patch("/intervenants/{intervenant_id}", tags=["Intervenants"])
+@router.patch("/intervenants/{intervenant_id}", response_model=out.Intervenant, tags=["Intervenants"])
 @inject
 def update_intervenant(intervenant_id: str, body: IntervenantPatch, company: str = Depends(company_id),
                        handler: people.UpdateIntervenantHandler = Depends(Provide[Container.update_intervenant])) -> dict:
@@ -59,7 +61,8 @@ def update_intervenant(intervenant_id: str, body: IntervenantPatch, company: str
     return s.intervenant(handler(c.UpdateIntervenant(company, intervenant_id, tuple(changes.items()))))
 
 
-@router.post("/intervenants/{intervenant_id}/sync", tags=["Boutique"], summary="Synchroniser l'intervenant",
+@router.post("/intervenants/{intervenant_id}/sync", response_model=out.SyncReport, tags=["Boutique"],
+             summary="Synchroniser l'intervenant",
              description="Envoie la fiche (profil et compétences) à la boutique et rend le résultat.")
 @inject
 def sync_intervenant(intervenant_id: str, force: bool = False, company: str = Depends(company_id),
@@ -67,7 +70,7 @@ def sync_intervenant(intervenant_id: str, force: bool = False, company: str = De
     return s.report(service.sync_intervenant(c.SyncIntervenant(company, intervenant_id, force), timeout=20))
 
 
-@router.get("/intervenants/{intervenant_id}/planning", tags=["Planning"])
+@router.get("/intervenants/{intervenant_id}/planning", response_model=list[out.Intervention], tags=["Planning"])
 @inject
 def planning(intervenant_id: str, start: AwareDatetime | None = Query(None, alias="from"),
              end: AwareDatetime | None = Query(None, alias="to"), company: str = Depends(company_id),
@@ -77,7 +80,7 @@ def planning(intervenant_id: str, start: AwareDatetime | None = Query(None, alia
     return [s.intervention(i) for i in queries.planning(company, intervenant_id, start, end)]
 
 
-@router.post("/clients", status_code=status.HTTP_201_CREATED, tags=["Clients"])
+@router.post("/clients", status_code=status.HTTP_201_CREATED, response_model=out.Client, tags=["Clients"])
 @inject
 def create_client(body: ClientIn, company: str = Depends(company_id),
                   handler: people.CreateClientHandler = Depends(Provide[Container.create_client])) -> dict:
@@ -85,20 +88,20 @@ def create_client(body: ClientIn, company: str = Depends(company_id),
                                            body.address.to_domain(), body.phone)))
 
 
-@router.get("/clients", tags=["Clients"])
+@router.get("/clients", response_model=list[out.Client], tags=["Clients"])
 @inject
 def list_clients(company: str = Depends(company_id), queries: Queries = Depends(Provide[Container.queries])) -> list[dict]:
     return [s.client(client) for client in queries.clients(company)]
 
 
-@router.get("/clients/{client_id}", tags=["Clients"])
+@router.get("/clients/{client_id}", response_model=out.Client, tags=["Clients"])
 @inject
 def get_client(client_id: str, company: str = Depends(company_id),
                queries: Queries = Depends(Provide[Container.queries])) -> dict:
     return s.client(queries.client(company, client_id))
 
 
-@router.patch("/clients/{client_id}", tags=["Clients"])
+@router.patch("/clients/{client_id}", response_model=out.Client, tags=["Clients"])
 @inject
 def update_client(client_id: str, body: ClientPatch, company: str = Depends(company_id),
                   handler: people.UpdateClientHandler = Depends(Provide[Container.update_client])) -> dict:
@@ -108,14 +111,15 @@ def update_client(client_id: str, body: ClientPatch, company: str = Depends(comp
     return s.client(handler(c.UpdateClient(company, client_id, tuple(changes.items()))))
 
 
-@router.post("/clients/{client_id}/transmit", tags=["Boutique"], summary="Transmettre le client à la boutique")
+@router.post("/clients/{client_id}/transmit", response_model=out.SyncReport, tags=["Boutique"],
+             summary="Transmettre le client à la boutique")
 @inject
 def transmit_client(client_id: str, force: bool = False, company: str = Depends(company_id),
                     service: ShopSyncService = Depends(Provide[Container.shop_sync])) -> dict:
     return s.report(service.transmit_client(c.TransmitClient(company, client_id, force), timeout=20))
 
 
-@router.post("/shop/export", tags=["Boutique"], summary="Transmettre en lot",
+@router.post("/shop/export", response_model=out.ExportReport, tags=["Boutique"], summary="Transmettre en lot",
              description="Envoie les clients et intervenants modifiés depuis le dernier envoi ; rapport par fiche.")
 @inject
 def export(body: ExportIn, company: str = Depends(company_id),
@@ -142,7 +146,7 @@ def export_client(client_id: str, company: str = Depends(company_id),
                              "Content-Disposition": f'attachment; filename="{export_filename(data)}"'})
 
 
-@router.delete("/clients/{client_id}", tags=["Clients"], summary="Effacer le client (RGPD)",
+@router.delete("/clients/{client_id}", response_model=out.Client, tags=["Clients"], summary="Effacer le client (RGPD)",
                description="Fiche anonymisée (noms, email, téléphone, adresse, identifiants boutique et Stripe), "
                            "carte détachée chez Stripe par la file d'effets ; les factures, avoirs et attestations "
                            "restent (conservation légale de 10 ans, art. L123-22 du Code de commerce).")

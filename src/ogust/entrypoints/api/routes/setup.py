@@ -11,6 +11,7 @@ from ogust.domain.tarif import InterventionMode
 from ogust.domain.units import Unit
 from ogust.entrypoints import serializers as s
 from ogust.application.access import ApiKeys
+from ogust.entrypoints.api import responses as out
 from ogust.entrypoints.api.deps import company_id, first_company_only
 from ogust.entrypoints.api.schemas import CompanyIn, MappingIn, ShopLinkIn, TarifIn
 from ogust.entrypoints.container import Container
@@ -20,7 +21,8 @@ from ogust.entrypoints.api.schemas import PROBLEM_RESPONSES  # noqa: E402
 router = APIRouter(tags=["Paramétrage"], responses=PROBLEM_RESPONSES)
 
 
-@router.post("/companies", status_code=status.HTTP_201_CREATED, summary="Créer la première entreprise",
+@router.post("/companies", status_code=status.HTTP_201_CREATED, response_model=out.CreatedCompany,
+             summary="Créer la première entreprise",
              description="Sans clé, seulement tant que l'installation n'a aucune entreprise : la réponse contient "
                          "`api_key`, une clé `operator` de l'entreprise, montrée cette seule fois. Ensuite, les "
                          "entreprises se créent avec la CLI (`ogust company create`).")
@@ -34,13 +36,13 @@ def create_company(body: CompanyIn, _first: None = Depends(first_company_only),
     return {**s.company(company), "api_key": issued.token}
 
 
-@router.get("/companies", summary="L'entreprise de la clé")
+@router.get("/companies", response_model=list[out.Company], summary="L'entreprise de la clé")
 @inject
 def list_companies(company: str = Depends(company_id), queries: Queries = Depends(Provide[Container.queries])) -> list[dict]:
     return [s.company(queries.company(company))]
 
 
-@router.post("/tarifs", status_code=status.HTTP_201_CREATED, summary="Créer un tarif")
+@router.post("/tarifs", status_code=status.HTTP_201_CREATED, response_model=out.Tarif, summary="Créer un tarif")
 @inject
 def create_tarif(body: TarifIn, company: str = Depends(company_id),
                  handler: setup.CreateTarifHandler = Depends(Provide[Container.create_tarif])) -> dict:
@@ -50,13 +52,13 @@ def create_tarif(body: TarifIn, company: str = Depends(company_id),
     return s.tarif(tarif)
 
 
-@router.get("/tarifs", summary="Tarifs")
+@router.get("/tarifs", response_model=list[out.Tarif], summary="Tarifs")
 @inject
 def list_tarifs(company: str = Depends(company_id), queries: Queries = Depends(Provide[Container.queries])) -> list[dict]:
     return [s.tarif(t) for t in queries.tarifs(company)]
 
 
-@router.post("/shop/link", summary="Lier le compte boutique",
+@router.post("/shop/link", response_model=out.ShopLink, summary="Lier le compte boutique",
              description="Renvoie le secret avec lequel la boutique signe ses commandes (montré une seule fois).")
 @inject
 def link_shop(body: ShopLinkIn, company: str = Depends(company_id),
@@ -65,7 +67,7 @@ def link_shop(body: ShopLinkIn, company: str = Depends(company_id),
     return {"shop_account_id": body.shop_account_id, "webhook_secret": secret}
 
 
-@router.get("/shop/services", summary="Services de la boutique et leur tarif")
+@router.get("/shop/services", response_model=list[out.ShopService], summary="Services de la boutique et leur tarif")
 @inject
 def shop_services(company: str = Depends(company_id), queries: Queries = Depends(Provide[Container.queries]),
                   shop: ShopApi = Depends(Provide[Container.shop])) -> list[dict]:
@@ -74,7 +76,8 @@ def shop_services(company: str = Depends(company_id), queries: Queries = Depends
     return [s.shop_service(service, mapped.get(service.id)) for service in shop.list_services(account)]
 
 
-@router.post("/shop/mappings", status_code=status.HTTP_201_CREATED, summary="Associer un service à un tarif",
+@router.post("/shop/mappings", status_code=status.HTTP_201_CREATED, response_model=out.ShopServiceMapping,
+             summary="Associer un service à un tarif",
              description="Refusé (422 tarif_mismatch) si le prix TTC, la TVA ou l'unité diffèrent.")
 @inject
 def map_service(body: MappingIn, company: str = Depends(company_id),
@@ -85,7 +88,7 @@ def map_service(body: MappingIn, company: str = Depends(company_id),
     return s.mapping(mapping, tarif)
 
 
-@router.get("/shop/mappings", summary="Associations services ↔ tarifs")
+@router.get("/shop/mappings", response_model=list[out.ShopServiceMapping], summary="Associations services ↔ tarifs")
 @inject
 def list_mappings(company: str = Depends(company_id),
                   queries: Queries = Depends(Provide[Container.queries])) -> list[dict]:

@@ -1,0 +1,361 @@
+"""Response bodies: what the API answers on success, as the OpenAPI schema declares it.
+
+The routes build plain dicts with ``entrypoints/serializers.py`` (shared with the CLI's ``--json``);
+these models describe those dicts field for field and FastAPI checks each answer against them.
+Every field is always present: a value that may be missing is declared nullable, never left out.
+Dates and times are the ISO 8601 strings the serializers write, kept as they are; money is an
+object in integer cents."""
+from typing import Annotated, Any
+
+from pydantic import BaseModel, Field
+
+from ogust.application.outbox import JobStatus
+from ogust.domain.attestation import AttestationStatus
+from ogust.domain.client import ClientOrigin
+from ogust.domain.credit_note import RefundStatus
+from ogust.domain.devis import AcceptanceChannel, DevisStatus
+from ogust.domain.intervention import InterventionStatus
+from ogust.domain.invoice import InvoiceSource, InvoiceStatus
+from ogust.domain.payment import AttemptStatus
+from ogust.domain.shop_sync import SyncStatus
+from ogust.domain.tarif import InterventionMode
+from ogust.domain.units import Unit
+
+IsoDate = Annotated[str, Field(json_schema_extra={"format": "date"}, examples=["2026-03-31"])]
+IsoDateTime = Annotated[str, Field(json_schema_extra={"format": "date-time"},
+                                   examples=["2026-03-02T09:00:00+01:00"])]
+VatPercent = Annotated[str, Field(description="taux de TVA en pour cent (5.5, 10 ou 20)", examples=["10"])]
+Id = Annotated[str, Field(description="identifiant (UUID)")]
+
+
+class Money(BaseModel):
+    """Un montant : en centimes entiers, jamais en nombre à virgule."""
+
+    cents: int = Field(description="centimes", examples=[2750])
+    currency: str = Field(description="code ISO 4217", examples=["EUR"])
+    display: str = Field(description="le montant écrit à la française", examples=["27,50\u00a0€"])
+
+
+class Address(BaseModel):
+    street: str
+    postal_code: str
+    city: str
+    country: str = Field(examples=["FR"])
+
+
+class Company(BaseModel):
+    id: Id
+    name: str
+    address: Address
+    siret: str
+    email: str = Field(description="vide si non renseigné")
+    sap_declaration_number: str = Field(description="numéro de déclaration de services à la personne")
+    sap_declaration_date: IsoDate | None
+    timezone: str = Field(examples=["Europe/Paris"])
+    shop_account_id: str | None = Field(description="le compte boutique lié, s'il y en a un")
+    shop_linked: bool
+
+
+class CreatedCompany(Company):
+    api_key: str = Field(description="clé `operator` de l'entreprise, montrée cette seule fois")
+
+
+class Tarif(BaseModel):
+    id: Id
+    code: str
+    label: str
+    unit: Unit = Field(description="hour : prix à l'heure, quantités en minutes ; flat : au forfait")
+    price_ht: Money
+    price_ttc: Money
+    vat_rate: VatPercent
+    tax_credit_eligible: bool = Field(description="ouvre droit au crédit d'impôt services à la personne")
+    mode: InterventionMode
+
+
+class ShopLink(BaseModel):
+    shop_account_id: str
+    webhook_secret: str = Field(description="le secret de signature des commandes, montré cette seule fois")
+
+
+class ShopService(BaseModel):
+    id: str
+    label: str
+    price_ttc: Money
+    vat_rate: VatPercent
+    unit: Unit
+    mapped_to: str | None = Field(description="le code du tarif associé, s'il y en a un")
+
+
+class ShopServiceMapping(BaseModel):
+    id: Id
+    shop_service_id: str
+    shop_label: str
+    tarif_id: Id
+    tarif_code: str
+
+
+class ShopSync(BaseModel):
+    """Où en est la fiche avec la boutique."""
+
+    status: SyncStatus
+    synced_at: IsoDateTime | None = Field(description="dernier envoi réussi")
+    failure: str | None = Field(description="la raison du dernier échec")
+
+
+class Profile(BaseModel):
+    presentation: str
+    services: list[str]
+    zones: list[str] = Field(description="codes postaux")
+    skills: list[str]
+
+
+class Intervenant(BaseModel):
+    id: Id
+    first_name: str
+    last_name: str
+    matricule: str
+    email: str = Field(description="vide si non renseigné")
+    phone: str = Field(description="vide si non renseigné")
+    active: bool
+    profile: Profile
+    shop_sync: ShopSync
+
+
+class Client(BaseModel):
+    id: Id
+    first_name: str
+    last_name: str
+    email: str
+    phone: str = Field(description="vide si non renseigné")
+    address: Address
+    origin: ClientOrigin = Field(description="créé au back office ou par une commande de la boutique")
+    shop_client_id: str | None
+    has_saved_card: bool = Field(description="une carte est enregistrée chez Stripe (jamais ses données)")
+    shop_sync: ShopSync
+
+
+class SyncReport(BaseModel):
+    """Le résultat de l'envoi d'une fiche à la boutique."""
+
+    kind: str = Field(examples=["client", "intervenant"])
+    id: Id
+    label: str
+    outcome: str = Field(description="sent, unchanged, failed ou queued")
+    reason: str | None
+
+
+class ExportReport(BaseModel):
+    summary: dict[str, int] = Field(description="nombre de fiches par résultat (sent, unchanged, failed…)")
+    records: list[SyncReport]
+
+
+class DevisLine(BaseModel):
+    id: Id
+    tarif_id: Id
+    label: str
+    unit: Unit
+    quantity: int = Field(description="minutes (tarif horaire) ou nombre (forfait)")
+    quantity_label: str = Field(examples=["1 h 30"])
+    unit_price_ht: Money
+    vat_rate: VatPercent
+    amount_ht: Money
+    amount_vat: Money = Field(description="TVA de la ligne, arrondie au centime")
+    amount_ttc: Money
+
+
+class InvoiceLine(DevisLine):
+    intervention_id: Id | None = Field(description="l'intervention facturée, s'il y en a une")
+    intervenant_matricule: str | None
+    intervenant_name: str | None
+    performed_on: IsoDate | None
+
+
+class Intervention(BaseModel):
+    id: Id
+    client_id: Id
+    intervenant_id: Id
+    tarif_id: Id
+    devis_id: Id | None
+    start: IsoDateTime
+    end: IsoDateTime
+    minutes: int
+    address: Address
+    status: InterventionStatus
+    invoice_id: Id | None = Field(description="la facture qui l'a comptée, une fois facturée")
+
+
+class Devis(BaseModel):
+    id: Id
+    client_id: Id
+    status: DevisStatus
+    created_at: IsoDateTime | None
+    accepted_at: IsoDateTime | None
+    acceptance_channel: AcceptanceChannel | None
+    shop_order_id: str | None = Field(description="la commande de la boutique, pour un devis accepté en ligne")
+    lines: list[DevisLine]
+    total_ht: Money = Field(description="somme des lignes")
+    total_vat: Money = Field(description="somme des lignes")
+    total_ttc: Money = Field(description="somme des lignes")
+
+
+class DevisWithInterventions(Devis):
+    interventions: list[Intervention]
+
+
+class PaymentAttempt(BaseModel):
+    """Un débit de la carte enregistrée (un PaymentIntent Stripe)."""
+
+    number: int
+    status: AttemptStatus
+    amount: Money
+    payment_intent_id: str | None
+    failure: str | None
+    updated_at: IsoDateTime | None
+
+
+class Invoice(BaseModel):
+    id: Id
+    number: str | None = Field(description="attribué à la validation (FA-AAAA-NNNNNN) ; null en brouillon")
+    client_id: Id
+    source: InvoiceSource
+    status: InvoiceStatus
+    devis_id: Id | None
+    issued_on: IsoDate | None
+    period_start: IsoDate | None
+    period_end: IsoDate | None
+    paid_at: IsoDateTime | None
+    payment_reference: str | None
+    payment_failure: str | None
+    lines: list[InvoiceLine]
+    total_ht: Money = Field(description="somme des lignes")
+    total_vat: Money = Field(description="somme des lignes")
+    total_ttc: Money = Field(description="somme des lignes")
+
+
+class InvoiceWithPayments(Invoice):
+    payment_attempts: list[PaymentAttempt] = Field(description="les débits tentés, du premier au dernier")
+
+
+class AttestationLine(BaseModel):
+    intervenant_matricule: str
+    intervenant_name: str
+    year: int
+    month: int
+    minutes: int
+    interventions: int = Field(description="nombre d'interventions")
+
+
+class Attestation(BaseModel):
+    id: Id
+    number: str | None = Field(description="attribué à la validation ; null en brouillon")
+    client_id: Id
+    year: int
+    status: AttestationStatus
+    amount_paid: Money = Field(description="payé dans l'année pour des services ouvrant droit au crédit d'impôt")
+    total_minutes: int
+    validated_at: IsoDateTime | None
+    lines: list[AttestationLine]
+
+
+class AttestationOutcome(BaseModel):
+    client_id: Id
+    attestation_id: Id | None = Field(description="null si rien n'a été généré pour ce client")
+    error: str | None
+
+
+class AttestationBatch(BaseModel):
+    generated: int
+    records: list[AttestationOutcome]
+
+
+class CreditNoteLine(BaseModel):
+    id: Id
+    label: str
+    vat_rate: VatPercent
+    amount_ht: Money
+    amount_vat: Money
+    amount_ttc: Money
+
+
+class Refund(BaseModel):
+    """Le remboursement sur la carte qui a payé la facture, fait par la file d'effets."""
+
+    status: RefundStatus = Field(description="none : pas de carte à rembourser")
+    amount: Money
+    payment_intent_id: str | None
+    refund_id: str | None
+    failure: str | None
+    refunded_at: IsoDateTime | None
+
+
+class CreditNote(BaseModel):
+    id: Id
+    number: str = Field(examples=["AV-2026-000001"])
+    client_id: Id
+    invoice_id: Id
+    invoice_number: str
+    issued_on: IsoDate
+    reason: str
+    lines: list[CreditNoteLine]
+    total_ht: Money
+    total_vat: Money
+    total_ttc: Money
+    refund: Refund
+
+
+class OutboxJob(BaseModel):
+    """Un effet à faire (débit, publication, email…), au moins une fois, idempotent."""
+
+    id: Id
+    effect: str = Field(examples=["payment.charge_invoice"])
+    key: str = Field(description="la clé métier qui rend l'effet idempotent")
+    status: JobStatus
+    attempts: int
+    available_at: IsoDateTime
+    last_error: str | None
+    created_at: IsoDateTime
+    done_at: IsoDateTime | None
+    worker: str | None
+
+
+class Outbox(BaseModel):
+    counts: dict[str, int] = Field(description="nombre d'effets par statut")
+    jobs: list[OutboxJob]
+
+
+class EmailRecord(BaseModel):
+    company_id: Id
+    message_id: str
+    kind: str
+    to_email: str
+    status: str = Field(examples=["sent"])
+    at: IsoDateTime = Field(description="dernier changement")
+    created_at: IsoDateTime
+    error: str | None
+
+
+class AuditEntry(BaseModel):
+    id: int
+    at: IsoDateTime
+    actor: str = Field(description="clé d'API, CLI, worker ou webhook")
+    entity_type: str
+    entity_id: str
+    action: str
+    changes: dict[str, Any] = Field(description="`before` et `after` : les champs changés seulement")
+
+
+class OrderReceived(BaseModel):
+    order_id: str = Field(description="l'id de la commande dans la boutique")
+    client_id: Id
+    devis_id: Id
+    intervention_ids: list[Id]
+    replayed: bool = Field(description="true : commande déjà reçue, rien n'a changé")
+
+
+class WebhookReceived(BaseModel):
+    received: bool
+    outcome: str
+
+
+class Health(BaseModel):
+    status: str = Field(examples=["ok"])
