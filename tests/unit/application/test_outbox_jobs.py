@@ -21,6 +21,7 @@ SAMPLES = [
     ev.InvoicePaymentFailed("co", "inv-1", 1, "refusée"),
     ev.InvoicePaymentNeedsAuthentication("co", "inv-1", 1),
     ev.AttestationValidated("co", "att-1", "AF-2026-000001"),
+    ev.CreditNoteIssued("co", "av-1", "AV-2026-000001", "inv-1"),
 ]
 
 
@@ -40,6 +41,7 @@ def test_every_event_kind_has_a_mapping():
     (SAMPLES[6], [Effect.MAIL_DEBIT_FAILED, Effect.PUBLISH_INVOICE]),
     (SAMPLES[7], [Effect.MAIL_AUTHENTICATION_NEEDED, Effect.PUBLISH_INVOICE]),
     (SAMPLES[8], [Effect.PUBLISH_ATTESTATION, Effect.MAIL_ATTESTATION_AVAILABLE]),
+    (SAMPLES[9], [Effect.PUBLISH_CREDIT_NOTE, Effect.MAIL_CREDIT_NOTE_AVAILABLE]),
 ], ids=lambda v: type(v).__name__ if isinstance(v, Event) else "")
 def test_an_event_enqueues_exactly_its_effects(event, effects):
     jobs = jobs_for(event, NOW)
