@@ -26,7 +26,9 @@ def _in_years(value: date) -> date:
     return value
 
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+# a character that is not a space: what strip_whitespace then min_length=1 refuse, said in the schema too
+NOT_BLANK = r"\S"
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=NOT_BLANK)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=4000)]
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, max_length=30, pattern=r"^[0-9+(). -]*$"),
                   _rule(rules.normalise_phone)]
@@ -48,6 +50,11 @@ def _aware(value: datetime) -> datetime:
 AwareDatetime = Annotated[datetime, AfterValidator(_aware)]
 
 
+def _no_default(schema: dict) -> None:
+    """A field that may be left out but not sent as null: no ``"default": null`` in the schema."""
+    schema.pop("default", None)
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -65,13 +72,14 @@ class CompanyIn(Strict):
     name: Text
     address: AddressIn
     siret: Siret
-    sap_declaration_number: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
+    sap_declaration_number: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50,
+                                                             pattern=NOT_BLANK)]
     sap_declaration_date: BoundedDate
     email: EmailStr | None = None
 
 
 class TarifIn(Strict):
-    code: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=30)]
+    code: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=30, pattern=NOT_BLANK)]
     label: Text
     unit: Literal["hour", "flat"]
     price_ht_cents: Cents
@@ -102,18 +110,21 @@ class ProfileIn(Strict):
 class IntervenantIn(Strict):
     first_name: Text
     last_name: Text
-    matricule: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=30)]
+    matricule: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=30,
+                                                pattern=NOT_BLANK)]
     email: EmailStr | None = None
     phone: Phone = ""
     profile: ProfileIn = Field(default_factory=ProfileIn)
 
 
+# A PATCH changes the fields sent. null clears an optional field (an intervenant's email, a phone), leaves
+# profile and address as they are, and is refused by the schema where a value is required (names, active).
 class IntervenantPatch(Strict):
-    first_name: Text | None = None
-    last_name: Text | None = None
+    first_name: Text = Field(None, json_schema_extra=_no_default)
+    last_name: Text = Field(None, json_schema_extra=_no_default)
     email: EmailStr | None = None
     phone: Phone | None = None
-    active: bool | None = None
+    active: bool = Field(None, json_schema_extra=_no_default)
     profile: ProfileIn | None = None
 
 
@@ -126,9 +137,9 @@ class ClientIn(Strict):
 
 
 class ClientPatch(Strict):
-    first_name: Text | None = None
-    last_name: Text | None = None
-    email: EmailStr | None = None
+    first_name: Text = Field(None, json_schema_extra=_no_default)
+    last_name: Text = Field(None, json_schema_extra=_no_default)
+    email: EmailStr = Field(None, json_schema_extra=_no_default)
     phone: Phone | None = None
     address: AddressIn | None = None
 
@@ -224,7 +235,7 @@ class AttestationBatchIn(Strict):
 class CreditNoteIn(Strict):
     """An avoir on a validated invoice: the whole of what is left (``full``) or an amount TTC."""
 
-    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500, pattern=NOT_BLANK)]
     amount_cents: Cents | None = None
     full: bool = False
 

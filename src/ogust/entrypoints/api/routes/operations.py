@@ -78,7 +78,9 @@ def download(token: str, links: SignedDocumentLinks = Depends(Provide[Container.
 
 
 @documents_router.get("/pay/{token}", summary="Confirmer un paiement demandé par la banque",
-                      response_class=HTMLResponse)
+                      response_class=HTMLResponse,
+                      responses={404: {**PROBLEM_RESPONSES[404],
+                                       "description": "Lien altéré, expiré ou facture introuvable"}})
 @inject
 def pay(token: str, links: SignedDocumentLinks = Depends(Provide[Container.links]),
         queries: Queries = Depends(Provide[Container.queries])) -> Response:
