@@ -139,6 +139,9 @@ class FakeInterventions(FakeRepository):
     def for_devis(self, company_id, devis_id):
         return [i for i in self.list(company_id) if i.devis_id == devis_id]
 
+    def for_client(self, company_id, client_id):
+        return [i for i in self.list(company_id) if i.client_id == client_id]
+
     def done_not_invoiced(self, company_id, client_id, start, end):
         return [i for i in self.list(company_id) if i.client_id == client_id and i.status is InterventionStatus.DONE
                 and i.invoice_id is None and start <= i.start <= end]
@@ -387,8 +390,8 @@ class FakeAuditTrail:
     def __init__(self) -> None:
         self.redacted: list[tuple[str, str]] = []
 
-    def redact(self, company_id, entity_id):
-        self.redacted.append((company_id, entity_id))
+    def redact_client(self, company_id, client_id):
+        self.redacted.append((company_id, client_id))
 
 
 class FakeUnitOfWork(UnitOfWork):

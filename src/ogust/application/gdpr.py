@@ -1,7 +1,7 @@
 """GDPR: what ogust holds about a client (the right of access and to portability), and erasure.
 
-Erasure anonymises the client's record, the email log and the values in the client's audit
-entries (who did what when stays), keeps the invoices, credit notes and
+Erasure anonymises the client's record, its interventions' address, the email log and the personal
+values in the audit entries (who did what when stays), keeps the invoices, credit notes and
 attestations for their legal retention (10 years, art. L123-22 du Code de commerce), and detaches
 the card at Stripe through the outbox (``ClientErased``): a Stripe outage delays it, never loses it."""
 from __future__ import annotations
@@ -94,6 +94,8 @@ class EraseClientHandler:
             email = client.email
             client.erase()
             uow.emails.anonymise(cmd.company_id, email, client.email)
-            uow.audit.redact(cmd.company_id, client.id)  # the audit log held the names and addresses too
+            for intervention in uow.interventions.for_client(cmd.company_id, client.id):
+                intervention.forget_address()  # the client's home
+            uow.audit.redact_client(cmd.company_id, client.id)  # the audit log held the names and addresses too
             uow.commit()
             return client

@@ -92,6 +92,8 @@ class InterventionRepository(Repository[Intervention], Protocol):
 
     def for_devis(self, company_id: str, devis_id: str) -> list[Intervention]: ...
 
+    def for_client(self, company_id: str, client_id: str) -> list[Intervention]: ...
+
     def done_not_invoiced(self, company_id: str, client_id: str, start: datetime, end: datetime) -> list[Intervention]: ...
 
     def clients_with_done_not_invoiced(self, company_id: str, start: datetime, end: datetime,
@@ -172,9 +174,10 @@ class AuditTrail(Protocol):
     """The audit log as the use cases see it: written by the unit of work at each commit, read
     elsewhere; the only change it allows is the GDPR redaction of an erased person's values."""
 
-    def redact(self, company_id: str, entity_id: str) -> None:
-        """At this commit: the entity's entries (past ones, and this commit's) keep who, when, what
-        and which fields changed; their values are replaced. Once per entry."""
+    def redact_client(self, company_id: str, client_id: str) -> None:
+        """GDPR erasure, at this commit: the entries (past ones, and this commit's) of the client and
+        of what names or locates them (its interventions' addresses, its documents' client identity)
+        keep who, when, what and which fields changed; those values are replaced. Once per entry."""
 
 
 class Inbox(Protocol):

@@ -26,3 +26,6 @@ class Address:
 
     def one_line(self) -> str:
         return f"{self.street}, {self.postal_code} {self.city}"
+
+
+ERASED_ADDRESS = Address("Adresse effacée", "", "Ville effacée", country="")  # after a GDPR erasure

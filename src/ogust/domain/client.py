@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
 
-from ogust.domain.address import Address
+from ogust.domain.address import ERASED_ADDRESS, Address
 from ogust.domain.aggregate import Aggregate, new_id
 from ogust.domain.errors import InvalidTransition, InvalidValue, NoPaymentMethod
 from ogust.domain.events import ClientErased, ClientTransmissionRequested
@@ -93,7 +93,7 @@ class Client(Aggregate, ShopSynced):
         self.first_name, self.last_name = "Client", f"effacé {self.id[:8]}"
         self.email = f"efface-{self.id}{ERASED_EMAIL_DOMAIN}"
         self.phone = ""
-        self.address = Address("Adresse effacée", "", "Ville effacée", country="")
+        self.address = ERASED_ADDRESS
         self.shop_client_id = self.stripe_customer_id = self.stripe_payment_method_id = None
         self.synced_fingerprint = self.failed_fingerprint = self.sync_failure = None
         self.synced_at = None

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from enum import Enum
 
-from ogust.domain.address import Address
+from ogust.domain.address import ERASED_ADDRESS, Address
 from ogust.domain.aggregate import Aggregate, new_id
 from ogust.domain.errors import InvalidTransition, InvalidValue, SlotInPast, SlotUnavailable
 from ogust.domain.validation import MAX_INTERVENTION, MAX_YEAR, MIN_YEAR
@@ -61,6 +61,11 @@ class Intervention(Aggregate):
         if self.status is not InterventionStatus.PLANNED:
             raise InvalidTransition(f"L'intervention est « {self.status.value} ».", status=self.status.value)
         self.status = InterventionStatus.CANCELLED
+
+    def forget_address(self) -> None:
+        """GDPR erasure of the client: the client's home address goes; when, who and how long stay
+        (the invoices and the attestation fiscale rely on them)."""
+        self.address = ERASED_ADDRESS
 
     def mark_invoiced(self, invoice_id: str) -> None:
         if self.invoice_id is not None and self.invoice_id != invoice_id:

@@ -4,6 +4,7 @@ values, which keeps who did what and when."""
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import Engine, select, text
@@ -11,8 +12,11 @@ from sqlalchemy.exc import DBAPIError
 
 from ogust.adapters.persistence import tables as t
 from ogust.adapters.persistence.access import REDACTED
+from ogust.application import commands as c
 from ogust.application.access import acting_as
 from ogust.application.gdpr import EraseClient, EraseClientHandler
+from ogust.application.handlers.invoicing import ManualInvoiceHandler, ValidateInvoiceHandler
+from ogust.domain.intervention import Intervention
 
 pytestmark = pytest.mark.integration
 
@@ -50,6 +54,17 @@ def test_erasing_a_client_redacts_its_entries_once_and_keeps_who_and_when(engine
         uow.clients.get(world.company_id, world.client.id).update(email="jeanne.martin@exemple.fr",
                                                                   phone="04 78 00 00 00")
         uow.commit()
+    with make_uow() as uow:  # at her home (her address is in the intervention's entry)
+        start = uow.clock.now() + timedelta(days=1)
+        intervention = Intervention(world.company_id, world.client.id, world.intervenant.id, world.tarif.id, start,
+                                    start + timedelta(hours=2), world.client.address)
+        uow.interventions.add(intervention)
+        uow.commit()
+    invoice = ManualInvoiceHandler(make_uow)(c.ManualInvoice(world.company_id, world.client.id,
+                                                             (c.ManualInvoiceLine(world.tarif.code, 60),)))
+    ValidateInvoiceHandler(make_uow)(c.ValidateInvoice(world.company_id, invoice.id))  # names her as issued
+    related = [e for e in log_of(engine, world.company_id) if e.entity_id in (intervention.id, invoice.id)]
+    assert "Martin" in json.dumps([e.changes for e in related]) and "Lilas" in json.dumps([e.changes for e in related])
     before = log_of(engine, world.company_id, world.client.id)
     assert [e.action for e in before] == ["created", "updated"]
     assert "Martin" in json.dumps([e.changes for e in before])
@@ -69,7 +84,19 @@ def test_erasing_a_client_redacts_its_entries_once_and_keeps_who_and_when(engine
     text_after = json.dumps([e.changes for e in after], ensure_ascii=False)
     for personal in ("Jeanne", "Martin", "jeanne.martin", "04 78", "Lilas", "69003"):
         assert personal not in text_after
+    # what names or locates her elsewhere goes too (her home on the intervention, her identity on the
+    # invoice); the rest of those entries stays: the invoice's number and status
+    related_after = [e for e in log_of(engine, world.company_id) if e.entity_id in (intervention.id, invoice.id)]
+    text_related = json.dumps([e.changes for e in related_after], ensure_ascii=False)
+    for personal in ("Jeanne", "Martin", "jeanne.martin", "Lilas", "69003"):
+        assert personal not in text_related
+    validated = next(e for e in related_after if e.changes["after"].get("status") == "validated")
+    assert validated.changes["after"]["number"].startswith("FA-") and validated.redacted_at is not None
+    assert validated.changes["after"]["client_identity"] == REDACTED
+    with make_uow() as uow:
+        assert uow.interventions.get(world.company_id, intervention.id).address.street == "Adresse effacée"
     # the other entities' entries are untouched, and a redacted entry cannot be rewritten again
-    assert [e for e in log_of(engine, world.company_id) if e.entity_id != world.client.id][:len(others)] == others
+    untouched = [e for e in others if e.entity_id not in (intervention.id, invoice.id)]
+    assert [e for e in log_of(engine, world.company_id) if e.id in {o.id for o in untouched}] == untouched
     assert "ajout seul" in refused(engine, "UPDATE audit_log SET changes = :changes, redacted_at = at WHERE id = :id",
                                    changes=json.dumps({"before": {}, "after": {"email": "x"}}), id=after[0].id)

@@ -64,7 +64,7 @@ class AuditRecorder:
         self.actor = actor
         self.now = now
         self.entries: dict[tuple[str, str], dict[str, Any]] = {}
-        self.redactions: set[tuple[str, str]] = set()  # (company id, entity id)
+        self.redactions: set[tuple[str, str]] = set()  # (company id, client id) erased at this commit
 
     def before_flush(self, session: Session, _context: object, _instances: object) -> None:
         for obj in session.new:
@@ -112,19 +112,21 @@ class AuditRecorder:
 
     def write(self, session: Session) -> None:
         now = self.now()
+        redact = _redaction_targets(session, self.redactions)
         if self.entries:
             actor = self.actor()
             rows = []
             for entry in self.entries.values():
                 changes = {"before": entry["before"], "after": entry["after"]}
-                redacted = (entry["company_id"], entry["entity_id"]) in self.redactions
+                target = redact.get((entry["company_id"], entry["entity_id"]), False)
+                redacted = _redacted(changes, target) if target is not False else None
                 rows.append({"company_id": entry["company_id"], "at": now, "actor": actor[:200],
                              "entity_type": entry["entity_type"], "entity_id": entry["entity_id"],
-                             "action": entry["action"], "changes": _redacted(changes) if redacted else changes,
+                             "action": entry["action"], "changes": redacted or changes,
                              "redacted_at": now if redacted else None})
             session.execute(insert(t.audit_log), rows)
-        for company_id, entity_id in self.redactions:
-            _redact_past_entries(session, company_id, entity_id, now)
+        for (company_id, entity_id), fields in redact.items():
+            _redact_past_entries(session, company_id, entity_id, fields, now)
         self.clear()
 
     def clear(self) -> None:
@@ -132,18 +134,47 @@ class AuditRecorder:
         self.redactions = set()
 
 
-def _redacted(changes: dict[str, Any]) -> dict[str, Any]:
-    """Which fields changed stays; their values go."""
-    return {side: {name: REDACTED for name in values} for side, values in changes.items()}
+# What a GDPR erasure redacts besides the client's own entries: what names or locates the client.
+PERSONAL_FIELDS = re.compile(r"address|client_identity|first_name|last_name|email|phone", re.IGNORECASE)
+_CLIENT_DOCUMENTS = (t.interventions, t.devis, t.invoices, t.credit_notes, t.attestations)
 
 
-def _redact_past_entries(session: Session, company_id: str, entity_id: str, at: datetime) -> None:
+def _redaction_targets(session: Session, clients: set[tuple[str, str]]) -> dict[tuple[str, str], re.Pattern | None]:
+    """(company, entity) -> which fields to redact (None: all) for the erased ``clients``."""
+    targets: dict[tuple[str, str], re.Pattern | None] = {}
+    for company_id, client_id in clients:
+        for table in _CLIENT_DOCUMENTS:
+            for entity_id in session.scalars(select(table.c.id).where(table.c.company_id == company_id,
+                                                                      table.c.client_id == client_id)):
+                targets[(company_id, entity_id)] = PERSONAL_FIELDS
+        targets[(company_id, client_id)] = None
+    return targets
+
+
+def _redacted(changes: dict[str, Any], fields: re.Pattern | None) -> dict[str, Any] | None:
+    """Which fields changed stays; the values of ``fields`` (all when None) go. None if none of them is there."""
+    hit = False
+    result: dict[str, Any] = {}
+    for side, values in changes.items():
+        result[side] = {}
+        for name, value in values.items():
+            if fields is None or fields.search(name):
+                hit = True
+                result[side][name] = REDACTED
+            else:
+                result[side][name] = value
+    return result if hit else None
+
+
+def _redact_past_entries(session: Session, company_id: str, entity_id: str, fields: re.Pattern | None,
+                         at: datetime) -> None:
     c = t.audit_log.c
     rows = session.execute(select(c.id, c.changes).where(c.company_id == company_id, c.entity_id == entity_id,
                                                          c.redacted_at.is_(None))).all()
     for row_id, changes in rows:
-        session.execute(update(t.audit_log).where(c.id == row_id)
-                        .values(changes=_redacted(changes), redacted_at=at))
+        redacted = _redacted(changes, fields)
+        if redacted is not None:
+            session.execute(update(t.audit_log).where(c.id == row_id).values(changes=redacted, redacted_at=at))
 
 
 class SqlAlchemyAuditTrail:
@@ -152,8 +183,8 @@ class SqlAlchemyAuditTrail:
     def __init__(self, recorder: AuditRecorder) -> None:
         self.recorder = recorder
 
-    def redact(self, company_id: str, entity_id: str) -> None:
-        self.recorder.redactions.add((company_id, entity_id))
+    def redact_client(self, company_id: str, client_id: str) -> None:
+        self.recorder.redactions.add((company_id, client_id))
 
 
 @dataclass(frozen=True)

@@ -196,6 +196,9 @@ class SqlAlchemyInterventionRepository(_Repository[Intervention]):
     def for_devis(self, company_id: str, devis_id: str) -> list[Intervention]:
         return self._all(self._select(company_id, self.c.devis_id == devis_id))
 
+    def for_client(self, company_id: str, client_id: str) -> list[Intervention]:
+        return self._all(self._select(company_id, self.c.client_id == client_id))
+
     def done_not_invoiced(self, company_id: str, client_id: str, start: datetime, end: datetime) -> list[Intervention]:
         """Done, not invoiced, starting within [start, end] (both ends included)."""
         return self._all(self._select(company_id, self.c.client_id == client_id, *self._to_invoice(start, end)))
