@@ -66,6 +66,13 @@ def test_export_then_erase_over_the_api(offline_api, http):
     assert http.delete(f"/api/clients/{offline_api.client_id}").status_code == 409  # once
     for row in http.get("/api/emails").json():
         assert "jean.dupont" not in row["to_email"]
+    # the audit log keeps who erased and when, not who she was
+    log = http.get("/api/audit", params={"entity": offline_api.client_id}).json()
+    assert log and all(entry["redacted_at"] for entry in log)
+    assert log[0]["action"] == "updated" and log[0]["changes"]["after"]["email"] == "[effacé (RGPD)]"
+    everything = json.dumps(http.get("/api/audit", params={"limit": 1000}).json(), ensure_ascii=False)
+    for personal in ("jean.dupont@example.fr", "Dupont", "3 rue Haute"):
+        assert personal not in everything, personal
 
 
 def test_export_and_erase_with_the_cli(offline_api, tmp_path):

@@ -342,6 +342,7 @@ class AuditEntry(BaseModel):
     entity_id: str
     action: str
     changes: dict[str, Any] = Field(description="`before` et `after` : les champs changés seulement")
+    redacted_at: IsoDateTime | None = Field(description="quand les valeurs personnelles ont été effacées (RGPD)")
 
 
 class OrderReceived(BaseModel):

@@ -10,7 +10,8 @@ router = APIRouter(tags=["Sécurité"])
 
 def audit_entry(entry) -> dict:
     return {"id": entry.id, "at": entry.at.isoformat(), "actor": entry.actor, "entity_type": entry.entity_type,
-            "entity_id": entry.entity_id, "action": entry.action, "changes": entry.changes}
+            "entity_id": entry.entity_id, "action": entry.action, "changes": entry.changes,
+            "redacted_at": entry.redacted_at.isoformat() if entry.redacted_at else None}
 
 
 @router.get("/audit", response_model=list[out.AuditEntry], summary="Journal d'audit",
