@@ -27,3 +27,14 @@ Fonctionnalité: Avoir sur une facture
     Et la page « Mon compte » de Claire Dubois sur la boutique propose de télécharger l'avoir {avoir}
     Quand le back office traite de nouveau les envois en attente
     Alors la carte de Claire Dubois est remboursée une seule fois, de 20,00 €
+
+  Scénario: Un avoir émis avant le débit diminue le débit, sans remboursement
+    Étant donné que Claire Dubois a commandé en ligne « Ménage » avec Marie Curie dans 3 jours, de 9 h à 11 h
+    Et que la facture du devis de la commande a été validée
+    Quand j'émets un avoir de 20,00 € sur la facture, motif « Intervention écourtée »
+    Et que le back office traite les envois en attente
+    Alors la facture est « payée », pour 55,00 € TTC
+    Et la carte de Claire Dubois est débitée une seule fois, de 35,00 €
+    Et aucun remboursement n'est fait sur la carte de Claire Dubois
+    Et Claire Dubois reçoit aussi l'email : « Aide & Vous Services – Paiement de votre facture n° {numéro} confirmé »
+    Et l'email dit « votre carte bancaire a été débitée de 35,00 € en règlement de la facture n° {numéro} »

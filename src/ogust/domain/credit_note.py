@@ -109,6 +109,17 @@ class CreditNote(Aggregate, Totals, ShowsClient):
         if card:
             ensure_refund_within_payment(amount, card, earlier)
 
+    def refund_after_debit(self, payment_intent_id: str) -> None:
+        """Issued while a debit of the whole invoice was under way (so not deducted from it): now that
+        the card is debited, this credit note is refunded to it."""
+        if self.refund_status is not RefundStatus.NONE:
+            raise InvalidTransition(f"L'avoir {self.number} a déjà son remboursement.",
+                                    status=self.refund_status.value)
+        self.refund_amount = self.total_ttc
+        self.refund_status = RefundStatus.PENDING
+        self.payment_intent_id = payment_intent_id
+        self._record(CreditNoteRefundRequested(self.company_id, self.id, self.invoice_id))
+
     def mark_refunded(self, refund_id: str, at: datetime) -> bool:
         """False (and nothing changes) when already refunded."""
         if self.refund_status is RefundStatus.SUCCEEDED:
@@ -154,6 +165,24 @@ def ensure_refund_within_payment(amount: Money, card_payments: Iterable[Payment]
             f"les {paid} payés par carte.",
             paid_cents=paid.cents, refunded_cents=already.cents, amount_cents=amount.cents,
         )
+
+
+def not_deducted_from(debited: Money, invoice: Invoice, credit_notes: Iterable[CreditNote]) -> list[CreditNote]:
+    """The credit notes without refund that a debit of ``debited`` did not deduct: the debit asked
+    for the invoice less the credit notes issued before it (``Invoice.amount_due``), so those come
+    first in number order and add up to ``total − debited``; the later ones were issued while the
+    debit was under way and are to be refunded to the card."""
+    deducted = invoice.total_ttc - debited
+    counted = Money.zero()
+    later = []
+    for note in sorted(credit_notes, key=lambda n: n.number):
+        if note.refund_status is not RefundStatus.NONE:
+            continue
+        if counted + note.total_ttc <= deducted:
+            counted = counted + note.total_ttc
+        else:
+            later.append(note)
+    return later
 
 
 def full_credit_lines(invoice: Invoice) -> list[CreditNoteLine]:

@@ -129,6 +129,12 @@ class Invoice(Aggregate, Totals, ShowsClient):
         self._record(InvoicePaymentRetryRequested(self.company_id, self.id, attempt))
 
     @property
+    def amount_due(self) -> Money:
+        """What a new debit asks for: the invoice less its credit notes (an invoice credited before it
+        was paid is debited only what remains; fully credited, nothing)."""
+        return self.total_ttc - self.credited_ttc
+
+    @property
     def creditable_ttc(self) -> Money:
         """What credit notes may still take off this invoice."""
         return self.total_ttc - self.credited_ttc

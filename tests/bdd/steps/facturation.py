@@ -162,6 +162,12 @@ def remboursee_une_fois(monde: Monde, nom: str, total: int) -> None:
     assert [(r["amount"], r["status"]) for r in refunds] == [(total, "succeeded")]
 
 
+@then(p("aucun remboursement n'est fait sur la carte de {nom}"))
+def aucun_remboursement(monde: Monde, nom: str) -> None:
+    paid = [pi for pi in paiements(monde, nom) if pi["status"] == "succeeded"]
+    assert paid and all(monde.stripe.list_refunds(pi["id"]) == [] for pi in paid)
+
+
 @then(p("aucun débit n'a abouti sur la carte de {nom}"))
 def aucun_debit(monde: Monde, nom: str) -> None:
     intents = paiements(monde, nom)

@@ -12,6 +12,9 @@ from ogust.application.ports import DocumentLinks, EmailKind, Mailer, MailPerman
 from ogust.application.unit_of_work import UnitOfWork
 from ogust.domain.company import Company
 from ogust.domain.credit_note import RefundStatus
+from ogust.domain.invoice import Invoice
+from ogust.domain.money import Money
+from ogust.domain.payment import AttemptStatus
 
 _KINDS = {
     Effect.MAIL_DEBIT_CONFIRMED.value: EmailKind.DEBIT_CONFIRMED,
@@ -34,6 +37,16 @@ def _company_context(company: Company) -> dict[str, str]:
         "company_address": company.address.one_line(),
         "company_sap_number": company.sap_declaration_number,
     }
+
+
+def _debit_amount(uow: UnitOfWork, invoice: Invoice, job: OutboxJob) -> Money:
+    """The amount the debit this email speaks of asked for: the invoice less the credit notes issued
+    before it (``Invoice.amount_due``), as recorded on the attempt."""
+    attempts = uow.payment_attempts.for_invoice(invoice.company_id, invoice.id)
+    number = job.payload.get("attempt")
+    attempt = next((a for a in attempts if a.number == number), None) if number is not None else \
+        next((a for a in attempts if a.status is AttemptStatus.SUCCEEDED), None)
+    return attempt.amount if attempt is not None else invoice.total_ttc
 
 
 class SendEmailEffect:
@@ -100,7 +113,7 @@ class SendEmailEffect:
             zone = ZoneInfo(company.timezone)
             context |= {
                 "invoice_number": invoice.number or "",
-                "amount_ttc": invoice.total_ttc.format_fr(),
+                "amount_ttc": _debit_amount(uow, invoice, job).format_fr(),
                 "issued_on": invoice.issued_on.strftime("%d/%m/%Y") if invoice.issued_on else "",
                 "download_url": self.links.download_url(job.company_id, "invoice", invoice.id),
             }

@@ -11,6 +11,7 @@ from ogust.application.outbox import OutboxJob
 from ogust.application.ports import ChargeOutcome, ChargeRequest, ChargeResult, PaymentGateway, PaymentOutcomeUnknown
 from ogust.domain.errors import ConcurrencyConflict
 from ogust.application.unit_of_work import UnitOfWork
+from ogust.domain.credit_note import not_deducted_from
 from ogust.domain.invoice import Invoice, InvoiceStatus
 from ogust.domain.payment import AttemptStatus, Payment, PaymentAttempt, PaymentMethod
 
@@ -59,8 +60,10 @@ class ChargeInvoiceEffect:
                 return None
             attempt = attempts.get(number)
             if attempt is None:
+                if invoice.amount_due.cents <= 0:
+                    return None  # fully credited before any debit: nothing is owed
                 attempt = PaymentAttempt(
-                    company_id=company_id, invoice_id=invoice_id, number=number, amount=invoice.total_ttc,
+                    company_id=company_id, invoice_id=invoice_id, number=number, amount=invoice.amount_due,
                     idempotency_key=PaymentAttempt.key_for(company_id, invoice_id, number),
                     created_at=uow.clock.now(),
                 )
@@ -98,6 +101,10 @@ def apply_outcome(uow: UnitOfWork, invoice: Invoice, attempt: PaymentAttempt, re
                 amount=attempt.amount, received_at=now, method=PaymentMethod.CARD,
                 reference=attempt.payment_intent_id or "",
             ))
+            # credit notes issued while this debit was under way were not deducted from it: refund them
+            for note in not_deducted_from(attempt.amount, invoice,
+                                          uow.credit_notes.for_invoice(invoice.company_id, invoice.id)):
+                note.refund_after_debit(attempt.payment_intent_id or "")
     elif attempt.status is AttemptStatus.SUCCEEDED or invoice.status is InvoiceStatus.PAID:
         return
     elif _superseded(uow, invoice, attempt):

@@ -1,0 +1,57 @@
+"""A credit note issued before the card is debited lowers the debit; one issued while the debit is
+under way is refunded once the debit is known: in the end the card pays the invoice less its credit
+notes, whatever the order."""
+from __future__ import annotations
+
+from ogust.application import commands as c
+from ogust.application.handlers.credit_notes import IssueCreditNoteHandler
+from ogust.application.ports import EmailKind
+from ogust.domain.credit_note import RefundStatus
+from ogust.domain.invoice import InvoiceStatus
+from ogust.domain.money import Money
+
+from tests.unit.application.conftest import attempts, validated_invoice
+
+
+def credit(uow, ready, invoice, cents=None):
+    return IssueCreditNoteHandler(uow)(c.IssueCreditNote(ready.id, invoice.id, "Intervention écourtée",
+                                                         None if cents is None else Money(cents)))
+
+
+def test_a_credit_note_before_the_debit_lowers_it_and_is_not_refunded(uow, ready, marie, cards, worker, mailer):
+    invoice = validated_invoice(uow, ready, marie, cards)  # 55,00 € TTC, its debit not run yet
+    note = credit(uow, ready, invoice, 1500)
+    worker.run_until_idle()
+    assert [(r.amount.cents) for r in cards.debited] == [4000]
+    assert uow.invoices.get(ready.id, invoice.id).status is InvoiceStatus.PAID
+    assert [p.amount.cents for p in uow.payments.list(ready.id)] == [4000]
+    assert uow.credit_notes.get(ready.id, note.id).refund_status is RefundStatus.NONE and cards.refund_requests == []
+    [confirmed] = [n for n in mailer.sent if n.kind is EmailKind.DEBIT_CONFIRMED]
+    assert confirmed.context["amount_ttc"] == "40,00\u00a0€"
+
+
+def test_a_fully_credited_invoice_is_not_debited(uow, ready, marie, cards, worker):
+    invoice = validated_invoice(uow, ready, marie, cards)
+    credit(uow, ready, invoice)
+    worker.run_until_idle()
+    assert cards.requests == [] and attempts(uow, invoice) == []
+    assert uow.invoices.get(ready.id, invoice.id).status is InvoiceStatus.VALIDATED
+
+
+def test_a_credit_note_issued_while_the_debit_is_under_way_is_refunded_once_it_succeeds(uow, ready, marie, cards,
+                                                                                       worker, clock):
+    invoice = validated_invoice(uow, ready, marie, cards)
+    cards.fail_unknown(1, debit_first=True)  # debited 55,00 €, the answer lost: the outcome is unknown
+    worker.run_until_idle()
+    assert uow.invoices.get(ready.id, invoice.id).status is InvoiceStatus.VALIDATED
+    note = credit(uow, ready, invoice, 1500)  # not deducted from the debit already asked for
+    assert uow.credit_notes.get(ready.id, note.id).refund_status is RefundStatus.NONE
+    clock.advance(seconds=3600)
+    worker.run_until_idle()  # the retry finds the debit; the credit note is refunded to the card
+    assert [r.amount.cents for r in cards.debited] == [5500]
+    assert uow.credit_notes.get(ready.id, note.id).refund_status is RefundStatus.SUCCEEDED
+    assert [(r.amount.cents, r.payment_intent_id) for r in cards.refund_requests] == [(1500, "pi_fake_1")]
+    later = credit(uow, ready, invoice, 1000)  # after the payment: refunded as usual
+    worker.run_until_idle()
+    assert uow.credit_notes.get(ready.id, later.id).refund_status is RefundStatus.SUCCEEDED
+    assert cards.refunded_cents == {"pi_fake_1": 2500}
