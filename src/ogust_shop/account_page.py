@@ -26,7 +26,7 @@ td,th{{border:1px solid #ccc;padding:.4rem .8rem;text-align:left}}</style></head
 def my_account(account_id: str, shop_client_id: str, request: Request) -> HTMLResponse:
     account = store_of(request).account(account_id)
     client = account and account["clients"].get(shop_client_id)
-    if not client:
+    if not client or client.get("erased_at"):  # an erased customer has no account page any more
         raise Problem(404, "client_not_found", f"Le client boutique {shop_client_id} n'existe pas.")
     documents = sorted(account["documents"].get(shop_client_id, {}).values(),
                        key=lambda document: (document["issued_on"], document["number"]), reverse=True)

@@ -26,7 +26,8 @@ def get_account(account_id: str, request: Request) -> dict:
     return {
         **{key: account.get(key) for key in ("id", "name", "webhook_url", "services")},
         "intervenants": list(account["intervenants"].values()),
-        "clients": list(account["clients"].values()),
+        "clients": [client for client in account["clients"].values() if not client.get("erased_at")],
+        "erased_clients": [client for client in account["clients"].values() if client.get("erased_at")],
         "documents": {client_id: list(documents.values()) for client_id, documents in account["documents"].items()},
         "orders": list(account["orders"].values()),
     }

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Request
+from fastapi import APIRouter, Body, Depends, Query, Request, Response
 from pydantic import TypeAdapter, ValidationError
 
 from ogust_shop.auth import authorized_account, store_of
 from ogust_shop.problems import Problem, invalid
 from ogust_shop.schemas import ClientIn, DocumentIn, IntervenantIn
-from ogust_shop.store import Record
+from ogust_shop.store import ClientMismatch, Record
 
 BULK_LIMIT = 500
 router = APIRouter(prefix="/api/accounts/{account_id}")
@@ -37,6 +37,19 @@ def put_intervenant(intervenant_id: str, body: IntervenantIn, account: Account, 
 def put_client(client_id: str, body: ClientIn, account: Account, request: Request) -> dict:
     _check_same_id(client_id, body.id)
     return {"shop_client_id": store_of(request).put_client(account["id"], body.model_dump())}
+
+
+@router.delete("/clients/{client_id}", status_code=204)
+def erase_client(client_id: str, account: Account, request: Request,
+                 shop_client_id: Annotated[str | None, Query(min_length=1, max_length=64)] = None) -> Response:
+    """GDPR erasure of the customer (see Store.erase_client); 204 also when unknown or already erased."""
+    try:
+        store_of(request).erase_client(account["id"], client_id, shop_client_id)
+    except ClientMismatch as mismatch:
+        raise Problem(409, "client_mismatch",
+                      f"Le client boutique {mismatch.shop_client_id} est lié à un autre client ogust "
+                      f"({mismatch.other_ogust_id}) : rien n'a été effacé.") from mismatch
+    return Response(status_code=204)
 
 
 @router.put("/clients/{shop_client_id}/documents/{document_id}")

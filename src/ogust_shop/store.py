@@ -7,6 +7,7 @@ import json
 import os
 import secrets
 import threading
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +22,9 @@ class Store:
     """Accounts as plain JSON-ready dicts. Thread-safe; every change is saved when a path is given.
 
     An account holds its settings (name, api_key, webhook_url, webhook_secret, services) and what
-    it received: intervenants by ogust id, clients by shop client id (with their ``ogust_id``),
-    documents by shop client id then document id, and the orders it placed.
+    it received: intervenants by ogust id, clients by shop client id (with their ``ogust_id``;
+    an erased one keeps only its ids and ``erased_at``), documents by shop client id then document
+    id, and the orders it placed.
     """
 
     def __init__(self, path: str | Path | None = None) -> None:
@@ -90,6 +92,38 @@ class Store:
             documents[document["id"]] = dict(document)
             self._save()
 
+    def erase_client(self, account_id: str, ogust_id: str, shop_client_id: str | None = None) -> list[str]:
+        """GDPR erasure: the customer linked to ``ogust_id``, and the one at ``shop_client_id`` (an
+        online buyer the shop may never have linked), keep only their ids; their orders keep their
+        lines and amounts, not who bought; their documents stay. Returns the shop ids erased now
+        (none when unknown or already erased). Raises ClientMismatch, erasing nothing, when
+        ``shop_client_id`` is another ogust client's."""
+        with self._lock:
+            account = self._accounts[account_id]
+            clients = account["clients"]
+            found = {client["shop_client_id"] for client in clients.values() if client.get("ogust_id") == ogust_id}
+            named = clients.get(shop_client_id) if shop_client_id else None
+            if named is not None:
+                if named.get("ogust_id") not in (None, ogust_id):
+                    raise ClientMismatch(shop_client_id, named["ogust_id"])
+                found.add(shop_client_id)
+            erased = sorted(key for key in found if not clients[key].get("erased_at"))
+            now = datetime.now(timezone.utc).isoformat()
+            for key in erased:
+                clients[key] = {"shop_client_id": key, "ogust_id": clients[key].get("ogust_id") or ogust_id,
+                                **_anonymous(key), "erased_at": now}
+            for order in account["orders"].values():
+                customer = order.get("customer") or {}
+                if customer.get("shop_client_id") in erased:
+                    anonymous = _anonymous(customer["shop_client_id"])
+                    order["customer"] = {"shop_client_id": customer["shop_client_id"],
+                                         **{key: anonymous[key] for key in ("first_name", "last_name", "email", "phone")},
+                                         "address": {"street": "", "postal_code": "", "city": ""}}
+                    order.pop("payment", None)  # the card's ids: no longer anyone's
+            if erased:
+                self._save()
+            return erased
+
     # ------------------------------------------------------------ online orders
     def shop_customer(self, account_id: str, customer: Record) -> Record:
         """The shop client buying online, found by email or created (not yet linked to ogust)."""
@@ -119,6 +153,20 @@ class Store:
         temporary = self._path.with_name(self._path.name + ".tmp")
         temporary.write_text(json.dumps(self._accounts, ensure_ascii=False, indent=1), encoding="utf-8")
         os.replace(temporary, self._path)
+
+
+class ClientMismatch(Exception):
+    def __init__(self, shop_client_id: str, other_ogust_id: str) -> None:
+        super().__init__(f"shop client {shop_client_id} is ogust client {other_ogust_id}")
+        self.shop_client_id = shop_client_id
+        self.other_ogust_id = other_ogust_id
+
+
+def _anonymous(shop_client_id: str) -> Record:
+    """What an erased customer keeps: no name, no contact, no address (the email on a reserved,
+    never delivered domain, so that no buyer is ever matched to it)."""
+    return {"first_name": "Client", "last_name": "effacé", "email": f"efface-{shop_client_id}@efface.invalid",
+            "phone": "", "street": "", "postal_code": "", "city": ""}
 
 
 def _by_ogust_id(clients: dict[str, Record], ogust_id: str) -> Record | None:

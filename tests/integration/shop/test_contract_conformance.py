@@ -46,6 +46,10 @@ def test_successful_answers_match_their_schemas(shop, http, account):
     bulk = http.post("/clients:bulk", json=[CLIENT, {**CLIENT, "id": "cli_2", "email": "nope"}]).json()
     assert_matches("BulkResults", bulk)
     assert [result["status"] for result in bulk["results"]] == ["ok", "rejected"]
+    for _ in range(2):  # an erasure, then the same again: both succeed, with no body
+        erased = http.delete("/clients/cli_1", params={"shop_client_id": stored["shop_client_id"]})
+        assert (erased.status_code, erased.content) == (204, b"")
+    assert http.delete("/clients/cli_never_sent").status_code == 204
 
 
 def test_refusals_are_problem_details(shop, http, account):
@@ -58,3 +62,8 @@ def test_refusals_are_problem_details(shop, http, account):
     problem(http.put("/intervenants/int_1", json={**INTERVENANT, "services": ["svc_x"]}), 422, "unknown_service")
     problem(http.put("/clients/cli_nobody/documents/d1", json=DOCUMENT), 404, "client_not_found")
     problem(http.post("/intervenants:bulk", json=[INTERVENANT] * 501), 422, "batch_too_large")
+    problem(httpx.delete(f"{shop.base_url}/api/accounts/{account.id}/clients/cli_1"), 401, "unauthorized")
+    problem(http.delete(f"{shop.base_url}/api/accounts/acc_nobody/clients/cli_1"), 404, "account_not_found")
+    problem(http.delete("/clients/cli_1", params={"shop_client_id": ""}), 422, "invalid_request")
+    stored = http.put("/clients/cli_1", json=CLIENT).json()
+    problem(http.delete("/clients/cli_2", params={"shop_client_id": stored["shop_client_id"]}), 409, "client_mismatch")

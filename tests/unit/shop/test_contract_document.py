@@ -24,6 +24,7 @@ def test_it_describes_both_sides_of_the_contract():
         ("PUT", "/api/accounts/{account_id}/intervenants/{intervenant_id}"),
         ("POST", "/api/accounts/{account_id}/intervenants:bulk"),
         ("PUT", "/api/accounts/{account_id}/clients/{client_id}"),
+        ("DELETE", "/api/accounts/{account_id}/clients/{client_id}"),
         ("POST", "/api/accounts/{account_id}/clients:bulk"),
         ("PUT", "/api/accounts/{account_id}/clients/{shop_client_id}/documents/{document_id}"),
         ("POST", "/api/shop/orders"),
