@@ -444,6 +444,7 @@ class FakeShopApi:
         self.calls: list[str] = []
         self.fail_next: list[Exception] = []
         self.refuse: dict[str, str] = {}  # record id -> the shop's reason, in bulk upserts
+        self.erased: list[tuple[str, str, str | None]] = []  # (account, ogust client id, shop client id)
 
     def _maybe_fail(self, call: str) -> None:
         self.calls.append(call)
@@ -468,6 +469,13 @@ class FakeShopApi:
     def publish_document(self, account_id, shop_client_id, document):
         self._maybe_fail("publish_document")
         self.documents[(shop_client_id, document.id)] = document
+
+    def erase_client(self, account_id, client_id, shop_client_id=None):
+        """Anonymises the copy (unknown or already erased: nothing to do); the documents stay."""
+        self._maybe_fail("erase_client")
+        self.erased.append((account_id, client_id, shop_client_id))
+        if client_id in self.clients:
+            self.clients[client_id] = {"id": client_id, "erased": True}
 
     def bulk_upsert_intervenants(self, account_id, records):
         self._maybe_fail("bulk_upsert_intervenants")

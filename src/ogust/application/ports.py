@@ -174,6 +174,11 @@ class ShopApi(Protocol):
     def publish_document(self, account_id: str, shop_client_id: str, document: ShopDocument) -> None:
         """Create or replace the document in the client's account (idempotent by id)."""
 
+    def erase_client(self, account_id: str, client_id: str, shop_client_id: str | None = None) -> None:
+        """GDPR erasure of the shop's copy of the client (known by ogust's ``client_id`` and, when ogust
+        has it, the shop's ``shop_client_id``): its personal data anonymised, its documents kept.
+        Idempotent: a client the shop does not know, or already erased, is a success."""
+
 
 @dataclass(frozen=True)
 class BulkOutcome:

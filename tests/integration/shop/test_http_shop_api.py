@@ -1,6 +1,7 @@
 """HttpShopApi against the reference shop over real HTTP; faults injected in front of it."""
 from __future__ import annotations
 
+import json
 import socket
 import threading
 
@@ -140,6 +141,102 @@ def test_large_batches_are_sent_in_chunks_of_500(make_api, account):
     assert len(transport.requests) == 2
     assert len(outcomes) == 501 and all(o.ok for o in outcomes)
     assert len({o.shop_client_id for o in outcomes}) == 501
+
+
+# ---------------------------------------------------------------- GDPR erasure
+PERSONAL = ("Claire", "Martin", "claire.martin@example.fr", "12 rue des Lilas", "69003", "Lyon")
+
+
+def test_an_erased_client_keeps_only_its_ids_and_its_documents_stay(shop, api, account):
+    client = claire()
+    shop_client_id = api.upsert_client(account.id, client.shop_fields())
+    api.publish_document(account.id, shop_client_id, invoice("paid"))
+
+    api.erase_client(account.id, client.id, shop_client_id)
+
+    view = shop.admin.account(account.id)
+    assert view["clients"] == []  # no longer listed
+    [erased] = view["erased_clients"]
+    assert (erased["shop_client_id"], erased["ogust_id"]) == (shop_client_id, client.id) and erased["erased_at"]
+    text = json.dumps(erased, ensure_ascii=False)
+    for personal in PERSONAL:
+        assert personal not in text, personal
+    # the invoice stays (10 years), with its link to ogust; the customer's page is gone
+    [kept] = view["documents"][shop_client_id]
+    assert (kept["number"], kept["status"], kept["download_url"]) == (
+        "F2026-000042", "paid", "https://ogust.example.com/documents/inv_1?token=t")
+    assert httpx.get(f"{shop.base_url}/accounts/{account.id}/clients/{shop_client_id}").status_code == 404
+    # later pushes for the same ogust id (say, a credit note's) go to the anonymised record
+    api.publish_document(account.id, shop_client_id, invoice("refunded"))
+    assert shop.admin.account(account.id)["clients"] == []
+
+
+def test_erasing_again_or_a_client_the_shop_never_had_succeeds(make_api, shop, account):
+    api, transport, sleeps = make_api()
+    client = claire()
+    api.upsert_client(account.id, client.shop_fields())
+    api.erase_client(account.id, client.id)  # by the ogust id alone (ogust lost the shop's answer)
+    first = shop.admin.account(account.id)["erased_clients"]
+    api.erase_client(account.id, client.id)
+    api.erase_client(account.id, "cli_never_sent", "cli_unknown")
+
+    assert [(r.method, r.url.path.rsplit("/", 1)[1]) for r in transport.requests] == [
+        ("PUT", client.id), ("DELETE", client.id), ("DELETE", client.id), ("DELETE", "cli_never_sent")]
+    assert transport.requests[-1].url.params["shop_client_id"] == "cli_unknown"
+    assert sleeps == []  # answered at once, nothing retried
+    assert shop.admin.account(account.id)["erased_clients"] == first  # the first erasure, unchanged
+
+
+def test_an_online_buyer_never_linked_is_erased_by_the_shops_id(shop, api, account):
+    buyer = shop.store.shop_customer(account.id, {
+        "email": "claire.martin@example.fr", "first_name": "Claire", "last_name": "Martin", "phone": "0611223344",
+        "address": {"street": "12 rue des Lilas", "postal_code": "69003", "city": "Lyon"}})
+    shop.store.put_order(account.id, {
+        "order_id": "ord_1", "customer": {"shop_client_id": buyer["shop_client_id"], "first_name": "Claire"},
+        "payment": {"stripe_customer_id": "cus_1", "stripe_payment_method_id": "pm_1"},
+        "items": [{"service_id": "svc_menage", "unit_price_ttc_cents": 2750}]})
+
+    api.erase_client(account.id, "cli_ogust_claire", buyer["shop_client_id"])
+
+    view = shop.admin.account(account.id)
+    assert view["clients"] == [] and [c["shop_client_id"] for c in view["erased_clients"]] == [buyer["shop_client_id"]]
+    [order] = view["orders"]
+    assert order["items"] == [{"service_id": "svc_menage", "unit_price_ttc_cents": 2750}]  # the accounts keep it
+    assert "payment" not in order and order["customer"]["shop_client_id"] == buyer["shop_client_id"]
+    text = json.dumps(view, ensure_ascii=False)
+    for personal in PERSONAL:
+        assert personal not in text, personal
+    # the same person buying again is a new customer: the erased one is never matched by email
+    again = shop.store.shop_customer(account.id, {"email": "claire.martin@example.fr", "first_name": "Claire",
+                                                  "last_name": "Martin"})
+    assert again["shop_client_id"] != buyer["shop_client_id"]
+
+
+def test_a_shop_id_of_another_ogust_client_is_refused_and_nothing_is_erased(make_api, shop, account):
+    api, transport, _ = make_api()
+    shop_client_id = api.upsert_client(account.id, claire().shop_fields())
+    with pytest.raises(ShopRejected, match="409") as refused:
+        api.erase_client(account.id, "cli_someone_else", shop_client_id)
+    assert "autre client ogust" in str(refused.value)
+    assert len(transport.requests) == 2  # not retried
+    assert [c["first_name"] for c in shop.admin.account(account.id)["clients"]] == ["Claire"]
+
+
+def test_an_erasure_is_retried_when_the_shop_fails_then_unavailable(make_api, shop, account):
+    client = claire()
+    api, transport, sleeps = make_api(retries=3, backoff=0.2)
+    shop_client_id = api.upsert_client(account.id, client.shop_fields())
+
+    transport.faults.extend([502, httpx.ReadTimeout("slow"), 500, 503])
+    with pytest.raises(ShopUnavailable, match="4 tentatives"):
+        api.erase_client(account.id, client.id, shop_client_id)
+    assert [r.method for r in transport.requests] == ["PUT"] + ["DELETE"] * 4
+    assert [c["first_name"] for c in shop.admin.account(account.id)["clients"]] == ["Claire"]  # not yet erased
+
+    transport.faults.extend([503, httpx.ConnectError("refused")])
+    api.erase_client(account.id, client.id, shop_client_id)
+    assert len(transport.requests) == 8 and sleeps[3:] == [0.2, 0.4]
+    assert shop.admin.account(account.id)["clients"] == []
 
 
 # ---------------------------------------------------------------- faults

@@ -79,6 +79,21 @@ def test_the_buyer_is_linked_to_the_ogust_client_that_ogust_created(shop, webhoo
     assert len(shop.admin.account(webhook_account.id)["clients"]) == 1
 
 
+def test_an_erased_buyer_ordering_again_is_a_new_customer_and_the_old_orders_keep_their_lines(
+        shop, webhook_account, ogust, make_api):
+    first = shop.admin.place_order(webhook_account.id, CUSTOMER, [ITEM])
+    api, _, _ = make_api()
+    api.erase_client(webhook_account.id, "cli_ogust_paul", first["shop_client_id"])  # as ogust does
+
+    [order] = shop.admin.account(webhook_account.id)["orders"]
+    assert order["items"] == [{**ITEM, "unit_price_ttc_cents": 2750}] and "payment" not in order
+    assert "Girard" not in json.dumps(order) and "paul.girard" not in json.dumps(order).lower()
+    again = shop.admin.place_order(webhook_account.id, CUSTOMER, [ITEM])
+    assert again["shop_client_id"] != first["shop_client_id"]
+    [buyer] = shop.admin.account(webhook_account.id)["clients"]
+    assert (buyer["shop_client_id"], buyer["last_name"]) == (again["shop_client_id"], "Girard")
+
+
 @pytest.mark.parametrize("signing", [{"secret": "not-the-secret"}, {"timestamp": int(time.time()) - 301}])
 def test_ogust_refuses_a_badly_signed_or_stale_order(shop, webhook_account, ogust, signing):
     placed = shop.admin.place_order(webhook_account.id, CUSTOMER, [ITEM], signing=signing)

@@ -2,7 +2,8 @@
 
 Timeouts, connection errors, 5xx and 429 are retried with exponential backoff, then raise
 ShopUnavailable. Other 4xx are not retried: ShopRejected carries the shop's problem detail.
-Every call is idempotent (PUT by id, bulk upserts by id), so retrying is safe.
+Every call is idempotent (PUT by id, bulk upserts by id, DELETE of a client that may already be
+erased), so retrying is safe.
 """
 from __future__ import annotations
 
@@ -77,6 +78,13 @@ class HttpShopApi:
     def publish_document(self, account_id: str, shop_client_id: str, document: ShopDocument) -> None:
         path = f"{_account(account_id)}/clients/{_segment(shop_client_id)}/documents/{_segment(document.id)}"
         self._send(account_id, "PUT", path, _document_body(document))
+
+    def erase_client(self, account_id: str, client_id: str, shop_client_id: str | None = None) -> None:
+        """DELETE: 204 also when the shop does not know the client or has already erased it."""
+        path = f"{_account(account_id)}/clients/{_segment(client_id)}"
+        if shop_client_id:
+            path += f"?shop_client_id={_segment(shop_client_id)}"
+        self._send(account_id, "DELETE", path)
 
     # ------------------------------------------------------------ batches
     def bulk_upsert_intervenants(self, account_id: str, records: Sequence[dict[str, object]]) -> list[BulkOutcome]:

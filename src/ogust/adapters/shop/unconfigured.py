@@ -22,6 +22,9 @@ class UnconfiguredShopApi:
     def publish_document(self, account_id, shop_client_id, document):
         raise ShopUnavailable(MESSAGE)
 
+    def erase_client(self, account_id, client_id, shop_client_id=None):
+        raise ShopUnavailable(MESSAGE)
+
     def bulk_upsert_intervenants(self, account_id, records):
         raise ShopUnavailable(MESSAGE)
 
