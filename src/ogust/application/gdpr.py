@@ -3,7 +3,8 @@
 Erasure anonymises the client's record, its interventions' address, the email log and the personal
 values in the audit entries (who did what when stays), keeps the invoices, credit notes and
 attestations for their legal retention (10 years, art. L123-22 du Code de commerce), and detaches
-the card at Stripe through the outbox (``ClientErased``): a Stripe outage delays it, never loses it."""
+the card at Stripe and erases the shop's copy of the client through the outbox (``ClientErased``): an
+outage of either delays it, never loses it."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field

@@ -144,10 +144,13 @@ class CreditNoteRefunded(Event):
 
 @dataclass(frozen=True)
 class ClientErased(Event):
-    """GDPR erasure: the client's record is anonymised; the card saved at Stripe is to be detached."""
+    """GDPR erasure: the client's record is anonymised; the card saved at Stripe is to be detached and
+    the shop's copy of the client erased (when the shop knows the client: ``known_to_shop``)."""
 
     client_id: str
     stripe_payment_method_id: str = ""
+    shop_client_id: str = ""  # the shop's id for the client, as it was before the erasure cleared it
+    known_to_shop: bool = False  # came from the shop, or was sent to it (even if the answer was lost)
 
     @property
     def key(self) -> str:

@@ -1,5 +1,6 @@
 """GDPR: a client's data exported (JSON and PDFs in a zip) and the client erased — the record
-anonymised, the invoices kept for their legal retention, the card detached at Stripe through the outbox."""
+anonymised, the invoices kept for their legal retention, the card detached at Stripe through the outbox
+(the shop's copy too: tests/integration/shop/test_gdpr_erasure.py)."""
 from __future__ import annotations
 
 import io
@@ -56,6 +57,9 @@ def test_export_then_erase_over_the_api(offline_api, http):
     with offline_api.container.uow() as uow:
         [job] = [j for j in uow.outbox.list(offline_api.company_id) if j.effect == Effect.DETACH_PAYMENT_METHOD.value]
         assert job.status is JobStatus.PENDING and "Stripe" in job.last_error
+        [shop_job] = [j for j in uow.outbox.list(offline_api.company_id) if j.effect == Effect.SHOP_ERASE_CLIENT.value]
+        assert shop_job.status is JobStatus.DONE  # never transmitted: nothing to erase at the shop
+    assert offline_api.shop.erased == []
     offline_api.container.outbox_admin().retry(job.id)  # now rather than after its backoff
     offline_api.container.processor().run_until_idle()
     assert offline_api.gateway.detached == ["pm_jean"]

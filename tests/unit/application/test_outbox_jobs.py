@@ -22,6 +22,7 @@ SAMPLES = [
     ev.InvoicePaymentNeedsAuthentication("co", "inv-1", 1),
     ev.AttestationValidated("co", "att-1", "AF-2026-000001"),
     ev.CreditNoteIssued("co", "av-1", "AV-2026-000001", "inv-1"),
+    ev.ClientErased("co", "cli-1", "pm_1", "shop_cli_1", True),
 ]
 
 
@@ -42,6 +43,7 @@ def test_every_event_kind_has_a_mapping():
     (SAMPLES[7], [Effect.MAIL_AUTHENTICATION_NEEDED, Effect.PUBLISH_INVOICE]),
     (SAMPLES[8], [Effect.PUBLISH_ATTESTATION, Effect.MAIL_ATTESTATION_AVAILABLE]),
     (SAMPLES[9], [Effect.PUBLISH_CREDIT_NOTE, Effect.MAIL_CREDIT_NOTE_AVAILABLE]),
+    (SAMPLES[10], [Effect.DETACH_PAYMENT_METHOD, Effect.SHOP_ERASE_CLIENT]),
 ], ids=lambda v: type(v).__name__ if isinstance(v, Event) else "")
 def test_an_event_enqueues_exactly_its_effects(event, effects):
     jobs = jobs_for(event, NOW)

@@ -5,6 +5,7 @@ from ogust.application.effects.credit_notes import PublishCreditNoteEffect, Refu
 from ogust.application.effects.mail import SendEmailEffect
 from ogust.application.effects.payments import ChargeInvoiceEffect, DetachPaymentMethodEffect
 from ogust.application.effects.shop import (
+    EraseClientInShopEffect,
     PublishAttestationEffect,
     PublishInvoiceEffect,
     SyncIntervenantEffect,
@@ -33,4 +34,5 @@ def build_effects(uow: UowFactory, shop: ShopApi, gateway: PaymentGateway, maile
         Effect.MAIL_ATTESTATION_AVAILABLE.value: send_email,
         Effect.MAIL_CREDIT_NOTE_AVAILABLE.value: send_email,
         Effect.DETACH_PAYMENT_METHOD.value: DetachPaymentMethodEffect(gateway),
+        Effect.SHOP_ERASE_CLIENT.value: EraseClientInShopEffect(uow, shop),
     }

@@ -1,4 +1,4 @@
-"""Pushes to the shop: intervenants, clients, invoices and attestations."""
+"""Pushes to the shop: intervenants, clients, invoices and attestations; and a client's erasure."""
 from __future__ import annotations
 
 from ogust.application.effects import GiveUp, RetryLater
@@ -6,6 +6,7 @@ from ogust.application.handlers import UowFactory
 from ogust.application.outbox import OutboxJob
 from ogust.application.ports import DocumentLinks, ShopApi, ShopDocument, ShopRejected, ShopUnavailable
 from ogust.domain.client import Client
+from ogust.domain.errors import ShopNotLinked
 from ogust.domain.shop_sync import ShopSynced
 
 
@@ -119,3 +120,29 @@ def _publish(shop: ShopApi, account: str, shop_client_id: str, document: ShopDoc
     except ShopUnavailable as error:
         raise RetryLater(f"boutique injoignable : {error}") from error
 
+
+
+class EraseClientInShopEffect:
+    """After a GDPR erasure (``ClientErased``): the shop anonymises its copy of the client and keeps
+    the documents published there. Nothing to do for a client the shop never knew; the shop down →
+    retried later (the job keeps the ids the erasure cleared in ogust, so nothing is lost)."""
+
+    def __init__(self, uow: UowFactory, shop: ShopApi) -> None:
+        self.uow = uow
+        self.shop = shop
+
+    def __call__(self, job: OutboxJob) -> None:
+        if not job.payload.get("known_to_shop"):
+            return  # never transmitted, never came from the shop
+        try:
+            with self.uow() as uow:
+                account = uow.companies.get(job.company_id).require_shop()
+        except ShopNotLinked as error:
+            raise GiveUp(f"copie du client à la boutique non effacée : {error}") from error
+        client_id = str(job.payload["client_id"])
+        try:
+            self.shop.erase_client(account, client_id, str(job.payload.get("shop_client_id") or "") or None)
+        except ShopRejected as error:
+            raise GiveUp(f"effacement refusé par la boutique : {error}") from error
+        except ShopUnavailable as error:
+            raise RetryLater(f"boutique injoignable : {error}") from error

@@ -215,13 +215,13 @@ def client_export(cli: Cli, ref, path) -> None:
 @json_option
 @pass_cli
 def client_erase(cli: Cli, ref, yes, as_json) -> None:
-    """Effacer le client (RGPD) : fiche anonymisée, carte détachée chez Stripe ; les factures restent
-    (conservation légale de 10 ans, art. L123-22 du Code de commerce)."""
+    """Effacer le client (RGPD) : fiche anonymisée, ici et à la boutique, carte détachée chez Stripe ;
+    les factures restent (conservation légale de 10 ans, art. L123-22 du Code de commerce)."""
     if not yes:
         raise click.UsageError("L'effacement est irréversible : confirmez avec --yes.")
     company_id = cli.company_id()
     found = cli.container.queries().client_ref(company_id, ref)
     erased = cli.container.erase_client()(EraseClient(company_id, found.id))
     cli.drain()
-    output(s.client(erased), as_json, [f"Client {found.id} effacé : fiche anonymisée, carte détachée ; "
-                                       "factures conservées (10 ans)."])
+    output(s.client(erased), as_json, [f"Client {found.id} effacé : fiche anonymisée (ici et à la boutique), "
+                                       "carte détachée ; factures conservées (10 ans)."])
