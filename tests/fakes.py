@@ -162,6 +162,9 @@ class FakeInvoices(FakeRepository):
     def by_number(self, company_id, number):
         return self._first(company_id, number=number)
 
+    def for_client(self, company_id, client_id):
+        return [i for i in self.list(company_id) if i.client_id == client_id]
+
     def with_status(self, company_id, statuses):
         wanted = set(statuses)
         return [i for i in self.list(company_id) if i.status in wanted]

@@ -17,6 +17,7 @@ from ogust.domain.client import Client
 from ogust.domain.company import Company
 from ogust.domain.credit_note import CreditNote
 from ogust.domain.devis import Devis
+from ogust.domain.erasure import ensure_erasable
 from ogust.domain.intervention import Intervention
 from ogust.domain.invoice import Invoice
 from ogust.domain.payment import Payment, PaymentAttempt
@@ -92,10 +93,14 @@ class EraseClientHandler:
     def __call__(self, cmd: EraseClient) -> Client:
         with self.uow() as uow:
             client = uow.clients.get(cmd.company_id, cmd.client_id)
+            interventions = uow.interventions.for_client(cmd.company_id, client.id)
+            invoices = uow.invoices.for_client(cmd.company_id, client.id)
+            ensure_erasable(client.id, interventions, invoices,
+                            uow.credit_notes.for_invoices(cmd.company_id, [i.id for i in invoices]))
             email = client.email
             client.erase()
             uow.emails.anonymise(cmd.company_id, email, client.email)
-            for intervention in uow.interventions.for_client(cmd.company_id, client.id):
+            for intervention in interventions:
                 intervention.forget_address()  # the client's home
             uow.audit.redact_client(cmd.company_id, client.id)  # the audit log held the names and addresses too
             uow.commit()

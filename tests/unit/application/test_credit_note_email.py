@@ -35,8 +35,10 @@ def test_a_credit_note_not_refunded_by_card_does_not_announce_a_refund(uow, read
 def test_no_email_reaches_an_erased_client(uow, ready, marie, cards, worker, mailer):
     invoice = validated_invoice(uow, ready, marie, cards, with_card=False)
     worker.run_until_idle()
-    EraseClientHandler(uow)(EraseClient(ready.id, invoice.client_id))
-    IssueCreditNoteHandler(uow)(c.IssueCreditNote(ready.id, invoice.id, "Erreur de tarif"))
+    IssueCreditNoteHandler(uow)(c.IssueCreditNote(ready.id, invoice.id, "Erreur de tarif"))  # nothing owed now
+    for intervention in uow.interventions.for_client(ready.id, invoice.client_id):
+        intervention.mark_done()
+    EraseClientHandler(uow)(EraseClient(ready.id, invoice.client_id))  # before the worker sends the email
     worker.run_until_idle()
     assert [n for n in mailer.sent if n.kind is EmailKind.CREDIT_NOTE_AVAILABLE] == []
     assert uow.audit.redacted == [(ready.id, invoice.client_id)]

@@ -235,6 +235,9 @@ class SqlAlchemyInvoiceRepository(_Repository[Invoice]):
     def with_status(self, company_id: str, statuses: Iterable[InvoiceStatus]) -> list[Invoice]:
         return self._all(self._select(company_id, t.invoices.c.status.in_(list(statuses))))
 
+    def for_client(self, company_id: str, client_id: str) -> list[Invoice]:
+        return self._all(self._select(company_id, t.invoices.c.client_id == client_id))
+
     def get_many(self, company_id: str, ids: Iterable[str]) -> list[Invoice]:
         """The company's invoices among ``ids``, with their lines: two queries, whatever their number."""
         return self._all(self._select(company_id, t.invoices.c.id.in_(list(ids))))
