@@ -63,6 +63,8 @@ def test_a_client_the_shop_never_knew_is_not_sent_anything(uow, ready, jean, sho
 
 def test_an_online_buyer_is_erased_by_the_shops_id_too(uow, ready, marie, cards, shop, worker):
     placed = PlaceOrderHandler(uow, cards)(order(ready, item(marie)))  # never transmitted by ogust
+    for intervention in uow.interventions.for_client(ready.id, placed.client_id):
+        intervention.cancel()  # the client cancelled: nothing is under way any more
     EraseClientHandler(uow)(EraseClient(ready.id, placed.client_id))
     worker.run_until_idle()
     assert shop.erased == [("acc_demo", placed.client_id, "shop_cli_1")]
