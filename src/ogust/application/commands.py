@@ -7,6 +7,7 @@ from datetime import date, datetime
 from ogust.domain.address import Address
 from ogust.domain.intervenant import ShopProfile
 from ogust.domain.money import Money, VatRate
+from ogust.domain.payment import PaymentMethod
 from ogust.domain.tarif import InterventionMode
 from ogust.domain.units import Unit
 
@@ -197,6 +198,19 @@ class RetryPayment:
 
     company_id: str
     invoice_id: str
+
+
+@dataclass(frozen=True)
+class RecordPayment:
+    """A payment received otherwise than by card (cheque, transfer, CESU, cash) that settles the
+    invoice in full. ``amount``, when given (the amount on the cheque), must be the amount due."""
+
+    company_id: str
+    invoice_id: str
+    method: PaymentMethod
+    received_on: date
+    reference: str = ""
+    amount: Money | None = None
 
 
 # ---------------------------------------------------------------- attestations

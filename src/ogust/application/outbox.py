@@ -57,6 +57,7 @@ EFFECTS: dict[type[ev.Event], tuple[Effect, ...]] = {
     ev.InvoiceValidated: (Effect.PUBLISH_INVOICE, Effect.CHARGE_INVOICE),
     ev.InvoicePaymentRetryRequested: (Effect.CHARGE_INVOICE,),
     ev.InvoicePaid: (Effect.MAIL_DEBIT_CONFIRMED, Effect.PUBLISH_INVOICE),
+    ev.InvoicePaymentRecorded: (Effect.PUBLISH_INVOICE,),  # no card debited: no debit email
     ev.InvoicePaymentFailed: (Effect.MAIL_DEBIT_FAILED, Effect.PUBLISH_INVOICE),
     ev.InvoicePaymentNeedsAuthentication: (Effect.MAIL_AUTHENTICATION_NEEDED, Effect.PUBLISH_INVOICE),
     ev.AttestationValidated: (Effect.PUBLISH_ATTESTATION, Effect.MAIL_ATTESTATION_AVAILABLE),

@@ -1,7 +1,7 @@
 """Reads an operator needs. They return domain objects; entrypoints shape them."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from ogust.application.handlers import UowFactory
@@ -14,7 +14,7 @@ from ogust.domain.errors import InvalidValue, NotFound
 from ogust.domain.intervenant import Intervenant
 from ogust.domain.intervention import Intervention
 from ogust.domain.invoice import Invoice, InvoiceStatus
-from ogust.domain.payment import PaymentAttempt
+from ogust.domain.payment import Payment, PaymentAttempt
 from ogust.domain.shop_service import ShopServiceMapping
 from ogust.domain.tarif import Tarif
 
@@ -24,6 +24,7 @@ class InvoiceView:
     invoice: Invoice
     client: Client
     attempts: list[PaymentAttempt]
+    payments: list[Payment] = field(default_factory=list)  # received for it, by card or otherwise
 
 
 class Queries:
@@ -126,8 +127,10 @@ class Queries:
             invoice = uow.invoices.by_number(company_id, ref) or uow.invoices.find(company_id, ref)
             if invoice is None:
                 raise NotFound("facture", ref)
+            payments = sorted((p for p in uow.payments.for_client(company_id, invoice.client_id)
+                               if p.invoice_id == invoice.id), key=lambda p: p.received_at)
             return InvoiceView(invoice, uow.clients.get(company_id, invoice.client_id),
-                               uow.payment_attempts.for_invoice(company_id, invoice.id))
+                               uow.payment_attempts.for_invoice(company_id, invoice.id), payments)
 
     def attestations(self, company_id: str, year: int | None = None) -> list[Attestation]:
         with self.uow() as uow:

@@ -81,6 +81,20 @@ class InvoicePaid(Event):
 
 
 @dataclass(frozen=True)
+class InvoicePaymentRecorded(Event):
+    """Paid otherwise than by card (cheque, transfer, CESU, cash), recorded by an operator: no card
+    was debited, so no "carte débitée" email."""
+
+    invoice_id: str
+    method: str
+    reference: str
+
+    @property
+    def key(self) -> str:
+        return f"invoice:{self.invoice_id}:payment-recorded"
+
+
+@dataclass(frozen=True)
 class InvoicePaymentFailed(Event):
     invoice_id: str
     attempt: int

@@ -1,6 +1,7 @@
 """An invoice: draft → validated (numbered, frozen) → paid / payment failed / needs authentication."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import Enum
@@ -13,11 +14,14 @@ from ogust.domain.events import (
     InvoicePaid,
     InvoicePaymentFailed,
     InvoicePaymentNeedsAuthentication,
+    InvoicePaymentRecorded,
     InvoicePaymentRetryRequested,
     InvoiceValidated,
 )
 from ogust.domain.lines import InvoiceLine, Totals
 from ogust.domain.money import Money
+from ogust.domain.payment import AttemptStatus, Payment, PaymentAttempt, PaymentMethod
+from ogust.domain.validation import check_text, check_year
 
 
 class InvoiceSource(Enum):
@@ -35,6 +39,8 @@ class InvoiceStatus(Enum):
 
 
 _AWAITING_PAYMENT = {InvoiceStatus.VALIDATED, InvoiceStatus.PAYMENT_FAILED, InvoiceStatus.NEEDS_AUTHENTICATION}
+_DEBIT_UNDER_WAY = {AttemptStatus.PENDING, AttemptStatus.CHARGING}
+PAYMENT_REFERENCE_MAX = 100  # a cheque number, a transfer reference, a CESU number
 
 
 @dataclass(eq=False)
@@ -91,12 +97,78 @@ class Invoice(Aggregate, Totals, ShowsClient):
         if self.status is InvoiceStatus.PAID:
             return False
         self._require_awaiting_payment()
+        self._paid(payment_reference, at)
+        self._record(InvoicePaid(self.company_id, self.id, payment_reference))
+        return True
+
+    def record_payment(self, method: PaymentMethod, received_at: datetime, now: datetime,
+                       attempts: Iterable[PaymentAttempt], reference: str = "",
+                       amount: Money | None = None) -> Payment:
+        """Settle the invoice with a payment received otherwise than by card — cheque, transfer, CESU,
+        cash — and mark it paid; the Payment returned is what the attestation fiscale counts.
+
+        Full settlement only: the payment is the amount due (the invoice less its credit notes); an
+        ``amount`` given that differs from it is refused (partial payments are not handled).
+        ``received_at``: when the money came in, not after ``now``. ``reference``: the cheque number,
+        the transfer's reference or the CESU number (optional). Refused for a card (debited only
+        through the payment gateway), a draft, an invoice already paid or fully credited, and while
+        a card debit of it is under way or awaits the client's 3-D Secure confirmation (``attempts``):
+        that debit may still succeed, and the client would pay twice."""
+        if method is PaymentMethod.CARD:
+            raise InvalidValue("La carte bancaire n'est débitée que par le prestataire de paiement (débit "
+                               "à la validation, nouvelle tentative) : choisissez chèque, virement, CESU "
+                               "ou espèces.", field="method")
+        reference = check_text(reference, "reference", "Référence du règlement", PAYMENT_REFERENCE_MAX,
+                               required=False)
+        check_year(received_at.year, "received_on")
+        if received_at.date() > now.astimezone(received_at.tzinfo).date():
+            raise InvalidValue(f"Date de réception dans le futur : {received_at:%d/%m/%Y}.", field="received_on")
+        if self.is_draft:
+            raise InvalidTransition("Une facture brouillon ne se règle pas : validez-la d'abord.",
+                                    status=self.status.value)
+        if self.status is InvoiceStatus.PAID:
+            raise InvalidTransition(f"La facture {self.number} est déjà payée : un second règlement ferait un "
+                                    "double paiement.", status=self.status.value)
+        self._require_awaiting_payment()
+        attempts = list(attempts)
+        if self.status is InvoiceStatus.NEEDS_AUTHENTICATION or any(
+                a.status is AttemptStatus.NEEDS_AUTHENTICATION for a in attempts):
+            raise InvalidTransition(
+                f"La banque attend que le client confirme le débit de sa carte (3-D Secure) pour la facture "
+                f"{self.number} : ce débit peut encore aboutir, un autre règlement ferait un double paiement.",
+                status=self.status.value)
+        if any(a.status in _DEBIT_UNDER_WAY for a in attempts):
+            raise InvalidTransition(
+                f"Un débit de la carte est en cours pour la facture {self.number} : un autre règlement ferait "
+                "un double paiement. Attendez son issue ; s'il échoue, enregistrez alors le règlement.",
+                status=self.status.value)
+        due = self.amount_due
+        if due.cents <= 0:
+            raise InvalidTransition(f"La facture {self.number} est entièrement créditée par ses avoirs : "
+                                    "il ne reste rien à régler.", status=self.status.value)
+        if amount is not None and amount != due:
+            raise InvalidValue(
+                f"Règlement partiel non géré : un règlement solde la facture {self.number}, soit {due} "
+                f"(facture {self.total_ttc} TTC moins ses avoirs {self.credited_ttc}), et non {amount}.",
+                field="amount_cents", amount_due_cents=due.cents)
+        self._paid(reference or None, received_at)
+        self._record(InvoicePaymentRecorded(self.company_id, self.id, method.value, reference))
+        return Payment(company_id=self.company_id, invoice_id=self.id, client_id=self.client_id, amount=due,
+                       received_at=received_at, method=method, reference=reference)
+
+    def debit_started(self) -> None:
+        """A card debit of this invoice begins (its attempt is written in the same transaction). The
+        invoice takes a new version: a payment recorded meanwhile, by an operator who read the invoice
+        before that attempt existed, then fails on the optimistic lock instead of being received twice
+        — and a payment recorded first makes the debit's transaction fail the same way."""
+        self._require_awaiting_payment()
+        self.version += 1
+
+    def _paid(self, payment_reference: str | None, at: datetime) -> None:
         self.status = InvoiceStatus.PAID
         self.paid_at = at
         self.payment_reference = payment_reference
         self.payment_failure = None
-        self._record(InvoicePaid(self.company_id, self.id, payment_reference))
-        return True
 
     def mark_payment_failed(self, attempt: int, reason: str) -> None:
         if self.status is InvoiceStatus.PAID:

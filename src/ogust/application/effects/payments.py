@@ -68,6 +68,7 @@ class ChargeInvoiceEffect:
                     created_at=uow.clock.now(),
                 )
                 uow.payment_attempts.add(attempt)
+                invoice.debit_started()  # a payment recorded meanwhile by an operator conflicts with this
             elif attempt.status not in (AttemptStatus.PENDING, AttemptStatus.CHARGING):
                 return None  # this attempt already has its outcome
             attempt.start_charging(uow.clock.now())

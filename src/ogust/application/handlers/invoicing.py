@@ -4,7 +4,8 @@ from __future__ import annotations
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
-from ogust.application.commands import ContractInvoice, InvoiceFromDevis, ManualInvoice, RetryPayment, ValidateInvoice
+from ogust.application.commands import (ContractInvoice, InvoiceFromDevis, ManualInvoice, RecordPayment, RetryPayment,
+                                       ValidateInvoice)
 from ogust.application.handlers import UowFactory
 from ogust.application.unit_of_work import UnitOfWork
 from ogust.domain.devis import DevisStatus
@@ -171,5 +172,28 @@ class RetryPaymentHandler:
             invoice = uow.invoices.get(cmd.company_id, cmd.invoice_id)
             attempts = uow.payment_attempts.for_invoice(cmd.company_id, invoice.id)
             invoice.request_payment_retry(len(attempts) + 1)
+            uow.commit()
+            return invoice
+
+
+class RecordPaymentHandler:
+    """Enregistrer un règlement: a cheque, a transfer, CESU or cash that settles the invoice in full.
+    The invoice is paid and published to the shop as such (no "carte débitée" email); its pending
+    card debit, if any, then finds it paid and does nothing; the attestation fiscale of the year of
+    receipt counts the payment (cash excepted, as for any payment)."""
+
+    def __init__(self, uow: UowFactory) -> None:
+        self.uow = uow
+
+    def __call__(self, cmd: RecordPayment) -> Invoice:
+        with self.uow() as uow:
+            invoice = uow.invoices.get(cmd.company_id, cmd.invoice_id)
+            zone = ZoneInfo(uow.companies.get(cmd.company_id).timezone)
+            # the day the money came in, at noon in the company's zone: the same day in any zone around it
+            received_at = datetime.combine(cmd.received_on, time(12), zone)
+            payment = invoice.record_payment(
+                cmd.method, received_at, uow.clock.now(), uow.payment_attempts.for_invoice(cmd.company_id, invoice.id),
+                cmd.reference, cmd.amount)
+            uow.payments.add(payment)
             uow.commit()
             return invoice
