@@ -1,6 +1,7 @@
 """Persistence of access: API keys, the audit log written at every commit, and Idempotency-Key answers."""
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -56,6 +57,16 @@ def _shown(name: str, value: Any) -> Any:
     return MASKED if SECRET_FIELDS.search(name) and value is not None else _plain(value)
 
 
+@functools.cache
+def _audited_columns(cls: type) -> tuple[tuple[str, bool], ...]:
+    """(attribute, is a secret) of each mapped column of ``cls`` but the version."""
+    return tuple((attr.key, bool(SECRET_FIELDS.search(attr.key)))
+                 for attr in inspect(cls).column_attrs if attr.key != "version")
+
+
+_INSERT_AUDIT_ENTRIES = insert(t.audit_log)  # built once: one executemany per commit
+
+
 class AuditRecorder:
     """Listens to a session's flushes and remembers, per aggregate, what changed (before/after, changed
     columns only); ``write`` appends the entries to ``audit_log`` in the same transaction."""
@@ -68,11 +79,7 @@ class AuditRecorder:
 
     def before_flush(self, session: Session, _context: object, _instances: object) -> None:
         for obj in session.new:
-            if isinstance(obj, Aggregate) and not isinstance(obj, NOT_AUDITED):
-                state = inspect(obj)
-                after = {attr.key: _shown(attr.key, getattr(obj, attr.key, None))
-                         for attr in state.mapper.column_attrs if attr.key != "version"}
-                self._merge(obj, "created", {}, after)
+            self.created(obj)
         for obj in session.dirty:
             if not isinstance(obj, Aggregate) or isinstance(obj, NOT_AUDITED):
                 continue
@@ -95,6 +102,14 @@ class AuditRecorder:
         for obj in session.deleted:
             if isinstance(obj, Aggregate) and not isinstance(obj, NOT_AUDITED):
                 self._merge(obj, "deleted", {}, {})
+
+    def created(self, obj: object) -> None:
+        """A new record (an aggregate, not a numbering counter): each of its columns as written."""
+        if isinstance(obj, Aggregate) and not isinstance(obj, NOT_AUDITED):
+            after = {key: MASKED if secret and value is not None else _plain(value)
+                     for key, secret in _audited_columns(type(obj))
+                     for value in (getattr(obj, key, None),)}
+            self._merge(obj, "created", {}, after)
 
     def _merge(self, obj: Aggregate, action: str, before: dict, after: dict) -> None:
         key = (type(obj).__name__, obj.id)
@@ -124,7 +139,7 @@ class AuditRecorder:
                              "entity_type": entry["entity_type"], "entity_id": entry["entity_id"],
                              "action": entry["action"], "changes": redacted or changes,
                              "redacted_at": now if redacted else None})
-            session.execute(insert(t.audit_log), rows)
+            session.execute(_INSERT_AUDIT_ENTRIES, rows)
         for (company_id, entity_id), fields in redact.items():
             _redact_past_entries(session, company_id, entity_id, fields, now)
         self.clear()

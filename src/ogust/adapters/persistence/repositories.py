@@ -1,11 +1,11 @@
 """SQLAlchemy repositories: every query is scoped to a company; ``get`` raises NotFound."""
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from typing import Any, ClassVar, Generic, TypeVar
 
-from sqlalchemy import Select, Table, func, select, tuple_, update
+from sqlalchemy import Select, Table, bindparam, func, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from ogust.adapters.persistence import tables as t
@@ -27,6 +27,17 @@ from ogust.domain.tarif import Tarif
 
 T = TypeVar("T", bound=Aggregate)
 
+# Statements of the hot paths (an order reads seven records), built once with bound parameters:
+# building a statement and computing its cache key cost more than running it.
+_PREBUILT: dict[tuple, Select] = {}
+
+
+def _prebuilt(key: tuple, build: Callable[[], Select]) -> Select:
+    statement = _PREBUILT.get(key)
+    if statement is None:
+        statement = _PREBUILT[key] = build()
+    return statement
+
 
 class _Repository(Generic[T]):
     entity: ClassVar[type]
@@ -41,8 +52,25 @@ class _Repository(Generic[T]):
 
     def find(self, company_id: str, item_id: str) -> T | None:
         with conflicts_as_domain_errors(self.session):
-            item = self.session.get(self.entity, item_id)
+            if self._identity(item_id) in self.session.identity_map:
+                item = self.session.get(self.entity, item_id)
+            else:
+                item = self.session.scalars(self._by_id(), {"id": item_id}).first()
         return item if item is not None and item.company_id == company_id else None
+
+    def _identity(self, item_id: str) -> tuple:
+        return (self.entity, (item_id,), None)
+
+    def _by_id(self) -> Select:
+        return _prebuilt((type(self), "id"), lambda: select(self.entity).where(self.table.c.id == bindparam("id")))
+
+    def _first_where(self, company_id: str, **equal: Any) -> T | None:
+        """The first (in ``_order``) of the company's records whose columns equal ``equal``."""
+        statement = _prebuilt((type(self), "first", *equal), lambda: self._select(
+            bindparam("company_id"), *(self.table.c[name] == bindparam(name) for name in equal)
+        ).order_by(*self._order()).limit(1))
+        with conflicts_as_domain_errors(self.session):
+            return self.session.scalars(statement, {"company_id": company_id, **equal}).first()
 
     def get(self, company_id: str, item_id: str) -> T:
         item = self.find(company_id, item_id)
@@ -81,7 +109,11 @@ class SqlAlchemyCompanyRepository:
 
     def find(self, company_id: str) -> Company | None:
         with conflicts_as_domain_errors(self.session):
-            return self.session.get(Company, company_id)
+            if (Company, (company_id,), None) in self.session.identity_map:
+                return self.session.get(Company, company_id)
+            statement = _prebuilt((type(self), "id"),
+                                  lambda: select(Company).where(t.companies.c.id == bindparam("id")))
+            return self.session.scalars(statement, {"id": company_id}).first()
 
     def get(self, company_id: str) -> Company:
         company = self.find(company_id)
@@ -114,7 +146,7 @@ class SqlAlchemyMappingRepository(_Repository[ShopServiceMapping]):
     entity, table, what = ShopServiceMapping, t.shop_service_mappings, "association de service"
 
     def by_shop_service(self, company_id: str, shop_service_id: str) -> ShopServiceMapping | None:
-        return self._first(self._select(company_id, t.shop_service_mappings.c.shop_service_id == shop_service_id))
+        return self._first_where(company_id, shop_service_id=shop_service_id)
 
     def _order(self) -> tuple:
         return (t.shop_service_mappings.c.shop_service_id,)
@@ -160,10 +192,10 @@ class SqlAlchemyClientRepository(_ByName, _Repository[Client]):
     entity, table, what = Client, t.clients, "client"
 
     def by_shop_client_id(self, company_id: str, shop_client_id: str) -> Client | None:
-        return self._first(self._select(company_id, t.clients.c.shop_client_id == shop_client_id))
+        return self._first_where(company_id, shop_client_id=shop_client_id)
 
     def by_email(self, company_id: str, email: str) -> Client | None:
-        return self._first(self._select(company_id, t.clients.c.email == email.strip().lower()))
+        return self._first_where(company_id, email=email.strip().lower())
 
     def _order(self) -> tuple:
         c = t.clients.c
@@ -174,7 +206,7 @@ class SqlAlchemyDevisRepository(_Repository[Devis]):
     entity, table, what = Devis, t.devis, "devis"
 
     def by_shop_order(self, company_id: str, shop_order_id: str) -> Devis | None:
-        return self._first(self._select(company_id, t.devis.c.shop_order_id == shop_order_id))
+        return self._first_where(company_id, shop_order_id=shop_order_id)
 
     def for_client(self, company_id: str, client_id: str) -> list[Devis]:
         return self._all(self._select(company_id, t.devis.c.client_id == client_id))
@@ -190,8 +222,12 @@ class SqlAlchemyInterventionRepository(_Repository[Intervention]):
     def for_intervenant(self, company_id: str, intervenant_id: str, start: datetime, end: datetime) -> list[Intervention]:
         """Interventions of the intervenant that intersect [start, end), cancelled ones included."""
         c = self.c
-        return self._all(self._select(company_id, c.intervenant_id == intervenant_id, c.starts_at < end,
-                                      c.ends_at > start))
+        statement = _prebuilt((type(self), "for_intervenant"), lambda: self._select(
+            bindparam("company_id"), c.intervenant_id == bindparam("intervenant_id"), c.starts_at < bindparam("end"),
+            c.ends_at > bindparam("start")).order_by(*self._order()))
+        with conflicts_as_domain_errors(self.session):
+            return list(self.session.scalars(statement, {"company_id": company_id, "intervenant_id": intervenant_id,
+                                                         "start": start, "end": end}))
 
     def for_devis(self, company_id: str, devis_id: str) -> list[Intervention]:
         return self._all(self._select(company_id, self.c.devis_id == devis_id))

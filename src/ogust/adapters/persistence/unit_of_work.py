@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from ogust.adapters.persistence import repositories as repos
 from ogust.adapters.persistence.access import AuditRecorder, SqlAlchemyApiKeyRepository, SqlAlchemyAuditTrail
@@ -21,6 +21,15 @@ from ogust.application.access import current_actor
 from ogust.application.ports import Clock
 from ogust.application.unit_of_work import UnitOfWork
 from ogust.domain.aggregate import Aggregate
+from ogust.domain.client import Client
+from ogust.domain.devis import Devis
+from ogust.domain.intervention import Intervention
+
+
+# Written by ``_insert_new``: plain aggregates (no server-side defaults) created by the thousand.
+INSERTED_IN_BULK: frozenset[type] = frozenset({Client, Devis, Intervention})
+# (collection, the children's column naming their parent) of the aggregates above that have lines
+_CHILDREN: dict[type, tuple[tuple[str, str], ...]] = {Devis: (("lines", "devis_id"),)}
 
 
 class SqlAlchemyUnitOfWork(UnitOfWork):
@@ -88,9 +97,33 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
 
     def _commit(self) -> None:
         session = self._session
+        self._insert_new(session)
         session.flush()
         self._audit.write(session)
         session.commit()
+
+    def _insert_new(self, session: Session) -> None:
+        """New clients, devis (with their lines) and interventions — what an order creates — go in as
+        plain INSERTs, one statement per table, then stay in the session as records loaded as they
+        are; the ORM's flush (which sorts every pending change) writes the rest. Same rows, same
+        audit entries, same conflicts (a unique constraint still raises at once)."""
+        new = [obj for obj in session.new if type(obj) in INSERTED_IN_BULK]
+        if not new:
+            return
+        children: list[object] = []
+        for obj in new:
+            self._audit.created(obj)
+            for name, parent_key in _CHILDREN.get(type(obj), ()):
+                for position, child in enumerate(getattr(obj, name)):
+                    setattr(child, parent_key, obj.id)
+                    child.position = position  # type: ignore[attr-defined]
+                    children.append(child)
+        for obj in new:
+            session.expunge(obj)  # and its lines (cascade): transient again
+        session.bulk_save_objects([*new, *children])  # parents first: a line's reference is checked at once
+        for obj in [*new, *children]:
+            make_transient_to_detached(obj)
+        session.add_all(new)  # persistent, as if just loaded; the lines follow (cascade)
 
     def rollback(self) -> None:
         self._session.rollback()
