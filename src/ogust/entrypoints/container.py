@@ -107,6 +107,7 @@ class Container(containers.DeclarativeContainer):
     contract_invoice = providers.Singleton(invoicing.ContractInvoiceHandler, uow.provider)
     validate_invoice = providers.Singleton(invoicing.ValidateInvoiceHandler, uow.provider)
     retry_payment = providers.Singleton(invoicing.RetryPaymentHandler, uow.provider)
+    record_payment = providers.Singleton(invoicing.RecordPaymentHandler, uow.provider)
     record_payment_event = providers.Singleton(payment_handlers.RecordPaymentEventHandler, uow.provider)
 
     generate_attestation = providers.Singleton(attestations.GenerateAttestationHandler, uow.provider)

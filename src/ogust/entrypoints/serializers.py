@@ -17,7 +17,7 @@ from ogust.domain.intervention import Intervention
 from ogust.domain.invoice import Invoice
 from ogust.domain.lines import PricedLine
 from ogust.domain.money import Money
-from ogust.domain.payment import PaymentAttempt
+from ogust.domain.payment import Payment, PaymentAttempt
 from ogust.domain.shop_service import ShopService, ShopServiceMapping
 from ogust.domain.tarif import Tarif
 
@@ -113,7 +113,13 @@ def attempt(a: PaymentAttempt) -> dict[str, Any]:
             "payment_intent_id": a.payment_intent_id, "failure": a.failure, "updated_at": _iso(a.updated_at)}
 
 
-def invoice(i: Invoice, attempts: list[PaymentAttempt] | None = None) -> dict[str, Any]:
+def payment(p: Payment) -> dict[str, Any]:
+    return {"id": p.id, "method": p.method.value, "amount": money(p.amount), "received_at": _iso(p.received_at),
+            "reference": p.reference or None}
+
+
+def invoice(i: Invoice, attempts: list[PaymentAttempt] | None = None,
+            payments: list[Payment] | None = None) -> dict[str, Any]:
     data = {"id": i.id, "number": i.number, "client_id": i.client_id, "source": i.source.value,
             "status": i.status.value, "devis_id": i.devis_id, "issued_on": _iso(i.issued_on),
             "period_start": _iso(i.period_start), "period_end": _iso(i.period_end), "paid_at": _iso(i.paid_at),
@@ -121,6 +127,8 @@ def invoice(i: Invoice, attempts: list[PaymentAttempt] | None = None) -> dict[st
             "lines": [_line(l) for l in i.lines], **_totals(i)}
     if attempts is not None:
         data["payment_attempts"] = [attempt(a) for a in attempts]
+    if payments is not None:
+        data["payments"] = [payment(p) for p in payments]
     return data
 
 

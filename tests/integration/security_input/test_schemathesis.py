@@ -17,6 +17,7 @@ import os
 import time
 from collections import Counter
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import schemathesis
@@ -73,6 +74,10 @@ def tell_a_story(api) -> dict[str, dict]:
     container.validate_invoice()(c.ValidateInvoice(company, paid.id))
     refused = container.manual_invoice()(c.ManualInvoice(company, order.client_id, (c.ManualInvoiceLine("MEN", 60),)))
     container.validate_invoice()(c.ValidateInvoice(company, refused.id))
+    marc = container.create_client()(c.CreateClient(company, "Marc", "Chèque", "marc@example.fr",
+                                                   Address("2 rue Basse", "69001", "Lyon")))  # no card: pays by cheque
+    by_cheque = container.manual_invoice()(c.ManualInvoice(company, marc.id, (c.ManualInvoiceLine("MEN", 60),)))
+    by_cheque = container.validate_invoice()(c.ValidateInvoice(company, by_cheque.id))
     container.processor().run_until_idle()
     with container.uow() as uow:
         paid, refused = uow.invoices.get(company, paid.id), uow.invoices.get(company, refused.id)
@@ -107,6 +112,10 @@ def tell_a_story(api) -> dict[str, dict]:
         "POST /api/invoices/contract": {"body": {"client_id": order.client_id, **period}},
         "GET /api/invoices/{ref}": {"path": {"ref": paid.number}},
         "POST /api/invoices/{invoice_id}/retry-payment": {"path": {"invoice_id": refused.id}},
+        "POST /api/invoices/{invoice_ref}/payments": {
+            "path": {"invoice_ref": by_cheque.number},
+            "body": {"method": "cheque", "received_on": datetime.now(ZoneInfo("Europe/Paris")).date().isoformat(),
+                     "reference": "1234567", "amount_cents": None}},
         "POST /api/attestations": {"body": {"client_id": api.client_id, "year": year}},
         "POST /api/attestations/batch": {"body": {"year": year}},
         "GET /api/attestations": {"query": {"year": year}},

@@ -12,7 +12,7 @@ from ogust.domain.devis import Devis
 from ogust.domain.invoice import Invoice, InvoiceSource
 from ogust.domain.lines import DevisLine, InvoiceLine
 from ogust.domain.money import Money, VatRate
-from ogust.domain.payment import AttemptStatus, PaymentAttempt
+from ogust.domain.payment import AttemptStatus, Payment, PaymentAttempt, PaymentMethod
 from ogust.domain.shop_service import ShopService, ShopServiceMapping
 from ogust.domain.units import Quantity, Unit
 from ogust.entrypoints import serializers as s
@@ -40,6 +40,11 @@ def answers():
                     created_at=samples.paris(2026, 4, 30, 18), available_at=samples.paris(2026, 4, 30, 18),
                     status=JobStatus.DONE, attempts=1, worker="w1", done_at=samples.paris(2026, 4, 30, 18, 1))
     story.company.link_shop("acc_demo", "s" * 32)
+    cheque = Payment(company_id=story.company.id, invoice_id=story.invoice.id, client_id=story.client.id,
+                     amount=story.invoice.total_ttc, received_at=samples.paris(2026, 5, 2, 12),
+                     method=PaymentMethod.CHEQUE, reference="1234567")
+    cash = Payment(company_id=story.company.id, invoice_id=story.invoice.id, client_id=story.client.id,
+                   amount=Money(500), received_at=samples.paris(2026, 5, 3, 12), method=PaymentMethod.CASH)
     return [
         (out.Company, s.company(story.company)),
         (out.Tarif, s.tarif(men)),
@@ -54,7 +59,9 @@ def answers():
         (out.DevisWithInterventions, s.devis(story.devis, list(story.interventions.values()))),
         (out.Invoice, s.invoice(story.invoice)),
         (out.Invoice, s.invoice(draft_invoice)),
-        (out.InvoiceWithPayments, s.invoice(story.invoice, [attempt])),
+        (out.InvoiceWithPayments, s.invoice(story.invoice, [attempt], [story.payment])),
+        (out.InvoiceWithPayments, s.invoice(story.invoice, [], [cheque, cash])),
+        (out.Payment, s.payment(cheque)),
         (out.Attestation, s.attestation(story.attestation)),
         (out.CreditNote, s.credit_note(story.credit_note)),
         (out.OutboxJob, s.job(job)),

@@ -16,7 +16,7 @@ from ogust.domain.credit_note import RefundStatus
 from ogust.domain.devis import AcceptanceChannel, DevisStatus
 from ogust.domain.intervention import InterventionStatus
 from ogust.domain.invoice import InvoiceSource, InvoiceStatus
-from ogust.domain.payment import AttemptStatus
+from ogust.domain.payment import AttemptStatus, PaymentMethod
 from ogust.domain.shop_sync import SyncStatus
 from ogust.domain.tarif import InterventionMode
 from ogust.domain.units import Unit
@@ -213,6 +213,20 @@ class PaymentAttempt(BaseModel):
     updated_at: IsoDateTime | None
 
 
+class Payment(BaseModel):
+    """Un règlement reçu pour la facture : le débit de la carte, ou un chèque, un virement, des CESU, des
+    espèces enregistrés par l'entreprise. C'est ce que compte l'attestation fiscale (hors espèces)."""
+
+    id: Id
+    method: PaymentMethod = Field(description="card : débit de la carte ; cheque : chèque ; transfer : virement ; "
+                                              "cesu : chèques emploi service universels ; cash : espèces")
+    amount: Money
+    received_at: IsoDateTime = Field(description="réception (un règlement enregistré : le jour dit, à midi, heure "
+                                                 "de l'entreprise)")
+    reference: str | None = Field(description="n° de chèque, référence du virement, n° CESU ; pour une carte, "
+                                              "le PaymentIntent Stripe")
+
+
 class Invoice(BaseModel):
     id: Id
     number: str | None = Field(description="attribué à la validation (FA-AAAA-NNNNNN) ; null en brouillon")
@@ -234,6 +248,7 @@ class Invoice(BaseModel):
 
 class InvoiceWithPayments(Invoice):
     payment_attempts: list[PaymentAttempt] = Field(description="les débits tentés, du premier au dernier")
+    payments: list[Payment] = Field(description="les règlements reçus, par date de réception")
 
 
 class AttestationLine(BaseModel):

@@ -7,7 +7,9 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, Str
 from ogust.application import commands as c
 from ogust.domain.address import Address
 from ogust.domain.errors import InvalidValue
+from ogust.domain.invoice import PAYMENT_REFERENCE_MAX
 from ogust.domain.money import Money
+from ogust.domain.payment import PaymentMethod
 from ogust.domain import validation as rules
 
 
@@ -245,6 +247,28 @@ class CreditNoteIn(Strict):
             from ogust.domain.errors import InvalidValue
             raise InvalidValue("Précisez soit amount_cents, soit full=true.", field="amount_cents")
         return None if self.full else Money(self.amount_cents)
+
+
+PAYMENT_METHODS = {"cheque": PaymentMethod.CHEQUE, "transfer": PaymentMethod.TRANSFER, "cesu": PaymentMethod.CESU,
+                   "cash": PaymentMethod.CASH}
+
+
+class PaymentIn(Strict):
+    """A payment received otherwise than by card, that settles the invoice in full."""
+
+    method: Literal["cheque", "transfer", "cesu", "cash"] = Field(
+        description="cheque : chèque ; transfer : virement ; cesu : chèques emploi service universels ; "
+                    "cash : espèces. La carte n'est débitée que par le débit automatique.")
+    received_on: BoundedDate = Field(description="jour de réception du règlement (pas dans le futur)")
+    reference: Annotated[str, StringConstraints(strip_whitespace=True, max_length=PAYMENT_REFERENCE_MAX)] = Field(
+        "", description="n° de chèque, référence du virement, n° CESU (facultatif)")
+    amount_cents: Cents | None = Field(
+        None, description="le montant reçu, pour contrôle : doit être le montant dû (la facture moins ses avoirs) ; "
+                          "règlement partiel non géré")
+
+    def to_command(self, company_id: str, invoice_id: str) -> c.RecordPayment:
+        return c.RecordPayment(company_id, invoice_id, PAYMENT_METHODS[self.method], self.received_on, self.reference,
+                               None if self.amount_cents is None else Money(self.amount_cents))
 
 
 # ---------------------------------------------------------------- responses

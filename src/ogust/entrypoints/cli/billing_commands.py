@@ -9,10 +9,12 @@ from pydantic import ValidationError
 from ogust.application import commands as c
 from ogust.domain.errors import InvalidValue
 from ogust.domain.invoice import InvoiceStatus
+from ogust.domain.money import Money
+from ogust.domain.payment import PaymentMethod
 from ogust.entrypoints import serializers as s
 from ogust.entrypoints.api.problems import field_errors
 from ogust.entrypoints.api.schemas import OrderIn
-from ogust.entrypoints.cli.base import Cli, OgustGroup, json_option, output, pass_cli
+from ogust.entrypoints.cli.base import EUROS, Cli, OgustGroup, json_option, output, pass_cli
 from ogust.entrypoints.cli.documents import write_document
 
 
@@ -170,14 +172,59 @@ def invoice_list(cli: Cli, status, as_json) -> None:
            or ["Aucune facture."])
 
 
+# what an operator types (French) → how the payment was made; the card is debited only through Stripe
+PAYMENT_CHOICES = {"cheque": PaymentMethod.CHEQUE, "virement": PaymentMethod.TRANSFER, "cesu": PaymentMethod.CESU,
+                   "especes": PaymentMethod.CASH}
+PAYMENT_LABELS = {PaymentMethod.CARD: "carte bancaire", PaymentMethod.TRANSFER: "virement",
+                  PaymentMethod.CHEQUE: "chèque", PaymentMethod.CESU: "CESU", PaymentMethod.CASH: "espèces"}
+
+
+def _payment_lines(cli: Cli, view) -> list[str]:
+    return [f"  Règlement : {p.amount} par {PAYMENT_LABELS[p.method]}"
+            + (f" (réf. {p.reference})" if p.reference else "") + f", reçu le {cli.local(p.received_at):%d/%m/%Y}"
+            for p in view.payments]
+
+
+def _view_lines(cli: Cli, view) -> list[str]:
+    return _invoice_lines(view.invoice) + [
+        f"  Débit n° {a.number} : {a.status.value} {a.payment_intent_id or ''} {a.failure or ''}"
+        for a in view.attempts] + _payment_lines(cli, view)
+
+
 @invoice.command("show")
 @click.argument("ref")
 @json_option
 @pass_cli
 def invoice_show(cli: Cli, ref, as_json) -> None:
     view = cli.container.queries().invoice(cli.company_id(), ref)
-    output(s.invoice(view.invoice, view.attempts), as_json, _invoice_lines(view.invoice) + [
-        f"  Débit n° {a.number} : {a.status.value} {a.payment_intent_id or ''} {a.failure or ''}" for a in view.attempts])
+    output(s.invoice(view.invoice, view.attempts, view.payments), as_json, _view_lines(cli, view))
+
+
+@invoice.command("pay")
+@click.argument("ref")
+@click.option("--method", "method", type=click.Choice(list(PAYMENT_CHOICES), case_sensitive=False), required=True,
+              help="Mode de règlement (la carte, elle, est débitée automatiquement).")
+@click.option("--on", "received_on", type=click.DateTime(["%Y-%m-%d"]), required=True,
+              help="Jour de réception, AAAA-MM-JJ (pas dans le futur).")
+@click.option("--reference", default="", help="N° de chèque, référence du virement, n° CESU.")
+@click.option("--amount", type=EUROS, default=None,
+              help="Montant reçu (ex. 55,00), pour contrôle : doit être le montant dû (pas de règlement partiel).")
+@json_option
+@pass_cli
+def invoice_pay(cli: Cli, ref, method, received_on, reference, amount, as_json) -> None:
+    """Enregistrer un règlement (chèque, virement, CESU, espèces) qui solde la facture : elle passe payée,
+    est publiée comme telle dans la boutique, et compte pour l'attestation fiscale (hors espèces)."""
+    company_id = cli.company_id()
+    found = cli.container.queries().invoice(company_id, ref).invoice
+    paid = cli.container.record_payment()(c.RecordPayment(
+        company_id, found.id, PAYMENT_CHOICES[method.lower()], received_on.date(), reference,
+        None if amount is None else Money(amount)))
+    if not as_json:
+        click.echo(f"Règlement enregistré : facture {paid.number} payée.")
+    cli.drain()
+    final = cli.container.queries().invoice(company_id, paid.id)
+    output(s.invoice(final.invoice, final.attempts, final.payments), as_json,
+           [f"Statut : {final.invoice.status.value}", *_payment_lines(cli, final)])
 
 
 @invoice.command("validate")
@@ -193,7 +240,8 @@ def invoice_validate(cli: Cli, ref, as_json) -> None:
         click.echo(f"Facture {validated.number} validée ({validated.total_ttc} TTC).")
     cli.drain()
     final = cli.container.queries().invoice(company_id, validated.id)
-    output(s.invoice(final.invoice, final.attempts), as_json, [f"Statut : {final.invoice.status.value}"])
+    output(s.invoice(final.invoice, final.attempts, final.payments), as_json,
+           [f"Statut : {final.invoice.status.value}"])
 
 
 class _PhaseBars:

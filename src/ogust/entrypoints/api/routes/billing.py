@@ -10,7 +10,7 @@ from ogust.entrypoints import serializers as s
 from ogust.entrypoints.api import responses as out
 from ogust.entrypoints.api.deps import company_id
 from ogust.entrypoints.api.schemas import (AttestationBatchIn, AttestationIn, ContractInvoiceIn, InvoiceFromDevisIn,
-                                          ManualInvoiceIn)
+                                          ManualInvoiceIn, PaymentIn)
 from ogust.entrypoints.container import Container
 
 from ogust.entrypoints.api.schemas import PROBLEM_RESPONSES  # noqa: E402
@@ -94,7 +94,7 @@ def list_invoices(status: InvoiceStatus | None = None, company: str = Depends(co
 def get_invoice(ref: str, company: str = Depends(company_id),
                 queries: Queries = Depends(Provide[Container.queries])) -> dict:
     view = queries.invoice(company, ref)
-    return s.invoice(view.invoice, view.attempts)
+    return s.invoice(view.invoice, view.attempts, view.payments)
 
 
 @router.post("/invoices/{invoice_id}/validate", response_model=out.Invoice, tags=["Factures"],
@@ -113,6 +113,27 @@ def validate_invoice(invoice_id: str, company: str = Depends(company_id),
 def retry_payment(invoice_id: str, company: str = Depends(company_id),
                   handler: invoicing.RetryPaymentHandler = Depends(Provide[Container.retry_payment])) -> dict:
     return s.invoice(handler(c.RetryPayment(company, invoice_id)))
+
+
+@router.post("/invoices/{invoice_ref}/payments", status_code=status.HTTP_201_CREATED,
+             response_model=out.InvoiceWithPayments, tags=["Factures"],
+             summary="Enregistrer un règlement : chèque, virement, CESU ou espèces",
+             description="La facture (par id ou par numéro), validée ou dont le débit a été refusé, est réglée "
+                         "en totalité : le montant dû, soit la facture moins ses avoirs (règlement partiel non "
+                         "géré ; `amount_cents`, s'il est donné, doit être ce montant). Elle passe payée et est "
+                         "publiée comme telle dans le compte boutique du client, sans email de débit ; le débit "
+                         "de la carte qui attendait ne se fait plus ; l'attestation fiscale de l'année de "
+                         "réception compte le règlement (sauf en espèces). Refusé (409) pour un brouillon, une "
+                         "facture déjà payée ou entièrement créditée, et tant qu'un débit de la carte est en "
+                         "cours ou attend la confirmation 3-D Secure du client : ce serait un double paiement.")
+@inject
+def record_payment(invoice_ref: str, body: PaymentIn, company: str = Depends(company_id),
+                   queries: Queries = Depends(Provide[Container.queries]),
+                   handler: invoicing.RecordPaymentHandler = Depends(Provide[Container.record_payment])) -> dict:
+    invoice = queries.invoice(company, invoice_ref).invoice
+    handler(body.to_command(company, invoice.id))
+    view = queries.invoice(company, invoice.id)
+    return s.invoice(view.invoice, view.attempts, view.payments)
 
 
 @router.post("/attestations", status_code=status.HTTP_201_CREATED, response_model=out.Attestation,

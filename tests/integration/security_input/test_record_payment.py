@@ -1,0 +1,142 @@
+"""Enregistrer un règlement through the API (POST /api/invoices/{ref}/payments) and the CLI (ogust invoice
+pay): the invoice is paid, published paid, shown with its payment and counted on the attestation; every
+refusal is a French problem+json (a readable message and a non-zero exit code) and writes nothing."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from click.testing import CliRunner
+
+from ogust.application import commands as c
+from ogust.application.outbox import Effect
+from ogust.entrypoints.cli import billing_commands
+from ogust.entrypoints.cli.base import Cli
+
+pytestmark = pytest.mark.integration
+
+PROBLEM = "application/problem+json"
+TTC = 4125  # 1 h 30 of MEN at 25,00 € HT, VAT 10 %
+
+
+def today() -> str:
+    return datetime.now(ZoneInfo("Europe/Paris")).date().isoformat()
+
+
+def validated(api, http) -> dict:
+    """The fixture's draft invoice (Jean, no card saved), validated; the shop linked to see it published."""
+    api.container.link_shop()(c.LinkShopAccount(api.company_id, "acc_demo"))
+    response = http.post(f"/api/invoices/{api.invoice_id}/validate")
+    assert response.status_code == 200, response.text
+    api.container.processor().run_until_idle()  # published "validated"; the charge job finds no card
+    return response.json()
+
+
+def payments(api) -> int:
+    with api.container.uow() as uow:
+        return len(uow.payments.list(api.company_id))
+
+
+def test_a_cheque_through_the_api(offline_api, http):
+    invoice = validated(offline_api, http)
+    response = http.post(f"/api/invoices/{invoice['number']}/payments", json={
+        "method": "cheque", "received_on": today(), "reference": "1234567", "amount_cents": TTC})
+    assert response.status_code == 201, response.text
+    body = response.json()
+    assert (body["id"], body["status"], body["payment_reference"]) == (invoice["id"], "paid", "1234567")
+    [payment] = body["payments"]
+    assert (payment["method"], payment["reference"], payment["amount"]["cents"]) == ("cheque", "1234567", TTC)
+    assert payment["received_at"].startswith(today()) and body["payment_attempts"] == []
+    assert http.get(f"/api/invoices/{invoice['id']}").json()["payments"] == [payment]
+
+    offline_api.container.processor().run_until_idle()
+    document = next(d for d in offline_api.shop.documents.values() if d.id == invoice["id"])
+    assert document.status == "paid"
+    with offline_api.container.uow() as uow:
+        effects = {j.effect for j in uow.outbox.list(offline_api.company_id)}
+    assert Effect.MAIL_DEBIT_CONFIRMED.value not in effects and Effect.PUBLISH_INVOICE.value in effects
+
+    year = int(today()[:4])
+    attestation = http.post("/api/attestations", json={"client_id": offline_api.client_id, "year": year})
+    assert attestation.status_code == 201 and attestation.json()["amount_paid"]["cents"] == TTC
+
+    again = http.post(f"/api/invoices/{invoice['id']}/payments", json={"method": "transfer", "received_on": today()})
+    assert again.status_code == 409 and again.headers["content-type"].startswith(PROBLEM)
+    assert again.json()["code"] == "invalid_transition" and "déjà payée" in again.json()["detail"]
+    assert payments(offline_api) == 1
+
+
+def test_the_same_idempotency_key_answers_the_first_payment_again(offline_api, http):
+    invoice = validated(offline_api, http)
+    body, headers = {"method": "transfer", "received_on": today(), "reference": "VIR-42"}, {"Idempotency-Key": "pay-1"}
+    first = http.post(f"/api/invoices/{invoice['id']}/payments", json=body, headers=headers)
+    second = http.post(f"/api/invoices/{invoice['id']}/payments", json=body, headers=headers)
+    assert (first.status_code, second.status_code) == (201, 201)
+    assert second.json() == first.json() and second.headers.get("Idempotent-Replayed") == "true"
+    assert payments(offline_api) == 1
+
+
+@pytest.mark.parametrize("body,status,words", [
+    ({"method": "card"}, 422, "method"),
+    ({"method": "cheque", "received_on": None}, 422, "received_on"),
+    ({"received_on": "tomorrow"}, 422, "futur"),
+    ({"amount_cents": TTC - 100}, 422, "partiel non géré"),
+    ({"reference": "12\u00003"}, 422, "caractères de contrôle"),
+    ({"reference": "x" * 101}, 422, "reference"),
+    ({"unknown": 1}, 422, "unknown"),
+])
+def test_refusals_are_problems_in_french_and_write_nothing(offline_api, http, body, status, words):
+    invoice = validated(offline_api, http)
+    sent = {"method": "cheque", "received_on": today()} | body
+    if sent.get("received_on") == "tomorrow":
+        sent["received_on"] = (datetime.now(ZoneInfo("Europe/Paris")).date() + timedelta(days=1)).isoformat()
+    response = http.post(f"/api/invoices/{invoice['id']}/payments", json=sent)
+    assert response.status_code == status and response.headers["content-type"].startswith(PROBLEM), response.text
+    assert words in response.json()["detail"], response.json()
+    assert payments(offline_api) == 0
+    assert http.get(f"/api/invoices/{invoice['id']}").json()["status"] == "validated"
+
+
+def test_a_draft_or_an_unknown_invoice(offline_api, http):
+    draft = http.post(f"/api/invoices/{offline_api.invoice_id}/payments",
+                      json={"method": "cash", "received_on": today()})
+    assert draft.status_code == 409 and "brouillon" in draft.json()["detail"]
+    unknown = http.post("/api/invoices/FA-2026-999999/payments", json={"method": "cash", "received_on": today()})
+    assert unknown.status_code == 404 and unknown.headers["content-type"].startswith(PROBLEM)
+    assert payments(offline_api) == 0
+
+
+def invoke(api, *args):
+    return CliRunner().invoke(billing_commands.invoice, list(args), obj=Cli(_container=api.container))
+
+
+def test_ogust_invoice_pay(offline_api, http):
+    invoice = validated(offline_api, http)
+    paid = invoke(offline_api, "pay", invoice["number"], "--method", "cheque", "--on", today(),
+                  "--reference", "1234567", "--amount", "41,25")
+    assert paid.exit_code == 0, paid.output
+    day = datetime.now(ZoneInfo("Europe/Paris")).strftime("%d/%m/%Y")
+    assert f"Règlement enregistré : facture {invoice['number']} payée." in paid.output
+    assert "Statut : paid" in paid.output
+    shown = invoke(offline_api, "show", invoice["number"])
+    assert f"Règlement : 41,25\u00a0€ par chèque (réf. 1234567), reçu le {day}" in shown.output, shown.output
+    assert invoke(offline_api, "show", invoice["number"], "--json").output.count('"method": "cheque"') == 1
+
+    again = invoke(offline_api, "pay", invoice["id"], "--method", "virement", "--on", today())
+    assert again.exit_code == 4 and "Erreur (invalid_transition)" in again.output and "déjà payée" in again.output
+    assert payments(offline_api) == 1
+
+
+@pytest.mark.parametrize("args,code,words", [
+    (["--method", "carte"], 2, "carte"),
+    (["--method", "cheque", "--amount", "40,00"], 1, "Règlement partiel non géré"),
+    (["--method", "especes", "--on", "2999-01-01"], 1, "Erreur (invalid_value)"),
+    (["--method", "cheque", "--on", "01/11/2026"], 2, "--on"),
+])
+def test_ogust_invoice_pay_refusals(offline_api, http, args, code, words):
+    invoice = validated(offline_api, http)
+    args = args if "--on" in args else [*args, "--on", today()]
+    refused = invoke(offline_api, "pay", invoice["number"], *args)
+    assert refused.exit_code == code and words in refused.output, refused.output
+    assert payments(offline_api) == 0
