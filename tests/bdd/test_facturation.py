@@ -3,3 +3,4 @@ from pytest_bdd import scenarios
 
 scenarios("facturation/debit_carte.feature")
 scenarios("facturation/avoir.feature")
+scenarios("facturation/reglement.feature")

@@ -15,6 +15,7 @@ from ogust.application.outbox import Effect
 from ogust.domain.credit_note import CreditNote
 from ogust.domain.invoice import Invoice, InvoiceStatus
 from ogust.domain.money import Money
+from ogust.domain.payment import PaymentMethod
 from tests.bdd.steps.monde import Monde
 from tests.bdd.steps.parseurs import PARIS, duree, espaces, euros, jour, lignes, p
 
@@ -173,6 +174,31 @@ def aucun_debit(monde: Monde, nom: str) -> None:
     intents = paiements(monde, nom)
     assert intents, "aucune tentative de débit n'a été faite"
     assert [pi for pi in intents if pi["status"] == "succeeded"] == []
+
+
+# ---------------------------------------------------------------- payments recorded by the company
+MODES = {"chèque": PaymentMethod.CHEQUE, "virement": PaymentMethod.TRANSFER, "CESU": PaymentMethod.CESU,
+         "espèces": PaymentMethod.CASH}
+
+
+@when(p("j'enregistre un règlement par {mode} de {montant:Montant}, n° « {reference} », reçu {day:Jour}"))
+@when(p("j'enregistre un règlement par {mode} de {montant:Montant}, reçu {day:Jour}"))
+def reglement(monde: Monde, facture: Invoice, mode: str, montant: int, day: date, reference: str = "") -> None:
+    """As « ogust invoice pay » does: the cheque's amount, its number, the day it came in."""
+    monde.tenter(lambda: monde.container.record_payment()(c.RecordPayment(
+        monde.entreprise, facture.id, MODES[mode], day, reference, Money(montant))))
+
+
+@then(p("la facture montre le règlement par {mode} de {montant:Montant}, n° « {reference} », reçu {day:Jour}"))
+def reglement_montre(monde: Monde, facture: Invoice, mode: str, montant: int, reference: str, day: date) -> None:
+    view = monde.container.queries().invoice(monde.entreprise, facture.id)
+    assert [(p.method, p.amount.cents, p.reference, p.received_at.astimezone(PARIS).date())
+            for p in view.payments] == [(MODES[mode], montant, reference, day)]
+
+
+@then(p("{nom} n'a reçu aucun email"))
+def aucun_email(monde: Monde, nom: str) -> None:
+    assert [str(m["Subject"]) for m in monde.emails_de(nom)] == []
 
 
 # ---------------------------------------------------------------- the email and its links
