@@ -14,6 +14,7 @@ from ogust.adapters.documents.pdf_renderer import DEVIS_NOTICE, PdfDocumentRende
 from ogust.application.ports import DocumentContext
 from ogust.domain.credit_note import CreditNote, full_credit_lines
 from ogust.domain.money import Money
+from ogust.domain.payment import Payment, PaymentMethod
 from tests.support.pdf_text import (
     euros,
     facturx_xml,
@@ -121,6 +122,23 @@ def test_the_factur_x_xml_passes_the_en16931_xsd_and_its_totals_are_the_pdfs(s, 
     assert xml_texts(xml, "RateApplicablePercent") == ["10", "5.5", "20", "5.5", "10", "20"]
     assert "FA-2026-000042" in xml_texts(xml, "ID")
     assert french_vat_number(s.company.siret) in xml_texts(xml, "ID")
+
+
+def test_an_invoice_paid_by_cheque_says_so_and_its_factur_x_claims_no_card(s):
+    """The client has a saved card, but paid this invoice by cheque (ogust invoice pay)."""
+    assert s.client.stripe_payment_method_id
+    s.invoice.paid_at, s.invoice.payment_reference = samples.paris(2026, 5, 2, 12), "1234567"
+    cheque = Payment(company_id=s.company.id, invoice_id=s.invoice.id, client_id=s.client.id,
+                     amount=s.invoice.total_ttc, received_at=s.invoice.paid_at, method=PaymentMethod.CHEQUE,
+                     reference="1234567")
+    pdf = renderer.invoice(s.invoice, s.company, s.client, DocumentContext(s.company, s.client, payments=(cheque,)))
+    assert "Statut : payée le 02/05/2026 par chèque (réf. 1234567)." in flat(text_of(pdf))
+    _, xml = facturx_xml(pdf)
+    assert xml_check_xsd(xml, flavor="factur-x", level="en16931") is True
+    assert xml_amount(xml, "DuePayableAmount") == Money(0)
+    assert "48" not in xml_texts(xml, "TypeCode")  # 48: payment by card
+    card = renderer.invoice(s.invoice, s.company, s.client, s.invoice_context())
+    assert "48" in xml_texts(facturx_xml(card)[1], "TypeCode")
 
 
 def test_hourly_quantities_are_exact():

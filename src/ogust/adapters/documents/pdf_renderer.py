@@ -349,8 +349,10 @@ class PdfDocumentRenderer:
         if invoice.status is InvoiceStatus.PAID:
             received = total([p.amount for p in context.payments if p.invoice_id == invoice.id])
             paid = received if received.cents else invoice.total_ttc
-        card = bool(client.stripe_payment_method_id) or any(
-            p.method is PaymentMethod.CARD for p in context.payments)
+        # paid by cheque, transfer, CESU or cash: the saved card was not the means of payment
+        payments = [p for p in context.payments if p.invoice_id == invoice.id]
+        card = any(p.method is PaymentMethod.CARD for p in payments) or (
+            not payments and bool(client.stripe_payment_method_id))
         period = self._period(invoice)
         xml = facturx_xml.build(
             number=invoice.number or "", type_code=facturx_xml.INVOICE_TYPE, issued_on=invoice.issued_on,
