@@ -122,7 +122,9 @@ def test_the_same_order_twice_at_once_makes_one_devis(shop: World, make_uow, clo
         second.client_id, second.devis_id, second.intervention_ids)
     assert sorted([first.replayed, second.replayed]) == [False, True]
     with engine.connect() as connection:
-        count = lambda table, *where: connection.scalar(select(func.count()).select_from(table).where(*where))  # noqa: E731
+        def count(table, *where) -> int:
+            return connection.scalar(select(func.count()).select_from(table).where(*where))
+
         assert count(t.devis, t.devis.c.shop_order_id == order.shop_order_id) == 1
         assert count(t.clients, t.clients.c.shop_client_id == order.customer.shop_client_id) == 1
         assert count(t.interventions, t.interventions.c.devis_id == first.devis_id) == 1
