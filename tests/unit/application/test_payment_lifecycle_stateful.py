@@ -1,15 +1,17 @@
 """The invoice and payment lifecycle as a state machine (hypothesis): invoices are validated, the
 worker runs with unknown outcomes injected (Stripe timing out before or after debiting), the bank
 asks for 3-D Secure and the client confirms, Stripe's webhooks arrive duplicated and in any order,
-operators retry payments and issue credit notes whose refunds also time out.
+operators retry payments, record cheques and transfers, and issue credit notes whose refunds also
+time out.
 
 Whatever the sequence: at most one successful debit per invoice; an invoice is paid only with a
-PaymentIntent that succeeded, and once everything is delivered, paid if and only if one did;
-refunds never above what was paid."""
+PaymentIntent that succeeded or a payment recorded by an operator — never both — and once everything
+is delivered, paid if and only if one of them was; refunds never above what was paid."""
 from __future__ import annotations
 
 import os
 from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
 
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -19,7 +21,8 @@ from ogust.adapters.payments.fake_gateway import FakePaymentGateway
 from ogust.application import commands as c
 from ogust.application.effects.registry import build_effects
 from ogust.application.handlers.credit_notes import IssueCreditNoteHandler
-from ogust.application.handlers.invoicing import ManualInvoiceHandler, RetryPaymentHandler, ValidateInvoiceHandler
+from ogust.application.handlers.invoicing import (ManualInvoiceHandler, RecordPaymentHandler, RetryPaymentHandler,
+                                                  ValidateInvoiceHandler)
 from ogust.application.handlers.payments import RecordPaymentEvent, RecordPaymentEventHandler
 from ogust.application.handlers.setup import CreateTarifHandler, LinkShopAccountHandler
 from ogust.application.outbox import JobStatus
@@ -40,6 +43,8 @@ EVENT_TYPES = {ChargeOutcome.SUCCEEDED: "payment_intent.succeeded",
                ChargeOutcome.DECLINED: "payment_intent.payment_failed",
                ChargeOutcome.AUTHENTICATION_REQUIRED: "payment_intent.requires_action"}
 CARDS = ("pm_ok", "pm_declined", "pm_3ds")
+PARIS = ZoneInfo("Europe/Paris")
+RECORDED = (PaymentMethod.CHEQUE, PaymentMethod.TRANSFER, PaymentMethod.CESU, PaymentMethod.CASH)
 
 
 class PaymentLifecycle(RuleBasedStateMachine):
@@ -148,6 +153,17 @@ class PaymentLifecycle(RuleBasedStateMachine):
     def retry_payment(self, invoice_id: str) -> None:
         self._attempt(RetryPaymentHandler(self.uow), c.RetryPayment(self.company_id, invoice_id))
 
+    @rule(invoice_id=invoices, method=st.sampled_from(RECORDED))
+    def record_payment(self, invoice_id: str, method: PaymentMethod) -> None:
+        """The client paid otherwise (a cheque…): refused while a debit is under way or awaits 3-D Secure."""
+        received_on = self.clock.now().astimezone(PARIS).date()
+        self._attempt(RecordPaymentHandler(self.uow), c.RecordPayment(self.company_id, invoice_id, method,
+                                                                      received_on, "1234567"))
+
+    def _recorded(self, invoice_id: str) -> list:
+        return [p for p in self.uow.payments.list(self.company_id)
+                if p.invoice_id == invoice_id and p.method is not PaymentMethod.CARD]
+
     @rule(invoice_id=invoices, cents=st.one_of(st.none(), st.integers(1, 20_000)))
     def credit_note(self, invoice_id: str, cents: int | None) -> None:
         amount = None if cents is None else Money(cents)
@@ -161,10 +177,14 @@ class PaymentLifecycle(RuleBasedStateMachine):
             assert len(self._succeeded_intents(invoice.id)) <= 1, f"{invoice.number} débitée deux fois"
 
     @invariant()
-    def paid_only_with_a_succeeded_payment_intent(self) -> None:
+    def paid_only_with_a_succeeded_payment_intent_or_a_recorded_payment_never_both(self) -> None:
         for invoice in self.uow.invoices.list(self.company_id):
             payments = [p for p in self.uow.payments.list(self.company_id) if p.invoice_id == invoice.id]
-            if invoice.status is InvoiceStatus.PAID:
+            if self._recorded(invoice.id):
+                assert invoice.status is InvoiceStatus.PAID and len(payments) == 1
+                assert self._succeeded_intents(invoice.id) == [], f"{invoice.number} payée deux fois"
+                assert 0 < payments[0].amount.cents <= invoice.total_ttc.cents
+            elif invoice.status is InvoiceStatus.PAID:
                 assert invoice.payment_reference in self._succeeded_intents(invoice.id)
                 assert [p.reference for p in payments] == [invoice.payment_reference]
                 [debit] = [a for a in self.uow.payment_attempts.for_invoice(self.company_id, invoice.id)
@@ -203,7 +223,9 @@ class PaymentLifecycle(RuleBasedStateMachine):
         self._drain()  # what the events started (a refund of a credit note issued during the debit…)
         for invoice in self.uow.invoices.list(self.company_id):
             succeeded = self._succeeded_intents(invoice.id)
-            assert (invoice.status is InvoiceStatus.PAID) == bool(succeeded), (invoice.status, succeeded)
+            recorded = self._recorded(invoice.id)
+            assert not (succeeded and recorded), (succeeded, recorded)
+            assert (invoice.status is InvoiceStatus.PAID) == bool(succeeded or recorded), (invoice.status, succeeded)
             # in the end the card pays exactly the invoice less its credit notes, whenever they were issued
             kept = sum(self.gateway.charges[key].payment_intent_id in succeeded and r.amount.cents or 0
                        for key, r in self.gateway._requests_by_key.items())
