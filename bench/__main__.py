@@ -20,9 +20,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import attestations, intake, memory, month_end
+from bench import attestations, documents, intake, memory, month_end
 
-BENCHMARKS = ("intake", "month_end", "attestations", "memory")
+BENCHMARKS = ("intake", "month_end", "attestations", "memory", "documents")
 
 
 def machine() -> dict:
@@ -75,6 +75,8 @@ def main() -> None:
               pdf_sample=max(int(100 * scale), 10))
     if "memory" in chosen:
         timed("memory", memory.run, scale=scale)
+    if "documents" in chosen:
+        timed("documents", documents.run, renders=max(int(30 * scale), 20))
 
     print("\n== ratios")
     if "intake" in results:
@@ -93,6 +95,10 @@ def main() -> None:
         for batch, r in results["memory"].items():
             print(f"(4) peak memory of {batch}, 4N ÷ N (N = {r['n']}): {r['ratio']:.2f}  "
                   f"({r['peak_kb_4n']} KB vs {r['peak_kb_n']} KB; resident {r['rss_ratio']:.2f})  goal ≤ 1.3")
+    if "documents" in results:
+        r = results["documents"]
+        print("(5) PDF documents, ms per PDF (median): " + ", ".join(
+            f"{kind} {r[kind]['median_ms']} ({r[kind]['kb']} KB)" for kind in documents.KINDS))
     if args.json:
         print(json.dumps(results, indent=1, ensure_ascii=False))
     sys.stdout.flush()
