@@ -20,7 +20,6 @@ from ogust.domain.units import Quantity
 
 HOME = Address("3 rue Haute", "69003", "Lyon")
 START = datetime(2027, 1, 12, 8, 0, tzinfo=UTC)
-CLIENT = Client("co", "Jean", "Dupont", "jean@example.fr", HOME, id="cli")
 
 
 def intervention() -> Intervention:
@@ -30,7 +29,7 @@ def intervention() -> Intervention:
 def invoice(number: str = "FA-2027-000001") -> Invoice:
     bill = Invoice(company_id="co", client_id="cli", source=InvoiceSource.MANUAL, lines=[
         InvoiceLine("t", "Ménage", Quantity.hours_minutes(120), Money(2500), VatRate.INTERMEDIATE_10)])
-    bill.validate(number, date(2027, 1, 31), CLIENT)
+    bill.validate(number, date(2027, 1, 31), Client("co", "Jean", "Dupont", "jean@example.fr", HOME, id="cli"))
     return bill
 
 
