@@ -1,9 +1,10 @@
 """French PDF documents: devis, invoice (Factur-X EN 16931 embedded), avoir, attestation fiscale.
 
 fpdf2 (pure Python) draws the pages with the DejaVu Sans fonts shipped in ``fonts/`` (so é, €,
-« » and the narrow no-break spaces of French amounts render the same on every machine); the
-``factur-x`` package embeds the invoice's CII XML, checked against the EN 16931 XSD, and makes the
-file a PDF/A-3. Every figure comes from the domain: the PDF and the XML cannot disagree.
+« » and the narrow no-break spaces of French amounts render the same on every machine; parsed
+once per process, see ``typefaces``); the ``factur-x`` package embeds the invoice's CII XML,
+checked against the EN 16931 XSD, and makes the file a PDF/A-3. Every figure comes from the
+domain: the PDF and the XML cannot disagree.
 
 The client is shown as the document names them (``shown_client``): an issued document keeps the
 client's name, email and address of its issue, so a move or a GDPR erasure of the client record
@@ -14,14 +15,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from facturx import generate_from_binary
 from fpdf import FPDF, XPos, YPos
 from fpdf.fonts import FontFace
 
-from ogust.adapters.documents import facturx_xml
+from ogust.adapters.documents import facturx_xml, typefaces
 from ogust.application.ports import DocumentContext
 from ogust.domain.address import Address
 from ogust.domain.attestation import Attestation, AttestationStatus
@@ -39,7 +39,6 @@ from ogust.domain.units import Unit
 
 logging.getLogger("factur-x").setLevel(logging.WARNING)
 
-FONTS = Path(__file__).parent / "fonts"
 FAMILY = "DejaVu"
 INK = (33, 37, 41)
 MUTED = (108, 117, 125)
@@ -82,9 +81,7 @@ class _Page(FPDF):
 
     def __init__(self, footer: str, created: datetime) -> None:
         super().__init__(orientation="P", unit="mm", format="A4")
-        self.add_font(FAMILY, "", str(FONTS / "DejaVuSans.ttf"))
-        self.add_font(FAMILY, "B", str(FONTS / "DejaVuSans-Bold.ttf"))
-        self.add_font(FAMILY, "I", str(FONTS / "DejaVuSans-Oblique.ttf"))
+        typefaces.lend(self, FAMILY)  # the three DejaVu faces, parsed once per process
         self.set_margins(15, 14, 15)
         self.set_auto_page_break(True, margin=18)
         self.set_creation_date(created)
@@ -247,7 +244,7 @@ class _Page(FPDF):
         self.para(text, size=size, style=style, color=MUTED, height=3.5, after=1.5)
 
     def output_bytes(self) -> bytes:
-        return bytes(self.output())
+        return bytes(self.output(output_producer_class=typefaces.SharedFacesOutput))
 
 
 def _vat_rows(breakdown: dict[VatRate, Money], bases: dict[VatRate, Money]) -> list[tuple[str, str, str]]:
