@@ -9,14 +9,21 @@ of lines). Element order follows the Factur-X 1.0 EN 16931 XSD, which ``factur-x
   (2 h 30 → 2.5), otherwise in minutes (MIN) with a price per 60 minutes, so that quantity × price
   always gives the line's amount exactly.
 - VAT category S (standard) for the three rates of services à la personne (5.5, 10 and 20 %).
+
+Every XML built is checked against the Factur-X EN 16931 XSD shipped with ``factur-x``, compiled
+once per process (``factur-x`` compiles it again at each call: the PDF step is told not to check).
 """
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import cache
+from importlib import resources
 
+from facturx.facturx import FACTURX_LEVEL2xsd
 from lxml import etree
 
 from ogust.domain.address import Address
@@ -63,6 +70,23 @@ class Settlement:
     card: bool
     due_on: date | None
     terms: str
+
+
+@cache
+def _schema() -> etree.XMLSchema:
+    path = resources.files("facturx").joinpath(f"xsd_and_schematron/{FACTURX_LEVEL2xsd['en16931']}")
+    return etree.XMLSchema(file=str(path))
+
+
+_validating = threading.Lock()  # a validator keeps the last validation's error log
+
+
+def check(root: etree._Element) -> None:
+    """Raise ``ValueError`` unless ``root`` is valid against the Factur-X EN 16931 XSD."""
+    with _validating:
+        schema = _schema()
+        if not schema.validate(root):
+            raise ValueError(f"Factur-X XML not valid against the EN 16931 XSD: {schema.error_log.last_error}")
 
 
 def _q(tag: str) -> str:
@@ -231,4 +255,5 @@ def build(*, number: str, type_code: str, issued_on: date, company: Company, cli
         _sub(reference, "ram:IssuerAssignedID", referenced_invoice[0])
         if referenced_invoice[1]:
             _date(reference, "ram:FormattedIssueDateTime", referenced_invoice[1], qualified=True)
+    check(root)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)

@@ -2,9 +2,9 @@
 
 fpdf2 (pure Python) draws the pages with the DejaVu Sans fonts shipped in ``fonts/`` (so é, €,
 « » and the narrow no-break spaces of French amounts render the same on every machine; parsed
-once per process, see ``typefaces``); the ``factur-x`` package embeds the invoice's CII XML,
-checked against the EN 16931 XSD, and makes the file a PDF/A-3. Every figure comes from the
-domain: the PDF and the XML cannot disagree.
+once per process, see ``typefaces``); the ``factur-x`` package embeds the invoice's CII XML
+(``facturx_xml`` builds it and checks it against the EN 16931 XSD) and makes the file a PDF/A-3.
+Every figure comes from the domain: the PDF and the XML cannot disagree.
 
 The client is shown as the document names them (``shown_client``): an issued document keeps the
 client's name, email and address of its issue, so a move or a GDPR erasure of the client record
@@ -424,7 +424,7 @@ class PdfDocumentRenderer:
     @staticmethod
     def _facturx(document: bytes, xml: bytes, title: str, company: Company, client: ClientIdentity) -> bytes:
         return generate_from_binary(
-            document, xml, flavor="factur-x", level="en16931", check_xsd=True, lang="fr-FR",
+            document, xml, flavor="factur-x", level="en16931", check_xsd=False, lang="fr-FR",  # checked by build()
             pdf_metadata={"author": company.name, "keywords": "Factur-X, facture, services à la personne",
                           "title": f"{title} — {company.name}",
                           "subject": f"{title} de {company.name} à {client.full_name}"},
