@@ -13,11 +13,14 @@ leaves it as it was issued; a draft shows the client record as it stands.
 from __future__ import annotations
 
 import logging
+import tempfile
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time
+from io import BytesIO
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from facturx import generate_from_binary
+from facturx import generate_from_file
 from fpdf import FPDF, XPos, YPos
 from fpdf.fonts import FontFace
 
@@ -423,12 +426,20 @@ class PdfDocumentRenderer:
 
     @staticmethod
     def _facturx(document: bytes, xml: bytes, title: str, company: Company, client: ClientIdentity) -> bytes:
-        return generate_from_binary(
-            document, xml, flavor="factur-x", level="en16931", check_xsd=False, lang="fr-FR",  # checked by build()
-            pdf_metadata={"author": company.name, "keywords": "Factur-X, facture, services à la personne",
-                          "title": f"{title} — {company.name}",
-                          "subject": f"{title} de {company.name} à {client.full_name}"},
-        )
+        """The PDF/A-3 with ``xml`` attached. Written to a file of its own: ``generate_from_binary``
+        writes the new PDF into the temporary file it read the PDF from, after what it read
+        (akretion/factur-x#24), so the file came out twice as big, starting with half of the
+        plain PDF that nothing refers to."""
+        with tempfile.TemporaryDirectory(prefix="ogust-facturx-") as folder:
+            written = Path(folder) / "facturx.pdf"
+            generate_from_file(
+                BytesIO(document), xml, flavor="factur-x", level="en16931", check_xsd=False,  # checked by build()
+                lang="fr-FR", output_pdf_file=str(written),
+                pdf_metadata={"author": company.name, "keywords": "Factur-X, facture, services à la personne",
+                              "title": f"{title} — {company.name}",
+                              "subject": f"{title} de {company.name} à {client.full_name}"},
+            )
+            return written.read_bytes()
 
     # ------------------------------------------------------------------ devis
     def devis(self, devis: Devis, company: Company, client: Client, context: DocumentContext | None = None) -> bytes:
