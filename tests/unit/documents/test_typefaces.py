@@ -13,6 +13,7 @@ import pytest
 from fontTools import subset as ftsubset
 from fontTools import ttLib
 from fpdf.fonts import TTFFont
+from pypdf import PdfReader
 
 from ogust.adapters.documents import typefaces
 from ogust.adapters.documents.pdf_renderer import FAMILY, PdfDocumentRenderer
@@ -24,10 +25,11 @@ renderer = PdfDocumentRenderer()
 NAMES = ["Élodie", "Łucja Żółć", "Œdipe Ÿves", "Ωμέγα Αλφα", "Дмитрий Ёжиков", "Nguyễn Thị Hằng", "王小明"]
 
 
-def parse_per_document(pdf, family: str) -> None:
-    """What the renderer did before: fpdf2 parses the three files for each document."""
-    for style, name in typefaces.FILES.items():
-        pdf.add_font(family, style, str(typefaces.FONTS / name))
+def parse_per_document(pdf, family: str, styles=tuple(typefaces.FILES)) -> None:
+    """fpdf2 left to itself: it parses each file for each document (``add_font``)."""
+    for style in styles:
+        if f"{family.lower()}{style}" not in pdf.fonts:
+            pdf.add_font(family, style, str(typefaces.FONTS / typefaces.FILES[style]))
 
 
 def draft_attestation(first_name: str) -> tuple:
@@ -60,6 +62,18 @@ def test_the_documents_are_those_fpdf2_writes_when_each_parses_its_fonts(monkeyp
     assert [make() for make in render] == shared
     for pdf, name in zip(shared[2:], NAMES):
         assert name in flat(text_of(pdf)) or name == "王小明"  # DejaVu has no CJK glyphs: left out as before
+
+
+def test_the_italic_face_is_embedded_only_by_the_documents_that_use_it(monkeypatch):
+    s = samples.build()
+    attestation = renderer.attestation(s.attestation, s.company, s.client)
+    devis = renderer.devis(s.devis, s.company, s.client, s.devis_context())  # its notice is in italics
+    assert b"DejaVuSansOblique" not in attestation and b"DejaVuSansOblique" in devis
+    monkeypatch.setattr(typefaces, "lend", lambda pdf, family, styles=(): parse_per_document(pdf, family))
+    with_three = renderer.attestation(s.attestation, s.company, s.client)
+    assert b"DejaVuSansOblique" in with_three and len(with_three) > len(attestation) + 2000
+    assert [page.get_contents().get_data() for page in PdfReader(BytesIO(with_three)).pages] == \
+        [page.get_contents().get_data() for page in PdfReader(BytesIO(attestation)).pages]
 
 
 def test_renders_in_several_threads_at_once_give_the_same_files_as_one_after_another():

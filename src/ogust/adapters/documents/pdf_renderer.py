@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 
 from facturx import generate_from_file
 from fpdf import FPDF, XPos, YPos
+from fpdf.enums import TextEmphasis
 from fpdf.fonts import FontFace
 
 from ogust.adapters.documents import facturx_xml, typefaces
@@ -84,7 +85,9 @@ class _Page(FPDF):
 
     def __init__(self, footer: str, created: datetime) -> None:
         super().__init__(orientation="P", unit="mm", format="A4")
-        typefaces.lend(self, FAMILY)  # the three DejaVu faces, parsed once per process
+        # The DejaVu faces, parsed once per process: regular and bold for every document, italic
+        # when first used (set_font), so that a document without italic does not embed it.
+        typefaces.lend(self, FAMILY, ("", "B"))
         self.set_margins(15, 14, 15)
         self.set_auto_page_break(True, margin=18)
         self.set_creation_date(created)
@@ -92,6 +95,12 @@ class _Page(FPDF):
         self.set_creator("ogust")
         self.footer_text = footer
         self.add_page()
+
+    def set_font(self, family: str | None = None, style: str | TextEmphasis = "", size: float = 0) -> None:
+        face = typefaces.face_style(style)
+        if (family or self.font_family).lower() == FAMILY.lower() and face in typefaces.FILES:
+            typefaces.lend(self, FAMILY, (face,))
+        super().set_font(family, style, size)
 
     @property
     def width(self) -> float:

@@ -18,6 +18,10 @@ decoding the whole ``glyf``, ``post``, ``cmap`` and ``hmtx`` tables on the way (
   tests/unit/documents/test_typefaces.py checks it, and that the PDFs are byte for byte those
   fpdf2 writes when each document parses its own fonts.
 
+A document borrows a face when it first sets it (the renderer lends regular and bold up front,
+italic on first use): fpdf2 embeds every face it was given, used or not, and cutting a subset of
+an unused face cost ~10 ms and 3 KB a document.
+
 Building the faces takes ~0.25 s, once, at the first document of the process.
 
 Thread safety: the faces are built once, under a lock; after that they are only read (bytes, the
@@ -38,6 +42,7 @@ from pathlib import Path
 from fontTools import subset as ftsubset
 from fontTools import ttLib
 from fpdf import FPDF
+from fpdf.enums import TextEmphasis
 from fpdf.fonts import SubsetMap, TTFFont
 from fpdf.output import OutputProducer
 
@@ -147,10 +152,20 @@ def faces(family: str) -> Mapping[str, Face]:
     return found
 
 
-def lend(pdf: FPDF, family: str) -> None:
-    """Give ``pdf`` the faces of ``family``, as ``pdf.add_font`` would (same keys, same numbers)."""
-    for style, face in faces(family).items():
-        pdf.fonts[f"{family.lower()}{style}"] = face.lend(len(pdf.fonts) + 1)
+def lend(pdf: FPDF, family: str, styles: Iterable[str] = tuple(FILES)) -> None:
+    """Give ``pdf`` the faces of ``family`` in ``styles`` it does not have yet, as ``pdf.add_font``
+    would (same keys, numbered in the order they are given)."""
+    for style in styles:
+        key = f"{family.lower()}{style}"
+        if key not in pdf.fonts:
+            pdf.fonts[key] = faces(family)[style].lend(len(pdf.fonts) + 1)
+
+
+def face_style(style: str | TextEmphasis) -> str:
+    """The face ``FPDF.set_font`` picks for ``style`` ("", "B", "I" or "BI": underline and
+    strike-through are drawn, not faces)."""
+    letters = style.style if isinstance(style, TextEmphasis) else style
+    return "".join(sorted(letters.upper().replace("U", "").replace("S", "")))
 
 
 class SharedFacesOutput(OutputProducer):
