@@ -22,9 +22,9 @@ A document borrows a face when it first sets it (the renderer lends regular and 
 italic on first use): fpdf2 embeds every face it was given, used or not, and cutting a subset of
 an unused face cost ~10 ms and 3 KB a document.
 
-Building the faces takes ~0.25 s, once, at the first document of the process.
+Building a face takes ~80 ms, once per process, when a document first uses it.
 
-Thread safety: the faces are built once, under a lock; after that they are only read (bytes, the
+Thread safety: each face is built once, under a lock; after that they are only read (bytes, the
 template's dictionaries); everything a document changes belongs to that document.
 
 Tied to fpdf2's ``TTFFont`` and ``OutputProducer._add_fonts`` (2.8.9): a test pins the font
@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import copy
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
@@ -136,19 +136,19 @@ class Face:
         return _open(self.common if self.common_glyphs.issuperset(glyph_names) else self.data)
 
 
-_faces: dict[str, Mapping[str, Face]] = {}
+_faces: dict[tuple[str, str], Face] = {}
 _lock = threading.Lock()
 
 
-def faces(family: str) -> Mapping[str, Face]:
-    """The three faces of ``family``, by style ("", "B", "I"), built on first use."""
-    found = _faces.get(family)
+def face(family: str, style: str) -> Face:
+    """The face of ``family`` in ``style`` ("", "B" or "I"), built on first use."""
+    found = _faces.get((family, style))
     if found is None:
         with _lock:
-            found = _faces.get(family)
+            found = _faces.get((family, style))
             if found is None:
-                found = {style: Face.load(family, style, FONTS / name) for style, name in FILES.items()}
-                _faces[family] = found
+                found = Face.load(family, style, FONTS / FILES[style])
+                _faces[family, style] = found
     return found
 
 
@@ -158,7 +158,7 @@ def lend(pdf: FPDF, family: str, styles: Iterable[str] = tuple(FILES)) -> None:
     for style in styles:
         key = f"{family.lower()}{style}"
         if key not in pdf.fonts:
-            pdf.fonts[key] = faces(family)[style].lend(len(pdf.fonts) + 1)
+            pdf.fonts[key] = face(family, style).lend(len(pdf.fonts) + 1)
 
 
 def face_style(style: str | TextEmphasis) -> str:
@@ -173,18 +173,17 @@ class SharedFacesOutput(OutputProducer):
 
     def _add_fonts(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         for font in self.fpdf.fonts.values():
-            face = _lender(font)
-            if face is not None:
+            lender = _lender(font)
+            if lender is not None:
                 font.ttfont.close()
-                font.ttfont = face.for_subsetting(font.subset.get_all_glyph_names())
+                font.ttfont = lender.for_subsetting(font.subset.get_all_glyph_names())
         return super()._add_fonts(*args, **kwargs)
 
 
 def _lender(font: object) -> Face | None:
     """The face ``font`` was lent by (it shares its template's character map), if any."""
     if isinstance(font, TTFFont):
-        for styles in list(_faces.values()):
-            for face in styles.values():
-                if font.cmap is face.template.cmap:
-                    return face
+        for lender in list(_faces.values()):
+            if font.cmap is lender.template.cmap:
+                return lender
     return None
