@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from ogust.domain.address import Address
 from ogust.domain.client import Client
-from ogust.domain.errors import InvalidValue
+from ogust.domain.errors import InvalidTransition, InvalidValue
 
 
 @dataclass(frozen=True)
@@ -50,4 +50,7 @@ class ShowsClient:
     def _keep_client_identity(self, client: Client) -> None:
         if client.id != self.client_id:
             raise InvalidValue("Ce document est celui d'un autre client.", field="client_id")
+        if client.is_erased:  # it would name nobody: "Client effacé", "Adresse effacée"
+            raise InvalidTransition("Ce client a été effacé (RGPD) : aucun document ne peut plus lui être émis.",
+                                    client_id=client.id)
         self.client_identity = ClientIdentity.of(client)

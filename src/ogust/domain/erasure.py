@@ -1,7 +1,7 @@
 """When a client may be erased (GDPR, art. 17): not while something is still under way with them.
 
 The right to erasure gives way to what the company must still do or claim (art. 17(3)(b) and (e)):
-an intervention still planned at their home, an invoice they still owe (a card debit under way
+an intervention still planned at their home or done but not invoiced yet, an invoice they still owe (a card debit under way
 included), a refund in progress. Those are settled first (the intervention cancelled or done, the invoice paid or credited,
 the refund made); the documents themselves are kept for their legal retention either way."""
 from __future__ import annotations
@@ -23,6 +23,10 @@ def ensure_erasable(client_id: str, interventions: Iterable[Intervention], invoi
     planned = [i for i in interventions if i.client_id == client_id and i.status is InterventionStatus.PLANNED]
     if planned:
         pending.append(f"{len(planned)} intervention(s) prévue(s) : à annuler ou à marquer réalisées")
+    to_invoice = [i for i in interventions if i.client_id == client_id and i.status is InterventionStatus.DONE
+                  and i.invoice_id is None]
+    if to_invoice:
+        pending.append(f"{len(to_invoice)} intervention(s) réalisée(s) non facturée(s)")
     owed = sorted(i.number or i.id for i in invoices
                   if i.client_id == client_id and i.status in _OWED and i.amount_due.cents > 0)
     if owed:

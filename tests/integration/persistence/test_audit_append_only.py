@@ -64,7 +64,9 @@ def test_erasing_a_client_redacts_its_entries_once_and_keeps_who_and_when(engine
                                                              (c.ManualInvoiceLine(world.tarif.code, 60),)))
     ValidateInvoiceHandler(make_uow)(c.ValidateInvoice(world.company_id, invoice.id))  # names her as issued
     with make_uow() as uow:  # done and paid: nothing under way any more, she may be erased
-        uow.interventions.get(world.company_id, intervention.id).mark_done()
+        done = uow.interventions.get(world.company_id, intervention.id)
+        done.mark_done()
+        done.mark_invoiced(invoice.id)
         uow.invoices.get(world.company_id, invoice.id).mark_paid("pi_audit", uow.clock.now())
         uow.commit()
     related = [e for e in log_of(engine, world.company_id) if e.entity_id in (intervention.id, invoice.id)]

@@ -42,6 +42,7 @@ def refused(*args) -> str:
 def test_nothing_under_way_nothing_refused() -> None:
     done, cancelled = intervention(), intervention()
     done.mark_done()
+    done.mark_invoiced("inv")
     cancelled.cancel()
     paid = invoice()
     paid.mark_paid("pi_1", START)
@@ -64,3 +65,21 @@ def test_an_invoice_credited_in_full_is_not_owed_but_a_refund_in_progress_is() -
     refunding = CreditNote.issue(paid, "AV-2027-000002", date(2027, 2, 1), "Geste", full_credit_lines(paid),
                                  [card], [], START)
     assert "AV-2027-000002" in refused([], [paid], [refunding])
+
+
+def test_a_done_intervention_not_invoiced_yet_is_said() -> None:
+    done = intervention()
+    done.mark_done()
+    assert "1 intervention(s) réalisée(s) non facturée(s)" in refused([done], [], [])
+    done.mark_invoiced("inv")
+    ensure_erasable("cli", [done], [], [])
+
+
+def test_no_document_is_issued_to_an_erased_client() -> None:
+    client = Client("co", "Jean", "Dupont", "jean@example.fr", HOME, id="cli")
+    client.erase()
+    draft = Invoice(company_id="co", client_id="cli", source=InvoiceSource.MANUAL, lines=[
+        InvoiceLine("t", "Ménage", Quantity.hours_minutes(120), Money(2500), VatRate.INTERMEDIATE_10)])
+    with pytest.raises(InvalidTransition, match="effacé"):
+        draft.validate("FA-2027-000009", date(2027, 2, 1), client)
+    assert draft.is_draft and draft.number is None
