@@ -165,13 +165,16 @@ def test_claim_takes_only_the_requested_effects_in_order(world: World, make_uow,
 # ---------------------------------------------------------------- the race
 
 
-def _claim_until_empty(url: str, effect: str, worker: str) -> list[str]:
-    """A worker process: its own engine; claim small batches, complete them, until none is left."""
+def _claim_until_empty(url: str, effect: str, worker: str, start) -> list[str]:
+    """A worker process: its own engine; claim small batches, complete them, until none is left.
+    ``start`` (a barrier) lets the four begin together, so that a process started late on a loaded
+    machine does not find the jobs all taken."""
     engine = make_engine(url)
     factory = make_session_factory(engine)
     clock = FixedClock(NOW)
     claimed: list[str] = []
     try:
+        start.wait(60)
         while True:
             with SqlAlchemyUnitOfWork(factory, clock) as uow:
                 jobs = uow.outbox.claim(worker, NOW, NOW + timedelta(hours=1), 5, [effect])
@@ -191,8 +194,9 @@ def test_claim_race_between_processes_gives_each_job_once(world: World, make_uow
                                                           database_url: str) -> None:
     enqueue(make_uow, *(job(world.company_id, effect, f"race-{n}") for n in range(200)))
     context = multiprocessing.get_context("fork")
-    with context.Pool(4) as pool:
-        results = pool.starmap(_claim_until_empty, [(database_url, effect, f"proc-{n}") for n in range(4)])
+    with context.Manager() as manager, context.Pool(4) as pool:
+        start = manager.Barrier(4)
+        results = pool.starmap(_claim_until_empty, [(database_url, effect, f"proc-{n}", start) for n in range(4)])
     claimed = [job_id for ids in results for job_id in ids]
     assert len(claimed) == 200
     assert len(set(claimed)) == 200
