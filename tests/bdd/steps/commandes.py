@@ -2,7 +2,6 @@
 order and posts it to ogust's webhook; then what the back office holds."""
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -16,6 +15,7 @@ from ogust.domain.money import Money
 from tests.bdd.steps.monde import ADRESSE, Acheteur, Monde
 from tests.bdd.steps.parseurs import PARIS, creneau, espaces, euros, lignes, p
 from tests.support.localstripe import CARD_NEEDS_AUTHENTICATION
+from tests.support.concurrency import at_once
 
 REFUS = {  # how the scenarios name a refusal → (HTTP status, problem code) of ogust's answer
     "créneau déjà passé": (422, "slot_in_past"),
@@ -137,22 +137,8 @@ def deux_fois_en_meme_temps(monde: Monde, nom: str, service: str, intervenant: s
         c.OrderCustomer(f"cli_{monde.uid}", buyer.email, buyer.first_name, buyer.last_name, ADRESSE),
         (c.OrderItem(monde.service(service), monde.intervenant(intervenant), slot[0], slot[1], Money(price)),),
         customer, method)
-    place, barrier = monde.container.place_order(), threading.Barrier(2)
-    results: list = [None, None]
-
-    def deliver(index: int) -> None:
-        barrier.wait()
-        try:
-            results[index] = place(order)
-        except Exception as error:  # noqa: BLE001 - shown by the assertion below
-            results[index] = error
-
-    threads = [threading.Thread(target=deliver, args=(i,)) for i in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
+    place = monde.container.place_order()
+    return at_once(lambda: place(order), timeout=30)
 
 
 @then("les deux réponses donnent les mêmes fiche client, devis et intervention, l'une comme déjà enregistrée")

@@ -3,7 +3,6 @@ interventions go in as plain INSERTs, then stay in the unit of work as loaded re
 one devis when the same order arrives twice at once."""
 from __future__ import annotations
 
-import threading
 import uuid
 from datetime import timedelta
 
@@ -18,6 +17,7 @@ from ogust.domain.client import Client, ClientOrigin
 from ogust.domain.devis import DevisStatus
 from ogust.domain.shop_service import ShopServiceMapping
 from ogust.domain.units import Quantity
+from tests.support.concurrency import at_once
 
 from .conftest import ADDRESS, World
 
@@ -101,21 +101,8 @@ def test_a_record_written_in_bulk_is_updated_like_any_other(shop: World, make_uo
 
 def test_the_same_order_twice_at_once_makes_one_devis(shop: World, make_uow, clock, engine) -> None:
     order = _order(shop, clock, hours_ahead=72)
-    place, barrier = PlaceOrderHandler(make_uow, Cards()), threading.Barrier(2)
-    results: list[OrderResult | Exception | None] = [None, None]
-
-    def deliver(index: int) -> None:
-        barrier.wait()
-        try:
-            results[index] = place(order)
-        except Exception as error:  # noqa: BLE001 - shown by the assertion below
-            results[index] = error
-
-    threads = [threading.Thread(target=deliver, args=(i,)) for i in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    place = PlaceOrderHandler(make_uow, Cards())
+    results = at_once(lambda: place(order))
     assert all(isinstance(r, OrderResult) for r in results), results
     first, second = results
     assert (first.client_id, first.devis_id, first.intervention_ids) == (
