@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from typing import Any, ClassVar, Generic, TypeVar
 
 from sqlalchemy import Select, Table, bindparam, func, select, tuple_, update
@@ -24,6 +24,7 @@ from ogust.domain.invoice import Invoice, InvoiceSource, InvoiceStatus
 from ogust.domain.payment import Payment, PaymentAttempt
 from ogust.domain.shop_service import ShopServiceMapping
 from ogust.domain.tarif import Tarif
+from ogust.domain.validation import MAX_INTERVENTION
 
 T = TypeVar("T", bound=Aggregate)
 
@@ -220,14 +221,21 @@ class SqlAlchemyInterventionRepository(_Repository[Intervention]):
     c = t.interventions.c  # the columns
 
     def for_intervenant(self, company_id: str, intervenant_id: str, start: datetime, end: datetime) -> list[Intervention]:
-        """Interventions of the intervenant that intersect [start, end), cancelled ones included."""
+        """Interventions of the intervenant that intersect [start, end), cancelled ones included.
+
+        One that intersects starts before ``end`` and, lasting at most MAX_INTERVENTION (a domain
+        rule), after ``start - MAX_INTERVENTION``: both bounds on the planning index, so the scan
+        reads a day or two of the intervenant's planning, not all their past interventions (in UTC:
+        across a change of time a wall-clock day is 23 or 25 hours)."""
         c = self.c
         statement = _prebuilt((type(self), "for_intervenant"), lambda: self._select(
-            bindparam("company_id"), c.intervenant_id == bindparam("intervenant_id"), c.starts_at < bindparam("end"),
+            bindparam("company_id"), c.intervenant_id == bindparam("intervenant_id"),
+            c.starts_at > bindparam("earliest"), c.starts_at < bindparam("end"),
             c.ends_at > bindparam("start")).order_by(*self._order()))
         with conflicts_as_domain_errors(self.session):
             return list(self.session.scalars(statement, {"company_id": company_id, "intervenant_id": intervenant_id,
-                                                         "start": start, "end": end}))
+                                                         "start": start, "end": end,
+                                                         "earliest": start.astimezone(timezone.utc) - MAX_INTERVENTION}))
 
     def for_devis(self, company_id: str, devis_id: str) -> list[Intervention]:
         return self._all(self._select(company_id, self.c.devis_id == devis_id))

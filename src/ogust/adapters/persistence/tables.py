@@ -194,8 +194,10 @@ clients = Table(
     Column("stripe_customer_id", String(120)),
     Column("stripe_payment_method_id", String(120)),
     *_shop_sync(),
-    Index("ix_clients_company_id_email", "company_id", "email"),
-    Index("ix_clients_company_id_shop_client_id", "company_id", "shop_client_id"),
+    # an order finds its client by shop id, then e-mail: the first in name order, read from the index
+    # itself (with (company_id, email) alone, SQLite walked the name index: every client, every order)
+    Index("ix_clients_company_id_email", "company_id", "email", "last_name", "first_name", "id"),
+    Index("ix_clients_company_id_shop_client_id", "company_id", "shop_client_id", "last_name", "first_name", "id"),
     Index("ix_clients_company_id_name", "company_id", "last_name", "first_name", "id"),  # batches, in name order
 )
 
