@@ -67,7 +67,7 @@ def main() -> None:
               flush=True)
 
     if "intake" in chosen:
-        timed("intake", intake.run, requests=max(int(1500 * scale), 200))
+        timed("intake", intake.run, requests=max(int(1500 * scale), 200), known_clients=int(20_000 * scale))
     if "month_end" in chosen:
         timed("month_end", month_end.run, invoices=max(int(2000 * scale), 50))
     if "attestations" in chosen:

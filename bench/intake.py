@@ -26,10 +26,15 @@ def _free_port() -> int:
 
 
 _SLOTS = [0]  # slots handed out so far: each order gets a free one
+RETURNING_EVERY = 4
 
 
-def _orders(company: g.BenchCompany, count: int, tag: str) -> list[bytes]:
-    """Orders of new clients, each for a free two-hour slot of one of the intervenants."""
+_RETURNING = [0]  # clients of the back office already ordered for: each returns once
+
+
+def _orders(company: g.BenchCompany, count: int, tag: str, known_clients: int = 0) -> list[bytes]:
+    """Orders, each for a free two-hour slot of one of the intervenants: of new clients, and one in
+    RETURNING_EVERY of a client the back office has already (found by e-mail, then linked to the shop)."""
     base = (datetime.now(g.PARIS) + timedelta(days=30)).replace(hour=8, minute=0, second=0, microsecond=0)
     bodies = []
     for n in range(count):
@@ -37,10 +42,14 @@ def _orders(company: g.BenchCompany, count: int, tag: str) -> list[bytes]:
         _SLOTS[0] += 1
         who = company.intervenants[slot % len(company.intervenants)][0]
         start = base + timedelta(hours=3 * (slot // len(company.intervenants)))
+        email, last_name = f"{tag}{n}@example.fr", f"Client{n}"
+        if n % RETURNING_EVERY == 0 and _RETURNING[0] < known_clients:
+            email, last_name = f"client{_RETURNING[0]}@example.fr", f"Client{_RETURNING[0]:06d}"
+            _RETURNING[0] += 1
         bodies.append(json.dumps({
             "order_id": f"ord_{tag}_{n}", "account_id": g.SHOP_ACCOUNT, "placed_at": datetime.now(g.UTC).isoformat(),
-            "customer": {"shop_client_id": f"sc_{tag}_{n}", "email": f"{tag}{n}@example.fr", "first_name": "Jean",
-                         "last_name": f"Client{n}", "phone": "06 12 34 56 78",
+            "customer": {"shop_client_id": f"sc_{tag}_{n}", "email": email, "first_name": "Jean",
+                         "last_name": last_name, "phone": "06 12 34 56 78",
                          "address": {"street": "3 rue Haute", "postal_code": "69003", "city": "Lyon"}},
             "payment": {"stripe_customer_id": f"cus_{tag}{n}", "stripe_payment_method_id": f"pm_{tag}{n}"},
             "items": [{"service_id": "svc_menage", "intervenant_id": who, "start": start.isoformat(),
@@ -115,11 +124,16 @@ def _percentile(values: list[float], q: float) -> float:
 
 
 def run(server_url: str | None, workdir: Path, requests: int = 1500, concurrency: int = 8,
-        rounds: int = 2) -> dict:
+        rounds: int = 2, known_clients: int = 20_000) -> dict:
+    """``known_clients``: the company's clients before the first order (a large company), each
+    with a done intervention of last month in the intervenants' planning."""
     url = g.new_database(server_url, workdir)
     try:
         factory = g.sessions(url)
         company = g.company(factory)
+        last_month = datetime.now(g.PARIS).replace(day=1) - timedelta(days=1)
+        g.month_end(factory, company, g.clients(factory, company, known_clients, cards=False),
+                    last_month.year, last_month.month)
         factory.kw["bind"].dispose()
         results: dict[str, list[tuple[float, list[float], int]]] = {"ogust": [], "bare": []}
         servers = {which: Server(which, url, workdir) for which in ("bare", "ogust")}
@@ -131,7 +145,7 @@ def run(server_url: str | None, workdir: Path, requests: int = 1500, concurrency
             for round_ in range(rounds):
                 for which, server in servers.items():
                     path = "/api/shop/orders" if which == "ogust" else "/orders"
-                    bodies = _orders(company, requests, f"r{round_}{which}")
+                    bodies = _orders(company, requests, f"r{round_}{which}", known_clients)
                     results[which].append(_load(f"http://127.0.0.1:{server.port}{path}", bodies, concurrency,
                                                 which == "ogust"))
         finally:
@@ -141,7 +155,8 @@ def run(server_url: str | None, workdir: Path, requests: int = 1500, concurrency
         g.drop_database(url)
     best = {which: max(runs, key=lambda r: r[0]) for which, runs in results.items()}
     return {
-        "requests": requests, "concurrency": concurrency, "rounds": rounds,
+        "requests": requests, "concurrency": concurrency, "rounds": rounds, "known_clients": known_clients,
+        "returning_every": RETURNING_EVERY,
         "ogust_rps": round(best["ogust"][0], 1), "bare_rps": round(best["bare"][0], 1),
         "ogust_p50_ms": round(1000 * _percentile(best["ogust"][1], 0.5), 1),
         "ogust_p95_ms": round(1000 * _percentile(best["ogust"][1], 0.95), 1),
