@@ -6,12 +6,14 @@ singleton: a session is not to be shared between threads or requests.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from functools import cache
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import Insert, Table, event, inspect
 from sqlalchemy.orm import Session, make_transient_to_detached
 
 from ogust.adapters.persistence import repositories as repos
+from ogust.adapters.persistence import tables as t
 from ogust.adapters.persistence.access import AuditRecorder, SqlAlchemyApiKeyRepository, SqlAlchemyAuditTrail
 from ogust.adapters.persistence.conflicts import conflicts_as_domain_errors
 from ogust.adapters.persistence.email_log import SqlAlchemyEmailLog, SqlAlchemyInbox
@@ -30,6 +32,19 @@ from ogust.domain.intervention import Intervention
 INSERTED_IN_BULK: frozenset[type] = frozenset({Client, Devis, Intervention})
 # (collection, the children's column naming their parent) of the aggregates above that have lines
 _CHILDREN: dict[type, tuple[tuple[str, str], ...]] = {Devis: (("lines", "devis_id"),)}
+_INSERT_ORDER = (t.clients, t.devis, t.devis_lines, t.interventions)
+
+
+@cache
+def _insertable(cls: type) -> tuple[Table, tuple[tuple[str, str], ...]]:
+    """The table of a class inserted in bulk and (column, attribute) for each of its columns."""
+    mapper = inspect(cls)
+    return mapper.local_table, tuple((column.key, prop.key) for prop in mapper.column_attrs for column in prop.columns)
+
+
+@cache
+def _insert(table: Table) -> Insert:
+    return table.insert()
 
 
 class SqlAlchemyUnitOfWork(UnitOfWork):
@@ -120,7 +135,14 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
                     children.append(child)
         for obj in new:
             session.expunge(obj)  # and its lines (cascade): transient again
-        session.bulk_save_objects([*new, *children])  # parents first: a line's reference is checked at once
+        rows: dict[Table, list[dict[str, Any]]] = {}
+        for obj in [*new, *children]:
+            table, columns = _insertable(type(obj))
+            rows.setdefault(table, []).append({column: getattr(obj, key) for column, key in columns})
+        connection = session.connection()
+        for table in _INSERT_ORDER:  # parents first: a line's reference is checked at once
+            if table in rows:
+                connection.execute(_insert(table), rows[table])
         for obj in [*new, *children]:
             make_transient_to_detached(obj)
         session.add_all(new)  # persistent, as if just loaded; the lines follow (cascade)
