@@ -1,6 +1,7 @@
-"""What an order reads costs the same whatever the size of the company: the client is found by an
-index on its key (not by walking every client of the company in name order), and the planning of an
-intervenant is read from a day before the slot, not from their first intervention ever.
+"""What an order or a batch reads costs the same whatever the size of the company: a client is found
+by an index on its key (not by walking every client of the company in name order), a batch's chunk
+by its ids, and the planning of an intervenant is read from a day before the slot, not from their
+first intervention ever.
 
 The query plans are checked on SQLite, whose planner does not depend on statistics: the very
 statements the repositories send, captured as they go. The 24-hour bound is checked on every
@@ -65,6 +66,24 @@ def test_the_client_of_an_order_is_found_by_its_key_index(
     assert "ix_clients_company_id_email (company_id=? AND email=?)" in by_email, by_email
     assert "ix_clients_company_id_shop_client_id (company_id=? AND shop_client_id=?)" in by_shop_id, by_shop_id
     assert "TEMP B-TREE" not in by_email + by_shop_id  # the name order comes from the index too
+
+
+def test_a_batch_reads_its_chunk_by_key_not_by_walking_the_company(
+        world: World, make_uow: Callable[[], SqlAlchemyUnitOfWork], sqlite_engine: Engine) -> None:
+    """Shop export and attestations read a chunk of records by id (and the credit notes of a chunk
+    of invoices): through the key, whatever the company's size (in name or number order, SQLite
+    walked every record of the company for each chunk — a batch quadratic in the company's size)."""
+    with make_uow() as uow, statements_sent(sqlite_engine) as sent:
+        assert [c.id for c in uow.clients.get_many(world.company_id, [world.client.id, "missing"])] == [world.client.id]
+        uow.intervenants.get_many(world.company_id, [world.intervenant.id])
+        uow.invoices.get_many(world.company_id, ["inv_a", "inv_b"])
+        uow.credit_notes.for_invoices(world.company_id, ["inv_a", "inv_b"])
+    plans = [sqlite_plan(sqlite_engine, *s) for s in sent if "invoice_lines" not in s[0]]
+    clients, intervenants, invoices, credit_notes = plans
+    assert "USING INDEX sqlite_autoindex_clients_1 (id=?)" in clients, clients
+    assert "USING INDEX sqlite_autoindex_intervenants_1 (id=?)" in intervenants, intervenants
+    assert "USING INDEX sqlite_autoindex_invoices_1 (id=?)" in invoices, invoices
+    assert "ix_credit_notes_company_id_invoice_id (company_id=? AND invoice_id=?)" in credit_notes, credit_notes
 
 
 def test_the_planning_of_a_slot_is_read_from_a_day_before_it(
