@@ -5,7 +5,8 @@ Fonctionnalité: Enregistrer un règlement par chèque, virement, CESU ou espèc
   CESU ou en espèces. L'entreprise enregistre alors le règlement reçu : la facture, réglée en
   totalité, passe payée et apparaît comme telle dans le compte boutique du client ; aucune carte
   n'est débitée et aucun email de débit n'est envoyé ; l'attestation fiscale de l'année compte le
-  règlement (sauf en espèces).
+  règlement, sauf en espèces, et indique à part ce qui a été réglé en CESU préfinancés (seule la part
+  que le client a financée lui-même ouvre droit au crédit d'impôt).
 
   Contexte:
     Étant donné l'entreprise « Aide & Vous Services » et son compte boutique lié
@@ -30,6 +31,18 @@ Fonctionnalité: Enregistrer un règlement par chèque, virement, CESU ou espèc
     Et Jeanne Martin n'a reçu aucun email
     Quand je génère l'attestation fiscale de cette année pour Jeanne Martin
     Alors l'attestation porte sur 55,00 € payés en {année}
+
+  Scénario: Des CESU préfinancés règlent la facture ; l'attestation fiscale les indique à part, hors du montant ouvrant droit au crédit d'impôt
+    Étant donné la cliente Jeanne Martin, jeanne.martin@example.fr, saisie dans le back office
+    Quand je fais à la main une facture pour Jeanne Martin :
+      | tarif | quantité |
+      | MEN   | 2 h      |
+    Et que je valide la facture
+    Et que j'enregistre un règlement par CESU de 55,00 €, n° « CESU-0042 », reçu aujourd'hui
+    Alors la facture est « payée », pour 55,00 € TTC
+    Quand je génère l'attestation fiscale de cette année pour Jeanne Martin
+    Alors l'attestation porte sur 0,00 € payés en {année}
+    Et elle indique à part 55,00 € réglés en CESU préfinancés
 
   Scénario: Une carte refusée se règle par virement ; aucun débit ne suit, aucun email de débit
     Étant donné Jeanne Martin, jeanne.martin@example.fr, qui achète sur la boutique avec la carte 4000 0000 0000 0341

@@ -26,6 +26,7 @@ ATTESTATION = {
     "attestation_number": "AF-2026-0007",
     "year": "2026",
     "amount_paid": "1 234,50 €",
+    "cesu_paid": "275,00 €",
     "download_url": "https://boutique.asd.example/documents/attestation/att-7",
 }
 CREDIT_NOTE = {

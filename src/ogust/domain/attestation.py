@@ -43,6 +43,9 @@ class Attestation(Aggregate, ShowsClient):
     year: int
     amount_paid: Money
     lines: list[AttestationLine]
+    # paid in CESU préfinancés (titres CESU, financed by an employer or a fund) for eligible services:
+    # not in ``amount_paid`` — the client may add only the part they financed themselves
+    cesu_paid: Money = field(default_factory=Money.zero)
     status: AttestationStatus = AttestationStatus.DRAFT
     number: str | None = None
     created_at: datetime | None = None
@@ -55,10 +58,11 @@ class Attestation(Aggregate, ShowsClient):
     def total_minutes(self) -> int:
         return sum(line.minutes for line in self.lines)
 
-    def recompute(self, amount_paid: Money, lines: list[AttestationLine]) -> None:
+    def recompute(self, amount_paid: Money, lines: list[AttestationLine], cesu_paid: Money | None = None) -> None:
         if self.status is not AttestationStatus.DRAFT:
             raise InvalidTransition("Une attestation validée ne change plus.")
         self.amount_paid = amount_paid
+        self.cesu_paid = cesu_paid if cesu_paid is not None else Money.zero()
         self.lines = lines
 
     def validate(self, number: str, at: datetime, client: Client) -> None:
@@ -72,10 +76,20 @@ class Attestation(Aggregate, ShowsClient):
         self._record(AttestationValidated(self.company_id, self.id, number))
 
 
+# Not "actually paid by the client" for the tax credit: cash, and CESU préfinancés (reported apart)
+NOT_COUNTED = frozenset({PaymentMethod.CASH, PaymentMethod.CESU})
+
+
 def eligible_amount(payment: Payment, invoice: Invoice) -> Money:
-    """The part of a payment that pays for services eligible to the tax credit (prorated per line)."""
-    if payment.method is PaymentMethod.CASH:
+    """The part of a payment that pays for services eligible to the tax credit (prorated per line);
+    nothing for cash and CESU préfinancés."""
+    if payment.method in NOT_COUNTED:
         return Money.zero()
+    return eligible_share(payment, invoice)
+
+
+def eligible_share(payment: Payment, invoice: Invoice) -> Money:
+    """The part of ``payment`` that pays for eligible services, whatever its means."""
     amounts = [(line.amount_ttc, line.tax_credit_eligible) for line in invoice.lines]  # each line priced once
     invoice_ttc = total([amount for amount, _ in amounts])
     if invoice_ttc.cents <= 0:
@@ -86,21 +100,37 @@ def eligible_amount(payment: Payment, invoice: Invoice) -> Money:
     return payment.amount.times(eligible_ttc.cents, invoice_ttc.cents)
 
 
+@dataclass(frozen=True)
+class YearPaid:
+    """What an attestation states: the amount paid in the year that opens the tax credit, what was
+    paid in CESU préfinancés apart, and the hours per intervenant and month."""
+
+    amount: Money
+    lines: list[AttestationLine]
+    cesu: Money
+
+
 def summarise_year(
     year: int, payments: Iterable[tuple[Payment, Invoice]], received_in_year: "callable[[Payment], bool]"
-) -> tuple[Money, list[AttestationLine]]:
-    """Amount paid in the year (received, not in cash, linked to an invoice, eligible tarifs) and
-    the hours per intervenant and month of the interventions those payments paid for."""
+) -> YearPaid:
+    """Amount paid in the year (received, not in cash nor in CESU préfinancés, linked to an invoice,
+    eligible tarifs), the eligible part paid in CESU préfinancés, and the hours per intervenant and
+    month of the interventions those payments paid for."""
     amount = Money.zero()
+    cesu = Money.zero()
     minutes: dict[tuple[str, str, int], list[int]] = defaultdict(list)
     seen_invoices: set[str] = set()
     for payment, invoice in payments:
         if not received_in_year(payment):
             continue
-        share = eligible_amount(payment, invoice)
+        if payment.method is PaymentMethod.CESU:
+            share = eligible_share(payment, invoice)
+            cesu = cesu + share
+        else:
+            share = eligible_amount(payment, invoice)
+            amount = amount + share
         if share.cents == 0:
             continue
-        amount = amount + share
         if invoice.id in seen_invoices:
             continue
         seen_invoices.add(invoice.id)
@@ -110,11 +140,11 @@ def summarise_year(
             key = (line.intervenant_matricule or "", line.intervenant_name or "", line.performed_on.year,
                    line.performed_on.month)
             minutes[key].append(line.quantity.value)
-    if amount.cents == 0:
+    if amount.cents == 0 and cesu.cents == 0:
         raise NothingToAttest(f"Aucun paiement éligible reçu en {year}.", year=year)
     lines = [
         AttestationLine(matricule, name, month, sum(values), len(values), year=line_year)
         for (matricule, name, line_year, month), values in sorted(
             minutes.items(), key=lambda item: (item[0][2], item[0][3], item[0][1]))
     ]
-    return amount, lines
+    return YearPaid(amount, lines, cesu)

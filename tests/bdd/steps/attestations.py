@@ -59,6 +59,11 @@ def porte_sur(monde: Monde, attestation: Attestation, montant: int, annee: str) 
     assert (attestation.amount_paid.cents, str(attestation.year)) == (montant, monde.texte(annee))
 
 
+@then(p("elle indique à part {montant:Montant} réglés en CESU préfinancés"))
+def cesu_a_part(attestation: Attestation, montant: int) -> None:
+    assert attestation.cesu_paid.cents == montant
+
+
 @then("elle détaille les heures par intervenant :")
 def heures(attestation: Attestation, datatable: list[list[str]]) -> None:
     minutes: dict[str, int] = defaultdict(int)

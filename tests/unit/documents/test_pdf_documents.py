@@ -189,7 +189,17 @@ def test_the_attestation_carries_the_amount_paid_and_the_hours_per_intervenant_a
     assert "mai 2026 Marie Curie M001 4 10 h" in text
     assert "Total 6 13 h 15" in text
     assert "CESU préfinancés" in text and "avance immédiate" in text
+    assert "par carte, virement ou chèque" in text and "non compris dans ce montant" not in text  # no CESU paid
     assert "Fait à Lyon, le 15/01/2027" in text
+
+
+def test_the_attestation_states_apart_what_was_paid_in_cesu_prefinances(s):
+    s.attestation.cesu_paid = Money(27500)
+    text = flat(text_of(renderer.attestation(s.attestation, s.company, s.client)))
+
+    assert "Montant payé en 2026 ouvrant droit au crédit d'impôt 1 234,56 €" in text
+    assert "Réglé en CESU préfinancés en 2026, non compris dans ce montant : 275,00 €." in text
+    assert "Seule la part de ces CESU que vous avez financée vous-même ouvre droit au crédit d'impôt" in text
 
 
 # ---------------------------------------------------------------------- credit note

@@ -1,4 +1,5 @@
-"""The attestation fiscale: what was received in the year, eligible, not in cash; hours per person and month."""
+"""The attestation fiscale: what was received in the year, eligible, not in cash, CESU préfinancés apart;
+hours per person and month."""
 from __future__ import annotations
 
 from datetime import date
@@ -21,10 +22,15 @@ def in_2026(p):
     return p.received_at.year == 2026
 
 
+def summarise(*args):
+    paid = summarise_year(*args)
+    return paid.amount, paid.lines, paid.cesu
+
+
 def test_counts_only_payments_received_in_the_year():
     inv = invoice(line(120))  # 55,00 € TTC
     late = invoice(line(60, performed_on=date(2026, 12, 20)))
-    amount, lines = summarise_year(2026, [(payment(inv), inv), (payment(late, received_at=at(2027, 1, 5)), late)],
+    amount, lines, _ = summarise(2026, [(payment(inv), inv), (payment(late, received_at=at(2027, 1, 5)), late)],
                                    in_2026)
     assert amount == Money(5500)
     assert [(l.month, l.minutes) for l in lines] == [(3, 120)]
@@ -34,7 +40,7 @@ def test_cash_is_not_counted_other_methods_are():
     inv = invoice(line(120))
     cash = payment(inv, 2000, method=PaymentMethod.CASH)
     cheque = payment(inv, 3500, method=PaymentMethod.CHEQUE)
-    amount, _ = summarise_year(2026, [(cash, inv), (cheque, inv)], in_2026)
+    amount, _, _ = summarise(2026, [(cash, inv), (cheque, inv)], in_2026)
     assert amount == Money(3500)
     assert eligible_amount(cash, inv) == Money.zero()
 
@@ -42,7 +48,7 @@ def test_cash_is_not_counted_other_methods_are():
 def test_non_eligible_lines_are_prorated_out():
     inv = invoice(line(120), line(60, eligible=False))  # 55,00 + 27,50 = 82,50 TTC
     assert inv.total_ttc == Money(8250)
-    amount, lines = summarise_year(2026, [(payment(inv), inv)], in_2026)
+    amount, lines, _ = summarise(2026, [(payment(inv), inv)], in_2026)
     assert amount == Money(5500)
     assert sum(l.minutes for l in lines) == 120
     partial = payment(inv, 4125)  # half the invoice: half of the eligible part
@@ -63,7 +69,7 @@ def test_minutes_grouped_per_intervenant_and_month():
         line(1, performed_on=date(2026, 3, 9), unit=Unit.FLAT, price=3000),  # a flat fee adds no hours
         line(30, performed_on=None),  # no date: not an intervention
     )
-    amount, lines = summarise_year(2026, [(payment(inv), inv)], in_2026)
+    amount, lines, _ = summarise(2026, [(payment(inv), inv)], in_2026)
     assert amount == inv.total_ttc
     assert [(l.month, l.intervenant_matricule, l.minutes, l.interventions) for l in lines] == [
         (3, "M002", 45, 1), (3, "M001", 210, 2), (4, "M001", 60, 1),
@@ -72,9 +78,27 @@ def test_minutes_grouped_per_intervenant_and_month():
 
 def test_an_invoice_paid_in_two_payments_counts_its_hours_once():
     inv = invoice(line(120))
-    amount, lines = summarise_year(2026, [(payment(inv, 2000), inv), (payment(inv, 3500), inv)], in_2026)
+    amount, lines, _ = summarise(2026, [(payment(inv, 2000), inv), (payment(inv, 3500), inv)], in_2026)
     assert amount == Money(5500)
     assert [l.minutes for l in lines] == [120]
+
+
+def test_cesu_prefinances_are_stated_apart_not_in_the_amount_that_opens_the_tax_credit():
+    """Rule: the amount actually paid by the client, net of CESU préfinancés; the attestation says
+    what was paid in CESU so that the client adds only the part they financed themselves."""
+    inv = invoice(line(120), line(60, eligible=False))  # 55,00 eligible + 27,50 not
+    cesu = payment(inv, 4125, method=PaymentMethod.CESU)  # half the invoice
+    card = payment(inv, 4125)
+    amount, lines, paid_in_cesu = summarise(2026, [(cesu, inv), (card, inv)], in_2026)
+    assert (amount, paid_in_cesu) == (Money(2750), Money(2750))  # the eligible half of each
+    assert [l.minutes for l in lines] == [120]
+    assert eligible_amount(cesu, inv) == Money.zero()
+
+
+def test_an_invoice_paid_all_in_cesu_still_gets_its_attestation_hours_and_cesu_amount():
+    inv = invoice(line(120))
+    amount, lines, paid_in_cesu = summarise(2026, [(payment(inv, method=PaymentMethod.CESU), inv)], in_2026)
+    assert (amount, paid_in_cesu, [l.minutes for l in lines]) == (Money.zero(), Money(5500), [120])
 
 
 @pytest.mark.parametrize("case", ["nothing", "cash", "other_year", "not_eligible"])
@@ -116,6 +140,6 @@ def test_validated_attestation_cannot_be_recomputed_nor_validated_again():
 
 def test_interventions_of_the_same_month_of_two_years_are_not_merged():
     inv = invoice(line(60, performed_on=date(2026, 12, 7)), line(90, performed_on=date(2027, 12, 6)))
-    _, lines = summarise_year(2027, [(payment(inv, received_at=at(2027, 12, 20)), inv)],
+    _, lines, _ = summarise(2027, [(payment(inv, received_at=at(2027, 12, 20)), inv)],
                               lambda p: p.received_at.year == 2027)
     assert [(l.year, l.month, l.minutes) for l in lines] == [(2026, 12, 60), (2027, 12, 90)]

@@ -39,7 +39,7 @@ def visible_text(html: str) -> str:
         (EmailKind.DEBIT_CONFIRMED, INVOICE),
         (EmailKind.DEBIT_FAILED, INVOICE | {"reason"}),
         (EmailKind.AUTHENTICATION_NEEDED, INVOICE | {"payment_url"}),
-        (EmailKind.ATTESTATION_AVAILABLE, COMMON | {"attestation_number", "year", "amount_paid"}),
+        (EmailKind.ATTESTATION_AVAILABLE, COMMON | {"attestation_number", "year", "amount_paid", "cesu_paid"}),
         (EmailKind.CREDIT_NOTE_AVAILABLE, INVOICE | {"credit_note_number", "reason", "refund_amount"}),
     ],
 )
@@ -89,6 +89,8 @@ def test_every_context_value_appears_in_both_parts_and_the_footer_is_there(kind)
             "Aide & Services à Domicile – Votre attestation fiscale 2026 est disponible",
             ["Votre attestation fiscale n° AF-2026-0007 pour l'année 2026 est disponible",
              "s'élèvent à 1 234,50 €",
+             "Vous avez en outre réglé 275,00 € en CESU préfinancés, indiqués à part : seule la part de ces CESU que "
+             "vous avez financée vous-même ouvre droit au crédit d'impôt.",
              "crédit d'impôt au titre des services à la personne (article 199 sexdecies du Code général des impôts)"],
         ),
         (
@@ -115,6 +117,12 @@ def test_a_credit_note_without_a_card_refund_does_not_speak_of_one():
                                        SENDER))
     for part in (text, visible_text(html)):
         assert "AV-2026-0003" in part and "rembours" not in part
+
+
+def test_an_attestation_without_cesu_does_not_speak_of_them():
+    _, text, html = parts(render_email(sample_notification(EmailKind.ATTESTATION_AVAILABLE, cesu_paid=""), SENDER))
+    for part in (text, visible_text(html)):
+        assert "AF-2026-0007" in part and "CESU" not in part
 
 
 def test_the_links_are_buttons_in_html():

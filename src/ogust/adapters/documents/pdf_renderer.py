@@ -638,6 +638,12 @@ class PdfDocumentRenderer:
         pdf.font(12, "B", ACCENT)
         pdf.cell(pdf.width - 8, 6, str(attestation.amount_paid))
         pdf.set_y(top + 17)
+        if attestation.cesu_paid.cents:
+            pdf.para(f"Réglé en CESU préfinancés en {attestation.year}, non compris dans ce montant : "
+                     f"{attestation.cesu_paid}. Seule la part de ces CESU que vous avez financée vous-même "
+                     "ouvre droit au crédit d'impôt (votre employeur ou l'organisme financeur vous indique le "
+                     "montant de son aide).",
+                     size=8.8, height=4.6, after=3)
 
         pdf.section("Interventions (regroupées par mois)")
         rows = [[f"{MONTHS[line.month - 1]} {line.year or attestation.year}", line.intervenant_name, line.intervenant_matricule,
@@ -648,8 +654,8 @@ class PdfDocumentRenderer:
                   ("LEFT", "LEFT", "LEFT", "RIGHT", "RIGHT"), bold_last=True)
 
         pdf.section("Mentions")
-        pdf.notice("Montant effectivement payé par le client au cours de l'année, par carte, virement, chèque ou "
-                   "CESU, pour des prestations ouvrant droit au crédit d'impôt. Sont exclus : les paiements en "
+        pdf.notice("Montant effectivement payé par le client au cours de l'année, par carte, virement ou chèque, "
+                   "pour des prestations ouvrant droit au crédit d'impôt. Sont exclus : les paiements en "
                    "espèces, l'avance immédiate versée par l'URSSAF, les aides (APA, PCH) et les CESU préfinancés ; "
                    "si vous avez utilisé des CESU préfinancés, seule la part que vous avez financée vous-même est "
                    "éligible.")

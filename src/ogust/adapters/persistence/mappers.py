@@ -92,6 +92,7 @@ def _map_all() -> None:
                credited_ttc=composite(Money, t.invoices.c.credited_cents, t.invoices.c.credited_currency))
     mapper_registry.map_imperatively(AttestationLine, t.attestation_lines)
     _aggregate(Attestation, t.attestations, amount_paid=_money(t.attestations, "amount_paid"),
+               cesu_paid=_money(t.attestations, "cesu_paid"),
                lines=_lines(AttestationLine, t.attestation_lines))
     _aggregate(PaymentAttempt, t.payment_attempts, amount=_money(t.payment_attempts, "amount"))
     _aggregate(Payment, t.payments, amount=_money(t.payments, "amount"))

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from ogust.application.commands import GenerateAttestation, GenerateAttestations, ValidateAttestation
 from ogust.application.handlers import UowFactory
 from ogust.application.unit_of_work import UnitOfWork
-from ogust.domain.attestation import Attestation, AttestationLine, AttestationStatus, summarise_year
+from ogust.domain.attestation import Attestation, AttestationStatus, YearPaid, summarise_year
 from ogust.domain.credit_note import CreditNote, RefundStatus
 from ogust.domain.money import Money, total
 from ogust.domain.payment import Payment
@@ -24,24 +24,23 @@ def _generate(uow: UnitOfWork, company_id: str, client_id: str, year: int) -> At
     zone = ZoneInfo(uow.companies.get(company_id).timezone)
     pairs = [(net_of_refunds(uow, p), uow.invoices.get(company_id, p.invoice_id))
              for p in uow.payments.for_client(company_id, client_id)]
-    amount, lines = summarise_year(year, pairs, lambda p: p.received_at.astimezone(zone).year == year)
-    return _store(uow, company_id, client_id, year, amount, lines,
-                  uow.attestations.for_client_year(company_id, client_id, year))
+    paid = summarise_year(year, pairs, lambda p: p.received_at.astimezone(zone).year == year)
+    return _store(uow, company_id, client_id, year, paid, uow.attestations.for_client_year(company_id, client_id, year))
 
 
-def _store(uow: UnitOfWork, company_id: str, client_id: str, year: int, amount: Money, lines: list[AttestationLine],
+def _store(uow: UnitOfWork, company_id: str, client_id: str, year: int, paid: YearPaid,
            attestation: Attestation | None) -> Attestation:
     """A new draft attestation, or the draft recomputed; a validated one never changes."""
     if attestation is None:
-        attestation = Attestation(company_id=company_id, client_id=client_id, year=year, amount_paid=amount,
-                                  lines=lines, created_at=uow.clock.now())
+        attestation = Attestation(company_id=company_id, client_id=client_id, year=year, amount_paid=paid.amount,
+                                  lines=paid.lines, cesu_paid=paid.cesu, created_at=uow.clock.now())
         uow.attestations.add(attestation)
     elif attestation.status is AttestationStatus.VALIDATED:
         raise InvalidTransition(
             f"L'attestation {attestation.number} de {year} est déjà validée.", attestation_id=attestation.id
         )
     else:
-        attestation.recompute(amount, lines)
+        attestation.recompute(paid.amount, paid.lines, paid.cesu)
     return attestation
 
 
@@ -144,9 +143,9 @@ class GenerateAttestationsHandler:
                             raise InvalidValue(f"Année invalide : {cmd.year}", field="year")
                         pairs = [(payment_net_of(p, notes.get(p.invoice_id, ())), invoices[p.invoice_id])
                                  for p in paid.get(client_id, [])]
-                        amount, lines = summarise_year(cmd.year, pairs,
-                                                       lambda p: p.received_at.astimezone(zone).year == cmd.year)
-                        attestation = _store(uow, cmd.company_id, client_id, cmd.year, amount, lines,
+                        paid_in_year = summarise_year(cmd.year, pairs,
+                                                      lambda p: p.received_at.astimezone(zone).year == cmd.year)
+                        attestation = _store(uow, cmd.company_id, client_id, cmd.year, paid_in_year,
                                              existing.get(client_id))
                         outcomes.append(AttestationOutcome(client_id, attestation.id))
                     except DomainError as error:

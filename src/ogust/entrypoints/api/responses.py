@@ -266,7 +266,10 @@ class Attestation(BaseModel):
     client_id: Id
     year: int
     status: AttestationStatus
-    amount_paid: Money = Field(description="payé dans l'année pour des services ouvrant droit au crédit d'impôt")
+    amount_paid: Money = Field(description="payé dans l'année pour des services ouvrant droit au crédit d'impôt "
+                                           "(hors espèces et CESU préfinancés)")
+    cesu_paid: Money = Field(description="payé dans l'année en CESU préfinancés pour ces services, à part : seule "
+                                         "la part financée par le client lui-même ouvre droit au crédit d'impôt")
     total_minutes: int
     validated_at: IsoDateTime | None
     lines: list[AttestationLine]

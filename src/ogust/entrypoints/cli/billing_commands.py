@@ -374,6 +374,7 @@ def attestation() -> None:
 def _attestation_lines(a) -> list[str]:
     return [f"Attestation {a.number or '(brouillon)'} {a.year} — {a.id} — {a.status.value}",
             f"Montant payé éligible : {a.amount_paid}",
+            *([f"Réglé en CESU préfinancés (à part) : {a.cesu_paid}"] if a.cesu_paid.cents else []),
             *[f"  {l.month:02d}/{a.year} {l.intervenant_name} ({l.intervenant_matricule}) : "
               f"{l.interventions} intervention(s), {l.minutes // 60} h {l.minutes % 60:02d}" for l in a.lines]]
 
