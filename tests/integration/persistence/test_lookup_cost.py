@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import Engine, event, text
+from sqlalchemy import Engine, event
 
 from ogust.adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork
 from ogust.domain.client import Client
