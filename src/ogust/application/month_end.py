@@ -11,7 +11,6 @@ of ids, each invoice in its own short transaction.
 """
 from __future__ import annotations
 
-import gc
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -27,6 +26,7 @@ from ogust.application.effects.payments import ChargeInvoiceEffect
 from ogust.application.handlers import UowFactory
 from ogust.application.handlers.invoicing import ContractInvoiceHandler, ValidateInvoiceHandler
 from ogust.application.outbox import Effect, JobStatus, OutboxJob, job_key
+from ogust.application.page_garbage import PageGarbage
 from ogust.application.ports import PaymentGateway
 from ogust.application.rate_limit import RateLimitedGateway, TokenBucket
 from ogust.application.worker import OutboxProcessor, WorkerSettings, worker_name
@@ -251,13 +251,14 @@ def charge_job_key(company_id: str, invoice_id: str) -> str:
 def _pages(fetch: Callable[[str | None], list[str]]) -> Iterator[str]:
     """Every id, page after page (keyset: each page starts after the last id of the previous one)."""
     after: str | None = None
+    garbage = PageGarbage()
     while True:
         ids = fetch(after)
         if not ids:
             return
         yield from ids
         after = ids[-1]
-        gc.collect()  # what the page's units of work left is in reference cycles: free it now
+        garbage.page_done()  # what the page's units of work left is in reference cycles (see page_garbage)
 
 
 def _debit_outcome(invoice: Invoice, job: OutboxJob | None, claimed: bool, has_card: bool, now: datetime) -> _Debit:

@@ -8,7 +8,6 @@ single pushes in the outbox instead, which the workers retry with a backoff.
 """
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -16,6 +15,7 @@ from ogust.application.commands import ExportToShop
 from ogust.application.handlers import UowFactory
 from ogust.application.ports import BulkOutcome, BulkShopApi, ShopRejected, ShopUnavailable
 from ogust.application.shop_sync_service import RecordReport
+from ogust.application.page_garbage import PageGarbage
 from ogust.application.unit_of_work import UnitOfWork
 from ogust.domain.errors import ConcurrencyConflict
 from ogust.domain.shop_sync import ShopSynced, SyncStatus
@@ -61,6 +61,7 @@ class ShopExport:
         if on_start:
             on_start(total)
         summary = {"sent": 0, "unchanged": 0, "failed": 0}
+        garbage = PageGarbage()
         for kind in kinds:
             after: tuple[str, str, str] | None = None
             while True:
@@ -83,7 +84,7 @@ class ShopExport:
                         on_record(report)
                 if on_progress:
                     on_progress(len(order))
-                gc.collect()  # the page's objects are in reference cycles: free them now, not some pages later
+                garbage.page_done()  # the page's objects are in reference cycles (see page_garbage)
         return summary
 
     def _send(self, company_id: str, account: str, kind: _Kind, sending: list[_Sending]) -> dict[str, RecordReport]:

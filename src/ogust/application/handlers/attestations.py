@@ -1,7 +1,6 @@
 """Attestations fiscales: generated from what a client paid in a year, then validated."""
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -9,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from ogust.application.commands import GenerateAttestation, GenerateAttestations, ValidateAttestation
 from ogust.application.handlers import UowFactory
+from ogust.application.page_garbage import PageGarbage
 from ogust.application.unit_of_work import UnitOfWork
 from ogust.domain.attestation import Attestation, AttestationStatus, YearPaid, summarise_year
 from ogust.domain.credit_note import CreditNote, RefundStatus
@@ -106,6 +106,7 @@ class GenerateAttestationsHandler:
                 on_start(uow.payments.count_clients_paid_between(cmd.company_id, start, end))
         summary = {"generated": 0, "failed": 0}
         after: str | None = None
+        garbage = PageGarbage()
         while True:
             with self.uow() as uow:
                 client_ids = uow.payments.clients_paid_between(cmd.company_id, start, end, after,
@@ -119,7 +120,7 @@ class GenerateAttestationsHandler:
                     on_outcome(outcome)
                 if on_progress:
                     on_progress(1)
-            gc.collect()  # the page's objects are in reference cycles: free them now, not pages later
+            garbage.page_done()  # the page's objects are in reference cycles (see page_garbage)
 
     def _page(self, cmd: GenerateAttestations, zone: ZoneInfo, start: datetime, end: datetime,
               client_ids: list[str]) -> list[AttestationOutcome]:
