@@ -86,11 +86,19 @@ def ensure_slot_bookable(
 ) -> None:
     """Refuse a slot in the past or overlapping the intervenant's planning."""
     if _utc(start) <= _utc(now):
-        raise SlotInPast(f"Le créneau du {start.isoformat()} est déjà passé.", start=start.isoformat())
+        raise SlotInPast(f"Le créneau du {start:%d/%m/%Y à %H:%M} est déjà passé.", start=start.isoformat())
     for other in planning:
         if other.overlaps(start, end):
             raise SlotUnavailable(
-                f"{who} est déjà en intervention de {other.start.isoformat()} à {other.end.isoformat()}.",
+                f"{who} est déjà en intervention {_span_fr(other.start.astimezone(start.tzinfo), other.end.astimezone(start.tzinfo))}.",
                 start=start.isoformat(),
                 conflicting_intervention=other.id,
             )
+
+
+def _span_fr(start: datetime, end: datetime) -> str:
+    """« le 08/12/2026 de 09:00 à 11:00 », or « du 08/12/2026 à 23:00 au 09/12/2026 à 01:00 » (in the
+    time zone of the slot asked for)."""
+    if start.date() == end.date():
+        return f"le {start:%d/%m/%Y} de {start:%H:%M} à {end:%H:%M}"
+    return f"du {start:%d/%m/%Y à %H:%M} au {end:%d/%m/%Y à %H:%M}"

@@ -102,6 +102,22 @@ def test_overlapping_slot_is_refused_naming_the_conflict():
     assert refused.value.details["conflicting_intervention"] == other.id
 
 
+def test_the_refusals_say_when_in_french_in_the_time_zone_of_the_slot_asked_for():
+    stored = intervention(T, 120)  # 10/11/2026 09:00–11:00 UTC, as planning entries come back from the database
+    asked = (T + timedelta(hours=1)).astimezone(PARIS)  # the shop asks 11:00 Paris time (UTC+1 in November)
+    with pytest.raises(SlotUnavailable) as refused:
+        ensure_slot_bookable(asked, asked + timedelta(hours=2), NOW, [stored], "Marie Curie")
+    assert refused.value.message == "Marie Curie est déjà en intervention le 10/11/2026 de 10:00 à 12:00."
+    overnight = intervention(at(2026, 11, 10, 23), 120)
+    with pytest.raises(SlotUnavailable) as refused:
+        ensure_slot_bookable(at(2026, 11, 11, 0), at(2026, 11, 11, 1), NOW, [overnight], "Marie Curie")
+    assert refused.value.message == ("Marie Curie est déjà en intervention du 10/11/2026 à 23:00 "
+                                     "au 11/11/2026 à 01:00.")
+    with pytest.raises(SlotInPast) as refused:
+        ensure_slot_bookable(at(2026, 11, 1, 9), at(2026, 11, 1, 10), NOW, [], "Marie Curie")
+    assert refused.value.message == "Le créneau du 01/11/2026 à 09:00 est déjà passé."
+
+
 def test_touching_or_cancelled_slots_are_bookable():
     before, cancelled = intervention(T - timedelta(hours=2), 120), intervention(T, 120)
     cancelled.cancel()
