@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Insert, Table, event, inspect
+from sqlalchemy import Table, event, inspect
 from sqlalchemy.orm import Session, make_transient_to_detached
 
 from ogust.adapters.persistence import repositories as repos
@@ -32,7 +32,8 @@ from ogust.domain.intervention import Intervention
 INSERTED_IN_BULK: frozenset[type] = frozenset({Client, Devis, Intervention})
 # (collection, the children's column naming their parent) of the aggregates above that have lines
 _CHILDREN: dict[type, tuple[tuple[str, str], ...]] = {Devis: (("lines", "devis_id"),)}
-_INSERT_ORDER = (t.clients, t.devis, t.devis_lines, t.interventions)
+# parents before children (foreign keys), whatever classes are inserted in bulk
+_TABLE_ORDER = {table: position for position, table in enumerate(t.metadata.sorted_tables)}
 
 
 @cache
@@ -40,11 +41,6 @@ def _insertable(cls: type) -> tuple[Table, tuple[tuple[str, str], ...]]:
     """The table of a class inserted in bulk and (column, attribute) for each of its columns."""
     mapper = inspect(cls)
     return mapper.local_table, tuple((column.key, prop.key) for prop in mapper.column_attrs for column in prop.columns)
-
-
-@cache
-def _insert(table: Table) -> Insert:
-    return table.insert()
 
 
 class SqlAlchemyUnitOfWork(UnitOfWork):
@@ -140,9 +136,8 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
             table, columns = _insertable(type(obj))
             rows.setdefault(table, []).append({column: getattr(obj, key) for column, key in columns})
         connection = session.connection()
-        for table in _INSERT_ORDER:  # parents first: a line's reference is checked at once
-            if table in rows:
-                connection.execute(_insert(table), rows[table])
+        for table in sorted(rows, key=_TABLE_ORDER.__getitem__):  # parents first: a line's reference is checked at once
+            connection.execute(table.insert(), rows[table])
         for obj in [*new, *children]:
             make_transient_to_detached(obj)
         session.add_all(new)  # persistent, as if just loaded; the lines follow (cascade)
