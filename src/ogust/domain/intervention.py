@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timezone, tzinfo
 from enum import Enum
 
 from ogust.domain.address import ERASED_ADDRESS, Address
@@ -90,15 +90,16 @@ def ensure_slot_bookable(
     for other in planning:
         if other.overlaps(start, end):
             raise SlotUnavailable(
-                f"{who} est déjà en intervention {_span_fr(other.start.astimezone(start.tzinfo), other.end.astimezone(start.tzinfo))}.",
+                f"{who} est déjà en intervention {_span_fr(other, start.tzinfo)}.",
                 start=start.isoformat(),
                 conflicting_intervention=other.id,
             )
 
 
-def _span_fr(start: datetime, end: datetime) -> str:
-    """« le 08/12/2026 de 09:00 à 11:00 », or « du 08/12/2026 à 23:00 au 09/12/2026 à 01:00 » (in the
-    time zone of the slot asked for)."""
+def _span_fr(intervention: Intervention, zone: tzinfo | None) -> str:
+    """When ``intervention`` takes place, in ``zone`` (that of the slot asked for): « le 08/12/2026
+    de 09:00 à 11:00 », or « du 08/12/2026 à 23:00 au 09/12/2026 à 01:00 »."""
+    start, end = intervention.start.astimezone(zone), intervention.end.astimezone(zone)
     if start.date() == end.date():
         return f"le {start:%d/%m/%Y} de {start:%H:%M} à {end:%H:%M}"
     return f"du {start:%d/%m/%Y à %H:%M} au {end:%d/%m/%Y à %H:%M}"
