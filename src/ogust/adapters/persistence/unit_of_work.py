@@ -43,6 +43,23 @@ def _insertable(cls: type) -> tuple[Table, tuple[tuple[str, str], ...]]:
     return mapper.local_table, tuple((column.key, prop.key) for prop in mapper.column_attrs for column in prop.columns)
 
 
+_UNIT_OF_WORK = "ogust_unit_of_work"
+
+
+@event.listens_for(Session, "loaded_as_persistent")
+def _loaded(session: Session, instance: object) -> None:
+    uow = session.info.get(_UNIT_OF_WORK)
+    if uow is not None:
+        uow._keep(instance)
+
+
+@event.listens_for(Session, "before_flush")
+def _before_flush(session: Session, context: object, instances: object) -> None:
+    uow = session.info.get(_UNIT_OF_WORK)
+    if uow is not None:
+        uow._audit.before_flush(session, context, instances)
+
+
 class SqlAlchemyUnitOfWork(UnitOfWork):
     def __init__(self, session_factory: Callable[[], Session], clock: Clock) -> None:
         map_tables()
@@ -57,10 +74,9 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         # garbage-collected, events and all, as soon as the handler let go of it. Keep every
         # aggregate loaded in this unit of work until it ends, so that commit sees its events.
         self._loaded: list[Aggregate] = []
-        event.listen(session, "loaded_as_persistent", self._keep)
         # Every change is audited in its own transaction: who (the actor of this context), what, before/after.
         self._audit = AuditRecorder(current_actor, self.clock.now)
-        event.listen(session, "before_flush", self._audit.before_flush)
+        session.info[_UNIT_OF_WORK] = self  # the session's events reach this unit of work (below)
         self.audit = SqlAlchemyAuditTrail(self._audit)
         self.api_keys = SqlAlchemyApiKeyRepository(session)
         self.companies = repos.SqlAlchemyCompanyRepository(session)
@@ -85,6 +101,7 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         """Closing rolls back whatever was not committed; loaded objects stay readable (detached)."""
         if self.session is not None:
             self.session.close()
+            self.session.info.pop(_UNIT_OF_WORK, None)
             self.session = None
             self._loaded = []
 
@@ -94,7 +111,7 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         with conflicts_as_domain_errors(self._session):
             super().commit()
 
-    def _keep(self, _session: Session, instance: object) -> None:
+    def _keep(self, instance: object) -> None:
         if isinstance(instance, Aggregate):
             self._loaded.append(instance)
 
