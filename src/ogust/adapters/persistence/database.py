@@ -17,6 +17,13 @@ from ogust.adapters.persistence.mappers import bump_versions, map_tables
 DEFAULT_DATABASE_URL = "sqlite:///var/ogust.db"
 BUSY_TIMEOUT_SECONDS = 30
 _WRITER = "ogust_sqlite_writer"  # how many times this connection holds the process's writer lock
+# SQLite copies its write-ahead log back into the database file (a checkpoint) inside the COMMIT that
+# takes the log past 1,000 pages: 20–60 ms here (the pages, two fsyncs), under our writer lock, so
+# every other write of the process waited for it. The process runs its checkpoints itself, after
+# releasing the lock, at about the same size of log (_Checkpoints); SQLite's own stays as a safety net
+# for a much longer log (another process, or checkpoints that could not finish).
+CHECKPOINT_PAGES = 1_000
+SAFETY_CHECKPOINT_PAGES = 10_000
 
 
 def database_url() -> str:
@@ -57,6 +64,7 @@ def _sqlite_engine(url: URL, **kwargs: Any) -> Engine:
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_SECONDS * 1000}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA wal_autocheckpoint={SAFETY_CHECKPOINT_PAGES}")
         cursor.close()
 
     # The threads of this process take turns on a lock of our own before BEGIN IMMEDIATE: a thread
@@ -65,6 +73,7 @@ def _sqlite_engine(url: URL, **kwargs: Any) -> Engine:
     # The lock is held until the connection goes back to the pool (after COMMIT or ROLLBACK).
     # Other processes still meet SQLite's own lock and busy timeout.
     writer = threading.RLock()
+    checkpoints = _Checkpoints()
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
@@ -78,16 +87,52 @@ def _sqlite_engine(url: URL, **kwargs: Any) -> Engine:
             _release(connection.info)
             raise
 
-    def _release(info: dict) -> None:
-        for _ in range(info.pop(_WRITER, 0)):
+    def _release(info: dict) -> bool:
+        held = info.pop(_WRITER, 0)
+        for _ in range(held):
             try:
                 writer.release()
             except RuntimeError:  # released by another thread than the one that took it (GC)
                 pass
+        return held > 0
 
-    event.listen(engine, "checkin", lambda _dbapi, record: _release(record.info))
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(dbapi_connection: Any, record: Any) -> None:
+        if _release(record.info) and dbapi_connection is not None:
+            checkpoints.transaction_ended(dbapi_connection)
+
     event.listen(engine, "invalidate", lambda _dbapi, record, _error: _release(record.info))
     return engine
+
+
+class _Checkpoints:
+    """Checkpoints of one engine's database, run by the thread that has just ended a transaction,
+    once the writer lock is released: every ``every`` transactions, a number adjusted after each
+    checkpoint (from the pages written to the log since the one before) to come back at about
+    CHECKPOINT_PAGES."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.every = 32  # transactions between two checkpoints, until the first one measures them
+        self._since = 0
+        self._pages = 0  # pages of the log the last checkpoint left in it (0: it copied them all)
+
+    def transaction_ended(self, dbapi_connection: Any) -> None:
+        with self._lock:
+            self._since += 1
+            if self._since < self.every:
+                return
+            transactions, self._since = self._since, 0
+        try:  # PASSIVE: copies what no reader still needs, while the next writer goes on
+            _busy, pages, copied = dbapi_connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        except Exception:  # noqa: BLE001 — a checkpoint not run now is run at the next turn
+            return
+        if pages <= 0:  # -1: not in WAL mode (an in-memory database); 0: nothing written
+            return
+        # a log wholly copied starts again from its beginning at the next write (unless a reader is on it)
+        written = pages - self._pages if pages > self._pages else pages
+        self._pages = 0 if copied == pages else pages
+        self.every = min(max(round(CHECKPOINT_PAGES * transactions / written), 1), 10 * CHECKPOINT_PAGES)
 
 
 def make_session_factory(engine: Engine) -> sessionmaker:
