@@ -6,7 +6,9 @@ Fonctionnalité: Enregistrer un règlement par chèque, virement, CESU ou espèc
   totalité, passe payée et apparaît comme telle dans le compte boutique du client ; aucune carte
   n'est débitée et aucun email de débit n'est envoyé ; l'attestation fiscale de l'année compte le
   règlement, sauf en espèces, et indique à part ce qui a été réglé en CESU préfinancés (seule la part
-  que le client a financée lui-même ouvre droit au crédit d'impôt).
+  que le client a financée lui-même ouvre droit au crédit d'impôt). Un avoir émis après un tel règlement
+  est rendu au client par l'entreprise elle-même (chèque, virement, espèces) : une fois ce remboursement
+  enregistré, l'attestation compte le règlement moins ce qui a été rendu.
 
   Contexte:
     Étant donné l'entreprise « Aide & Vous Services » et son compte boutique lié
@@ -43,6 +45,23 @@ Fonctionnalité: Enregistrer un règlement par chèque, virement, CESU ou espèc
     Quand je génère l'attestation fiscale de cette année pour Jeanne Martin
     Alors l'attestation porte sur 0,00 € payés en {année}
     Et elle indique à part 55,00 € réglés en CESU préfinancés
+
+  Scénario: Un avoir émis après le règlement par chèque est remboursé par l'entreprise ; l'attestation fiscale compte le règlement moins ce remboursement
+    Étant donné la cliente Jeanne Martin, jeanne.martin@example.fr, saisie dans le back office
+    Quand je fais à la main une facture pour Jeanne Martin :
+      | tarif | quantité |
+      | MEN   | 2 h      |
+    Et que je valide la facture
+    Et que j'enregistre un règlement par chèque de 55,00 €, n° « 1234567 », reçu aujourd'hui
+    Et que j'émets un avoir de 20,00 € sur la facture, motif « Intervention écourtée »
+    Et que je génère l'attestation fiscale de cette année pour Jeanne Martin
+    Alors l'attestation porte sur 55,00 € payés en {année}
+    Quand j'enregistre le remboursement de l'avoir par chèque, n° « 7654321 », fait aujourd'hui
+    Et que le back office traite les envois en attente
+    Alors l'avoir est remboursé de 20,00 € par chèque, n° « 7654321 », fait aujourd'hui
+    Et l'avoir est publié dans le compte boutique de Jeanne Martin, « remboursé », pour 20,00 €
+    Quand je génère l'attestation fiscale de cette année pour Jeanne Martin
+    Alors l'attestation porte sur 35,00 € payés en {année}
 
   Scénario: Une carte refusée se règle par virement ; aucun débit ne suit, aucun email de débit
     Étant donné Jeanne Martin, jeanne.martin@example.fr, qui achète sur la boutique avec la carte 4000 0000 0000 0341

@@ -249,6 +249,18 @@ class ValidateAttestation:
 
 # ---------------------------------------------------------------- credit notes
 @dataclass(frozen=True)
+class RecordRefund:
+    """The company gave a credit note's amount back to the client itself (cheque, transfer, cash), on
+    ``refunded_on``: for an invoice paid otherwise than by card, credited after it was paid."""
+
+    company_id: str
+    credit_note_id: str
+    method: PaymentMethod
+    refunded_on: date
+    reference: str = ""
+
+
+@dataclass(frozen=True)
 class IssueCreditNote:
     """Correct a validated invoice: the whole of what is left (``amount`` None) or an amount TTC."""
 

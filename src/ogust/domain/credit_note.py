@@ -1,7 +1,9 @@
 """A credit note (avoir): the only way to correct a validated invoice, which itself never changes.
 
 It has its own gapless series (AV-2026-000001), lines with their VAT, and a reason. When the
-invoice was paid by card, the credit note refunds that card — never more than was paid.
+invoice was paid by card, the credit note refunds that card — never more than was paid. When it was
+paid otherwise (cheque, transfer, CESU, cash), the company gives the money back itself and records
+it (``record_refund``): only then does the attestation fiscale count the payment net of it.
 """
 from __future__ import annotations
 
@@ -25,7 +27,7 @@ from ogust.domain.payment import Payment, PaymentMethod
 
 
 class RefundStatus(Enum):
-    NONE = "none"  # nothing to refund by card (not paid by card): the amount is deducted otherwise
+    NONE = "none"  # no refund (yet): deducted from what is due, or to be given back by the company
     PENDING = "pending"
     SUCCEEDED = "succeeded"
     FAILED = "failed"
@@ -66,6 +68,8 @@ class CreditNote(Aggregate, Totals, ShowsClient):
     id: str = field(default_factory=new_id)
     version: int = 1
     client_identity: ClientIdentity | None = None  # the client as the corrected invoice names them
+    # how the company gave the money back itself (cheque, transfer, cash); None for a card refund
+    refund_method: PaymentMethod | None = None
 
     @property
     def refund_key(self) -> str:
@@ -120,6 +124,43 @@ class CreditNote(Aggregate, Totals, ShowsClient):
         self.payment_intent_id = payment_intent_id
         self._record(CreditNoteRefundRequested(self.company_id, self.id, self.invoice_id))
 
+    def record_refund(self, method: PaymentMethod, refunded_at: datetime, reference: str,
+                      refundable: Money) -> None:
+        """Enregistrer un remboursement: the company gave the credit note's amount back to the client
+        itself, by cheque, transfer or cash — for an invoice paid otherwise than by card and credited
+        after it was paid. ``refundable``: what the client paid beyond what the invoice now asks
+        for, less what was given back already (``refundable_otherwise``)."""
+        if method not in REFUND_METHODS:
+            raise InvalidValue("Un avoir se rembourse par chèque, virement ou espèces (un paiement par carte est "
+                               "remboursé sur la carte, automatiquement).", field="method")
+        if self.refund_status is not RefundStatus.NONE:
+            how = "sur la carte bancaire" if self.refund_method is None else "déjà"
+            raise InvalidTransition(f"L'avoir {self.number} est remboursé {how} (remboursement "
+                                    f"« {self.refund_status.value} »).", status=self.refund_status.value)
+        if refunded_at.date() < self.issued_on:
+            raise InvalidValue(f"Le remboursement ne précède pas l'avoir, émis le {self.issued_on:%d/%m/%Y}.",
+                               field="refunded_on")
+        if self.total_ttc > refundable:
+            raise RefundExceedsPayment(
+                f"Rien à rembourser pour l'avoir {self.number} ({self.total_ttc}) : le client n'a payé que "
+                f"{refundable} de plus que ce que la facture {self.invoice_number} demande désormais "
+                "(un avoir émis avant le règlement est déduit du montant réglé).",
+                refundable_cents=refundable.cents, amount_cents=self.total_ttc.cents)
+        self.refund_amount = self.total_ttc
+        self.refund_status = RefundStatus.SUCCEEDED
+        self.refund_method = method
+        self.refund_id = reference or None
+        self.refunded_at = refunded_at
+        self._record(CreditNoteRefunded(self.company_id, self.id, reference))
+
+    def refunds(self, payment: Payment) -> Money:
+        """What this credit note gave back of ``payment`` (a payment of its invoice)."""
+        if self.refund_status is not RefundStatus.SUCCEEDED or payment.invoice_id != self.invoice_id:
+            return Money.zero()
+        if payment.method is PaymentMethod.CARD:
+            return self.refund_amount if self.payment_intent_id == payment.reference else Money.zero()
+        return self.refund_amount if self.refund_method is not None else Money.zero()
+
     def mark_refunded(self, refund_id: str, at: datetime) -> bool:
         """False (and nothing changes) when already refunded."""
         if self.refund_status is RefundStatus.SUCCEEDED:
@@ -145,13 +186,29 @@ class CreditNote(Aggregate, Totals, ShowsClient):
                                     status=self.refund_status.value)
 
 
+REFUND_METHODS = frozenset({PaymentMethod.CHEQUE, PaymentMethod.TRANSFER, PaymentMethod.CASH})
+
+
+def refundable_otherwise(invoice: Invoice, payments: Iterable[Payment], credit_notes: Iterable[CreditNote]) -> Money:
+    """What the client paid for ``invoice`` otherwise than by card beyond what the invoice asks for
+    now (its total less its credit notes), less what the company gave back already: what credit
+    notes issued after the payment may still give back. (A credit note issued before the payment was
+    deducted from it: the payment is the amount due.)"""
+    paid = total([p.amount for p in payments if p.invoice_id == invoice.id and p.method is not PaymentMethod.CARD])
+    given_back = total([n.refund_amount for n in credit_notes
+                        if n.invoice_id == invoice.id and n.refund_method is not None])
+    overpaid = paid - (invoice.total_ttc - invoice.credited_ttc) - given_back
+    return overpaid if overpaid.cents > 0 else Money.zero()
+
+
 def _card_payments(invoice: Invoice, payments: Iterable[Payment]) -> list[Payment]:
     return [p for p in payments if p.invoice_id == invoice.id and p.method is PaymentMethod.CARD and p.reference]
 
 
 def refunded_so_far(credit_notes: Iterable[CreditNote]) -> Money:
-    """Refunds made or under way (a failed one stays counted: its money may have moved)."""
-    return total([n.refund_amount for n in credit_notes if n.refund_status is not RefundStatus.NONE])
+    """Card refunds made or under way (a failed one stays counted: its money may have moved)."""
+    return total([n.refund_amount for n in credit_notes
+                  if n.refund_status is not RefundStatus.NONE and n.refund_method is None])
 
 
 def ensure_refund_within_payment(amount: Money, card_payments: Iterable[Payment],

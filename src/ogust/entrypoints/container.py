@@ -115,6 +115,7 @@ class Container(containers.DeclarativeContainer):
     validate_attestation = providers.Singleton(attestations.ValidateAttestationHandler, uow.provider)
 
     issue_credit_note = providers.Singleton(credit_notes.IssueCreditNoteHandler, uow.provider)
+    record_refund = providers.Singleton(credit_notes.RecordRefundHandler, uow.provider)
 
     export_client_data = providers.Singleton(ClientDataExport, uow.provider, documents)
     erase_client = providers.Singleton(EraseClientHandler, uow.provider)

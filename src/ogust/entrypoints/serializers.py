@@ -157,6 +157,7 @@ def credit_note(n: CreditNote) -> dict[str, Any]:
                        "amount_vat": money(l.amount_vat), "amount_ttc": money(l.amount_ttc)} for l in n.lines],
             **_totals(n),
             "refund": {"status": n.refund_status.value, "amount": money(n.refund_amount),
+                       "method": n.refund_method.value if n.refund_method else ("card" if n.payment_intent_id else None),
                        "payment_intent_id": n.payment_intent_id, "refund_id": n.refund_id,
                        "failure": n.refund_failure, "refunded_at": _iso(n.refunded_at)}}
 

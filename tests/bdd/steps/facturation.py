@@ -196,6 +196,29 @@ def reglement_montre(monde: Monde, facture: Invoice, mode: str, montant: int, re
             for p in view.payments] == [(MODES[mode], montant, reference, day)]
 
 
+@when(p("j'enregistre le remboursement de l'avoir par {mode}, n° « {reference} », fait {day:Jour}"))
+def remboursement(monde: Monde, avoir: CreditNote, mode: str, reference: str, day: date) -> None:
+    """As « ogust credit-note refund » does: the company gave the credit note's amount back itself."""
+    monde.tenter(lambda: monde.container.record_refund()(c.RecordRefund(
+        monde.entreprise, avoir.id, MODES[mode], day, reference)))
+
+
+@then(p("l'avoir est remboursé de {montant:Montant} par {mode}, n° « {reference} », fait {day:Jour}"))
+def avoir_rembourse(monde: Monde, avoir: CreditNote, montant: int, mode: str, reference: str, day: date) -> None:
+    note = monde.container.document_queries().credit_note(monde.entreprise, avoir.id)
+    assert (note.refund_status.value, note.refund_amount.cents, note.refund_method, note.refund_id,
+            note.refunded_at.astimezone(PARIS).date()) == ("succeeded", montant, MODES[mode], reference, day)
+
+
+@then(p("l'avoir est publié dans le compte boutique de {nom}, « remboursé », pour {total:Montant}"))
+def avoir_publie(monde: Monde, avoir: CreditNote, nom: str, total: int) -> None:
+    shop_client_id = monde.container.queries().client(monde.entreprise, monde.client(nom)).shop_client_id
+    documents = monde.boutique()["documents"].get(shop_client_id, [])
+    # the shop's contract carries a credit note as a document of negative amount
+    assert [(d["status"], d["amount_ttc_cents"]) for d in documents if d["number"] == avoir.number] == [
+        ("refunded", -total)], documents
+
+
 @then(p("{nom} n'a reçu aucun email"))
 def aucun_email(monde: Monde, nom: str) -> None:
     assert [str(m["Subject"]) for m in monde.emails_de(nom)] == []

@@ -32,6 +32,7 @@ from ogust.application.ports import ChargeOutcome
 from ogust.domain.address import Address
 from ogust.domain.intervenant import ShopProfile
 from ogust.domain.money import Money, VatRate
+from ogust.domain.payment import PaymentMethod
 from ogust.domain.shop_service import ShopService
 from ogust.domain.units import Unit
 
@@ -88,6 +89,12 @@ def tell_a_story(api) -> dict[str, dict]:
     note = container.issue_credit_note()(c.IssueCreditNote(company, paid.id, "Geste commercial", Money(300)))
     with container.uow() as uow:
         [job] = [j for j in uow.outbox.list(company) if j.effect == Effect.REFUND_CREDIT_NOTE.value]
+    today = datetime.now(ZoneInfo("Europe/Paris")).date()
+    cheque_paid = container.manual_invoice()(c.ManualInvoice(company, marc.id, (c.ManualInvoiceLine("MEN", 60),)))
+    container.validate_invoice()(c.ValidateInvoice(company, cheque_paid.id))
+    container.record_payment()(c.RecordPayment(company, cheque_paid.id, PaymentMethod.CHEQUE, today))
+    to_refund = container.issue_credit_note()(c.IssueCreditNote(company, cheque_paid.id, "Heure non faite",
+                                                                Money(500)))  # after the cheque: given back
     erasable = container.create_client()(c.CreateClient(company, "Paul", "Effacé", "paul@example.fr",
                                                         Address("1 rue Basse", "69001", "Lyon")))
     links = container.links()
@@ -123,6 +130,8 @@ def tell_a_story(api) -> dict[str, dict]:
         "POST /api/invoices/{invoice_ref}/credit-notes": {"body": {"amount_cents": 100, "full": False}},
         "GET /api/credit-notes": {"query": {"invoice_id": paid.id}},
         "GET /api/credit-notes/{ref}": {"path": {"ref": note.number}},
+        "POST /api/credit-notes/{ref}/refund": {"path": {"ref": to_refund.number},
+                                                "body": {"method": "cheque", "refunded_on": today.isoformat()}},
         "GET /api/audit": {"query": {"entity": api.client_id}},
         "GET /documents/{token}": {"path": {"token": document}},
         "GET /pay/{token}": {"path": {"token": pay}},

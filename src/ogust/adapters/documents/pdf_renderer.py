@@ -590,6 +590,10 @@ class PdfDocumentRenderer:
     @staticmethod
     def _refund_status(note: CreditNote, zone: ZoneInfo) -> str:
         amount = note.refund_amount
+        if note.refund_status is RefundStatus.SUCCEEDED and note.refund_method is not None:
+            when = date_fr(note.refunded_at.astimezone(zone).date()) if note.refunded_at else ""
+            return (f"Remboursé : {amount} par {PAYMENT_METHODS[note.refund_method]}, le {when}"
+                    + (f" (réf. {note.refund_id})." if note.refund_id else "."))
         if note.refund_status is RefundStatus.SUCCEEDED:
             when = date_fr(note.refunded_at.astimezone(zone).date()) if note.refunded_at else ""
             return (f"Remboursé : {amount} sur la carte bancaire ayant servi au paiement, le {when}"

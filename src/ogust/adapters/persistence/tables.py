@@ -348,6 +348,7 @@ credit_notes = Table(
     Column("refund_id", String(120)),
     Column("refund_failure", Text),
     Column("refunded_at", UtcDateTime()),
+    Column("refund_method", EnumValue(PaymentMethod, 20)),  # given back by the company itself; NULL: by card
     Column("created_at", UtcDateTime()),
     _client_identity(),
     UniqueConstraint("company_id", "number"),

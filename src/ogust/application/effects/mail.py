@@ -98,7 +98,9 @@ class SendEmailEffect:
         elif kind is EmailKind.CREDIT_NOTE_AVAILABLE:
             note = uow.credit_notes.get(job.company_id, str(job.payload["credit_note_id"]))
             client = uow.clients.get(job.company_id, note.client_id)
-            refunded = note.refund_status is not RefundStatus.NONE and note.refund_amount.cents > 0
+            # refunded to the card (a refund the company made itself, recorded since, is not announced here)
+            refunded = (note.refund_status is not RefundStatus.NONE and note.refund_method is None
+                        and note.refund_amount.cents > 0)
             context |= {
                 "credit_note_number": note.number,
                 "invoice_number": note.invoice_number,

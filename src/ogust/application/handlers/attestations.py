@@ -11,7 +11,7 @@ from ogust.application.handlers import UowFactory
 from ogust.application.page_garbage import PageGarbage
 from ogust.application.unit_of_work import UnitOfWork
 from ogust.domain.attestation import Attestation, AttestationStatus, YearPaid, summarise_year
-from ogust.domain.credit_note import CreditNote, RefundStatus
+from ogust.domain.credit_note import CreditNote
 from ogust.domain.money import Money, total
 from ogust.domain.payment import Payment
 from ogust.domain.errors import ConcurrencyConflict, DomainError, InvalidTransition, InvalidValue
@@ -50,9 +50,9 @@ def net_of_refunds(uow: UnitOfWork, payment: Payment) -> Payment:
 
 
 def payment_net_of(payment: Payment, credit_notes: Iterable[CreditNote]) -> Payment:
-    """The payment less what these credit notes (of its invoice) refunded of it."""
-    refunded = total([n.refund_amount for n in credit_notes
-                      if n.refund_status is RefundStatus.SUCCEEDED and n.payment_intent_id == payment.reference])
+    """The payment less what these credit notes (of its invoice) gave back of it: refunded to the card
+    it was paid by, or given back by the company (cheque, transfer, cash) for a payment made otherwise."""
+    refunded = total([n.refunds(payment) for n in credit_notes])
     if refunded.cents == 0:
         return payment
     return replace(payment, amount=Money(max(payment.amount.cents - refunded.cents, 0), payment.amount.currency))

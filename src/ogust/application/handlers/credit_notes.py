@@ -2,12 +2,14 @@
 series; the refund of a card payment is an outbox job written in the same transaction."""
 from __future__ import annotations
 
+from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
-from ogust.application.commands import IssueCreditNote
+from ogust.application.commands import IssueCreditNote, RecordRefund
 from ogust.application.handlers import UowFactory
-from ogust.domain.credit_note import CreditNote, amount_credit_lines, full_credit_lines
-from ogust.domain.errors import CreditExceedsInvoice, InvalidTransition
+from ogust.domain.credit_note import CreditNote, amount_credit_lines, full_credit_lines, refundable_otherwise
+from ogust.domain.errors import CreditExceedsInvoice, InvalidTransition, InvalidValue
+from ogust.domain.invoice import PAYMENT_REFERENCE_MAX
 from ogust.domain.money import total
 from ogust.domain.validation import check_amount, check_text
 
@@ -44,5 +46,32 @@ class IssueCreditNoteHandler:
             number = uow.sequences.next_number(cmd.company_id, CREDIT_NOTE_PREFIX, today.year)
             note = CreditNote.issue(invoice, number, today, cmd.reason, lines, payments, earlier, now)
             uow.credit_notes.add(note)
+            uow.commit()
+            return note
+
+
+class RecordRefundHandler:
+    """Enregistrer un remboursement: a credit note on an invoice paid by cheque, transfer, CESU or cash,
+    given back to the client by the company itself. The credit note is refunded (published so to the
+    shop); the attestation fiscale counts the invoice's payment net of it."""
+
+    def __init__(self, uow: UowFactory) -> None:
+        self.uow = uow
+
+    def __call__(self, cmd: RecordRefund) -> CreditNote:
+        check_text(cmd.reference, "reference", "Référence du remboursement", PAYMENT_REFERENCE_MAX, required=False)
+        with self.uow() as uow:
+            note = uow.credit_notes.get(cmd.company_id, cmd.credit_note_id)
+            invoice = uow.invoices.get(cmd.company_id, note.invoice_id)
+            zone = ZoneInfo(uow.companies.get(cmd.company_id).timezone)
+            now = uow.clock.now()
+            if cmd.refunded_on > now.astimezone(zone).date():
+                raise InvalidValue("Le jour du remboursement n'est pas dans le futur.", field="refunded_on")
+            payments = [p for p in uow.payments.for_client(cmd.company_id, invoice.client_id)
+                        if p.invoice_id == invoice.id]
+            refundable = refundable_otherwise(invoice, payments, uow.credit_notes.for_invoice(cmd.company_id, invoice.id))
+            # the day the money went, at noon in the company's zone (as a payment received)
+            note.record_refund(cmd.method, datetime.combine(cmd.refunded_on, time(12), zone), cmd.reference.strip(),
+                               refundable)
             uow.commit()
             return note

@@ -5,7 +5,7 @@ these models describe those dicts field for field and FastAPI checks each answer
 Every field is always present: a value that may be missing is declared nullable, never left out.
 Dates and times are the ISO 8601 strings the serializers write, kept as they are; money is an
 object in integer cents."""
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -296,10 +296,14 @@ class CreditNoteLine(BaseModel):
 
 
 class Refund(BaseModel):
-    """Le remboursement sur la carte qui a payé la facture, fait par la file d'effets."""
+    """Le remboursement de l'avoir : sur la carte qui a payé la facture (fait par la file d'effets), ou
+    fait par l'entreprise elle-même (chèque, virement, espèces) et enregistré."""
 
-    status: RefundStatus = Field(description="none : pas de carte à rembourser")
+    status: RefundStatus = Field(description="none : aucun remboursement (pas de carte à rembourser, ou pas encore "
+                                             "enregistré)")
     amount: Money
+    method: Literal["card", "cheque", "transfer", "cash"] | None = Field(
+        description="card : sur la carte ; cheque, transfer, cash : remboursement enregistré par l'entreprise")
     payment_intent_id: str | None
     refund_id: str | None
     failure: str | None

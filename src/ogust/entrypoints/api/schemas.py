@@ -271,6 +271,24 @@ class PaymentIn(Strict):
                                None if self.amount_cents is None else Money(self.amount_cents))
 
 
+REFUND_METHODS = {"cheque": PaymentMethod.CHEQUE, "transfer": PaymentMethod.TRANSFER, "cash": PaymentMethod.CASH}
+
+
+class RefundIn(Strict):
+    """A credit note's amount given back to the client by the company itself."""
+
+    method: Literal["cheque", "transfer", "cash"] = Field(
+        description="cheque : chèque ; transfer : virement ; cash : espèces. Un paiement par carte est remboursé "
+                    "sur la carte, automatiquement.")
+    refunded_on: BoundedDate = Field(description="jour du remboursement (pas dans le futur, pas avant l'avoir)")
+    reference: Annotated[str, StringConstraints(strip_whitespace=True, max_length=PAYMENT_REFERENCE_MAX)] = Field(
+        "", description="n° du chèque, référence du virement (facultatif)")
+
+    def to_command(self, company_id: str, credit_note_id: str) -> c.RecordRefund:
+        return c.RecordRefund(company_id, credit_note_id, REFUND_METHODS[self.method], self.refunded_on,
+                              self.reference)
+
+
 # ---------------------------------------------------------------- responses
 class FieldError(BaseModel):
     field: str

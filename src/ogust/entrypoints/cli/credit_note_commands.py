@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import click
 
-from ogust.application.commands import IssueCreditNote
+from ogust.application.commands import IssueCreditNote, RecordRefund
 from ogust.domain.credit_note import CreditNote
 from ogust.domain.money import Money
+from ogust.domain.payment import PaymentMethod
 from ogust.entrypoints import serializers as s
 from ogust.entrypoints.cli.base import (
     Cli,
@@ -15,15 +16,20 @@ from ogust.entrypoints.cli.base import (
     output,
     pass_cli,
 )
-from ogust.entrypoints.cli.billing_commands import devis, invoice
+from ogust.entrypoints.cli.billing_commands import PAYMENT_LABELS, devis, invoice
 from ogust.entrypoints.cli.documents import output_option, write_document
 
 
 def _lines(n: CreditNote) -> list[str]:
-    refund = {"none": "aucun remboursement par carte (montant déduit de la facture)",
+    refund = {"none": "aucun remboursement (montant déduit de la facture, ou à rembourser par vos soins)",
               "pending": f"remboursement de {n.refund_amount} en cours",
               "succeeded": f"remboursé {n.refund_amount} sur la carte ({n.refund_id})",
               "failed": f"remboursement en échec : {n.refund_failure}"}[n.refund_status.value]
+    if n.refund_method is not None:
+        # recorded at noon in the company's zone: the same day in UTC, in whatever zone
+        when = f" le {n.refunded_at:%d/%m/%Y}" if n.refunded_at else ""
+        refund = (f"remboursé {n.refund_amount} par {PAYMENT_LABELS[n.refund_method]}{when}"
+                  + (f" (réf. {n.refund_id})" if n.refund_id else ""))
     return [f"Avoir {n.number} du {n.issued_on:%d/%m/%Y} — facture {n.invoice_number} — {n.id}",
             f"Motif : {n.reason}",
             *[f"  {l.label} : {l.amount_ht} HT, TVA {l.vat_rate.percent_label} {l.amount_vat} = {l.amount_ttc} TTC"
@@ -112,3 +118,29 @@ def credit_note_document(cli: Cli, ref, target) -> None:
 
 
 credit_note.add_command(credit_note_document, "pdf")
+
+
+REFUND_CHOICES = {"cheque": PaymentMethod.CHEQUE, "virement": PaymentMethod.TRANSFER, "especes": PaymentMethod.CASH}
+
+
+@credit_note.command("refund")
+@click.argument("ref")
+@click.option("--method", "method", type=click.Choice(list(REFUND_CHOICES), case_sensitive=False), required=True,
+              help="Mode de remboursement (un paiement par carte est remboursé sur la carte, automatiquement).")
+@click.option("--on", "refunded_on", type=click.DateTime(["%Y-%m-%d"]), required=True,
+              help="Jour du remboursement, AAAA-MM-JJ (pas dans le futur).")
+@click.option("--reference", default="", help="N° du chèque, référence du virement.")
+@json_option
+@pass_cli
+def credit_note_refund(cli: Cli, ref, method, refunded_on, reference, as_json) -> None:
+    """Enregistrer le remboursement d'un avoir fait par vos soins (chèque, virement, espèces), pour une facture
+    réglée autrement que par carte : l'attestation fiscale compte alors le règlement moins ce remboursement."""
+    company_id = cli.company_id()
+    found = cli.container.document_queries().credit_note(company_id, ref)
+    note = cli.container.record_refund()(RecordRefund(company_id, found.id, REFUND_CHOICES[method.lower()],
+                                                       refunded_on.date(), reference))
+    if not as_json:
+        click.echo(f"Remboursement enregistré : avoir {note.number}, {note.refund_amount}.")
+    cli.drain()
+    final = cli.container.document_queries().credit_note(company_id, note.id)
+    output(s.credit_note(final), as_json, _lines(final)[-1:])

@@ -1,15 +1,16 @@
-"""Credit notes (avoirs): issued on a validated invoice, refunded to the card by the outbox worker."""
+"""Credit notes (avoirs): issued on a validated invoice, refunded to the card by the outbox worker,
+or refunded by the company itself (cheque, transfer, cash) and recorded here."""
 from dependency_injector.wiring import Provide, inject
 from fastapi import APIRouter, Depends, status
 
 from ogust.application.commands import IssueCreditNote
 from ogust.application.documents import DocumentQueries
-from ogust.application.handlers.credit_notes import IssueCreditNoteHandler
+from ogust.application.handlers.credit_notes import IssueCreditNoteHandler, RecordRefundHandler
 from ogust.application.queries import Queries
 from ogust.entrypoints import serializers as s
 from ogust.entrypoints.api import responses as out
 from ogust.entrypoints.api.deps import company_id
-from ogust.entrypoints.api.schemas import CreditNoteIn
+from ogust.entrypoints.api.schemas import CreditNoteIn, RefundIn
 from ogust.entrypoints.container import Container
 
 from ogust.entrypoints.api.schemas import PROBLEM_RESPONSES  # noqa: E402
@@ -43,3 +44,21 @@ def list_credit_notes(invoice_id: str | None = None, company: str = Depends(comp
 def get_credit_note(ref: str, company: str = Depends(company_id),
                     documents: DocumentQueries = Depends(Provide[Container.document_queries])) -> dict:
     return s.credit_note(documents.credit_note(company, ref))
+
+
+@router.post("/credit-notes/{ref}/refund", response_model=out.CreditNote,
+             summary="Enregistrer le remboursement d'un avoir (chèque, virement, espèces)",
+             description="L'avoir (par id ou par numéro) porte sur une facture réglée autrement que par carte "
+                         "(chèque, virement, CESU, espèces) et a été émis après le règlement : l'entreprise rend "
+                         "elle-même le montant de l'avoir au client et l'enregistre ici. L'avoir passe remboursé "
+                         "(publié comme tel dans la boutique) et l'attestation fiscale compte le règlement moins ce "
+                         "remboursement. Refusé (409) pour un avoir remboursé sur la carte ou déjà remboursé, et "
+                         "quand le client n'a rien payé au-delà de ce que la facture demande désormais (avoir "
+                         "déduit du règlement, facture non réglée).")
+@inject
+def record_refund(ref: str, body: RefundIn, company: str = Depends(company_id),
+                  documents: DocumentQueries = Depends(Provide[Container.document_queries]),
+                  handler: RecordRefundHandler = Depends(Provide[Container.record_refund])) -> dict:
+    note = documents.credit_note(company, ref)
+    handler(body.to_command(company, note.id))
+    return s.credit_note(documents.credit_note(company, note.id))
