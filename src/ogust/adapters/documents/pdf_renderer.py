@@ -603,7 +603,8 @@ class PdfDocumentRenderer:
         if note.refund_status is RefundStatus.FAILED:
             return f"Remboursement par carte non effectué ({note.refund_failure}) : nous vous contactons."
         return (f"Aucun paiement par carte à rembourser : le montant de l'avoir, {note.total_ttc}, vient en "
-                f"déduction de la facture n° {note.invoice_number}.")
+                f"déduction de ce qui reste dû sur la facture n° {note.invoice_number} ; si vous l'avez déjà "
+                "réglée, nous vous le remboursons.")
 
     # ------------------------------------------------------------------ attestation
     def attestation(self, attestation: Attestation, company: Company, client: Client,
