@@ -81,8 +81,33 @@ Fonctionnalité: Enregistrer un règlement par chèque, virement, CESU ou espèc
     Et que la facture du devis de la commande a été validée
     Et que le back office a traité les envois en attente
     Quand j'enregistre un règlement par chèque de 55,00 €, n° « 7654321 », reçu aujourd'hui
-    Alors c'est refusé : « La banque attend que le client confirme le débit de sa carte (3-D Secure) pour la facture {numéro} : ce débit peut encore aboutir, un autre règlement ferait un double paiement. »
+    Alors c'est refusé : « La banque attend que le client confirme le débit de sa carte (3-D Secure) pour la facture {numéro} : ce débit peut encore aboutir, un autre règlement ferait un double paiement. Annulez d'abord le débit en attente. »
     Et la facture est « en attente d'authentification », pour 55,00 € TTC
+
+  Scénario: Le client ne confirme pas le débit : l'entreprise l'annule, puis enregistre son chèque
+    Étant donné Léa Bernard, lea.bernard@example.fr, qui achète sur la boutique avec la carte 4000 0027 6000 3184
+    Et que Léa Bernard a commandé en ligne « Ménage » avec Marie Curie dans 3 jours, de 9 h à 11 h
+    Et que la facture du devis de la commande a été validée
+    Et que le back office a traité les envois en attente
+    Quand j'annule le débit en attente de la facture
+    Et que le back office traite les envois en attente
+    Alors la facture est « en échec de paiement », pour 55,00 € TTC
+    Et le paiement de Léa Bernard est annulé chez Stripe
+    Et la facture est publiée dans le compte boutique de Léa Bernard, « en échec de paiement », pour 55,00 €
+    Quand j'enregistre un règlement par chèque de 55,00 €, n° « 7654321 », reçu aujourd'hui
+    Alors la facture est « payée », pour 55,00 € TTC
+    Et aucun débit n'a abouti sur la carte de Léa Bernard
+    Et Léa Bernard reçoit un seul email : « Aide & Vous Services – Merci de confirmer le paiement de votre facture n° {numéro} »
+
+  Scénario: Le client a confirmé le débit avant l'annulation : la facture est payée, rien n'est annulé
+    Étant donné Léa Bernard, lea.bernard@example.fr, qui achète sur la boutique avec la carte 4000 0027 6000 3184
+    Et que Léa Bernard a commandé en ligne « Ménage » avec Marie Curie dans 3 jours, de 9 h à 11 h
+    Et que la facture du devis de la commande a été validée
+    Et que le back office a traité les envois en attente
+    Et que Léa Bernard confirme le paiement auprès de sa banque
+    Quand j'annule le débit en attente de la facture
+    Alors la facture est « payée », pour 55,00 € TTC
+    Et la carte de Léa Bernard est débitée une seule fois, de 55,00 €
 
   Scénario: Une facture payée par carte ne se règle pas une seconde fois
     Étant donné Claire Dubois, claire.dubois@example.fr, qui achète sur la boutique avec la carte 4242 4242 4242 4242

@@ -193,6 +193,14 @@ class ValidateInvoice:
 
 
 @dataclass(frozen=True)
+class CancelDebit:
+    """Operator-triggered: cancel the debit awaiting the client's 3-D Secure confirmation."""
+
+    company_id: str
+    invoice_id: str
+
+
+@dataclass(frozen=True)
 class RetryPayment:
     """Operator-triggered new attempt after a decline or an authentication request."""
 

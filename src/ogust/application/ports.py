@@ -95,6 +95,12 @@ class PaymentGateway(Protocol):
         for that key is looked up first); refuses to refund more than the payment has left.
         Raises PaymentOutcomeUnknown."""
 
+    def cancel(self, payment_intent_id: str) -> ChargeResult:
+        """Cancel a PaymentIntent that awaits the client's 3-D Secure confirmation, so that it never
+        debits the card. Returns its outcome: DECLINED once cancelled (now, or before: idempotent),
+        SUCCEEDED when the client confirmed first (the card is debited). Raises
+        PaymentOutcomeUnknown (no answer, or the PaymentIntent is still processing)."""
+
     def payment_method_usable(self, customer_id: str, payment_method_id: str) -> bool:
         """True when the customer exists and the payment method is attached to it."""
 

@@ -56,6 +56,10 @@ class RateLimitedGateway:
         self.bucket.acquire()
         return self.gateway.refund(request)
 
+    def cancel(self, payment_intent_id: str) -> ChargeResult:
+        self.bucket.acquire()
+        return self.gateway.cancel(payment_intent_id)
+
     def payment_method_usable(self, customer_id: str, payment_method_id: str) -> bool:
         self.bucket.acquire()
         return self.gateway.payment_method_usable(customer_id, payment_method_id)

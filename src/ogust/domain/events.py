@@ -116,6 +116,18 @@ class InvoicePaymentNeedsAuthentication(Event):
 
 
 @dataclass(frozen=True)
+class InvoiceDebitCancelled(Event):
+    """The debit that awaited the client's 3-D Secure confirmation was cancelled at the bank."""
+
+    invoice_id: str
+    attempt: int
+
+    @property
+    def key(self) -> str:
+        return f"invoice:{self.invoice_id}:debit-cancelled:{self.attempt}"
+
+
+@dataclass(frozen=True)
 class AttestationValidated(Event):
     attestation_id: str
     number: str

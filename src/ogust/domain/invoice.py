@@ -11,6 +11,7 @@ from ogust.domain.client import Client
 from ogust.domain.client_identity import ClientIdentity, ShowsClient
 from ogust.domain.errors import CreditExceedsInvoice, InvalidTransition, InvalidValue, InvoiceAlreadyValidated
 from ogust.domain.events import (
+    InvoiceDebitCancelled,
     InvoicePaid,
     InvoicePaymentFailed,
     InvoicePaymentNeedsAuthentication,
@@ -135,7 +136,8 @@ class Invoice(Aggregate, Totals, ShowsClient):
                 a.status is AttemptStatus.NEEDS_AUTHENTICATION for a in attempts):
             raise InvalidTransition(
                 f"La banque attend que le client confirme le débit de sa carte (3-D Secure) pour la facture "
-                f"{self.number} : ce débit peut encore aboutir, un autre règlement ferait un double paiement.",
+                f"{self.number} : ce débit peut encore aboutir, un autre règlement ferait un double paiement. "
+                "Annulez d'abord le débit en attente.",
                 status=self.status.value)
         if any(a.status in _DEBIT_UNDER_WAY for a in attempts):
             raise InvalidTransition(
@@ -184,6 +186,17 @@ class Invoice(Aggregate, Totals, ShowsClient):
         self._require_awaiting_payment()
         self.status = InvoiceStatus.NEEDS_AUTHENTICATION
         self._record(InvoicePaymentNeedsAuthentication(self.company_id, self.id, attempt))
+
+    def cancel_debit(self, attempt: int, reason: str) -> None:
+        """The debit that awaited the client's 3-D Secure confirmation was cancelled at the bank (the
+        client pays otherwise, or never confirmed): the invoice awaits payment again, as after a
+        decline — a new debit or a payment recorded by hand — without the email of a failed debit."""
+        if self.status is not InvoiceStatus.NEEDS_AUTHENTICATION:
+            raise InvalidTransition(f"Aucun débit de la facture {self.number} n'attend la confirmation du client.",
+                                    status=self.status.value)
+        self.status = InvoiceStatus.PAYMENT_FAILED
+        self.payment_failure = reason
+        self._record(InvoiceDebitCancelled(self.company_id, self.id, attempt))
 
     def request_payment_retry(self, attempt: int) -> None:
         """Ask for a new debit after a decline. Not while the bank awaits the client's authentication:

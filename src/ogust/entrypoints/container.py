@@ -109,6 +109,7 @@ class Container(containers.DeclarativeContainer):
     retry_payment = providers.Singleton(invoicing.RetryPaymentHandler, uow.provider)
     record_payment = providers.Singleton(invoicing.RecordPaymentHandler, uow.provider)
     record_payment_event = providers.Singleton(payment_handlers.RecordPaymentEventHandler, uow.provider)
+    cancel_debit = providers.Singleton(payment_handlers.CancelDebitHandler, uow.provider, payments)
 
     generate_attestation = providers.Singleton(attestations.GenerateAttestationHandler, uow.provider)
     generate_attestations = providers.Singleton(attestations.GenerateAttestationsHandler, uow.provider)

@@ -1,7 +1,7 @@
 """The one place where errors become HTTP statuses (and CLI exit codes)."""
 from __future__ import annotations
 
-from ogust.application.ports import ShopRejected, ShopUnavailable
+from ogust.application.ports import PaymentOutcomeUnknown, ShopRejected, ShopUnavailable
 from ogust.domain import errors as e
 
 STATUS_BY_CODE: dict[str, int] = {
@@ -39,6 +39,8 @@ def describe(error: Exception) -> tuple[int, str, str, dict]:
         return 503, "shop_unavailable", f"Boutique injoignable : {error}", {}
     if isinstance(error, ShopRejected):
         return 502, "shop_rejected", f"La boutique a refusé : {error}", {}
+    if isinstance(error, PaymentOutcomeUnknown):  # asked of Stripe by an operator (cancelling a debit)
+        return 503, "payment_provider_unavailable", f"Prestataire de paiement sans réponse : {error}", {}
     raise error
 
 

@@ -169,6 +169,24 @@ def aucun_remboursement(monde: Monde, nom: str) -> None:
     assert paid and all(monde.stripe.list_refunds(pi["id"]) == [] for pi in paid)
 
 
+@given(p("{nom} confirme le paiement auprès de sa banque"))
+def confirme_3ds(monde: Monde, nom: str) -> None:
+    """The client follows the email's link and completes 3-D Secure (its webhook not received yet)."""
+    [waiting] = [pi for pi in paiements(monde, nom) if pi["status"] == "requires_action"]
+    monde.stripe.authenticate(waiting["id"])
+
+
+@when("j'annule le débit en attente de la facture")
+def annule_debit(monde: Monde, facture: Invoice) -> None:
+    """As « ogust invoice cancel-debit » does."""
+    monde.tenter(lambda: monde.container.cancel_debit()(c.CancelDebit(monde.entreprise, facture.id)))
+
+
+@then(p("le paiement de {nom} est annulé chez Stripe"))
+def annule_chez_stripe(monde: Monde, nom: str) -> None:
+    assert [pi["status"] for pi in paiements(monde, nom)] == ["canceled"]
+
+
 @then(p("aucun débit n'a abouti sur la carte de {nom}"))
 def aucun_debit(monde: Monde, nom: str) -> None:
     intents = paiements(monde, nom)

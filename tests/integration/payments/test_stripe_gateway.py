@@ -19,6 +19,7 @@ from tests.support.localstripe import (
     CARD_NEEDS_AUTHENTICATION,
     CARD_SUCCEEDS,
     LocalStripe,
+    LocalStripeError,
     free_port,
 )
 
@@ -107,6 +108,34 @@ def test_failed_authentication_is_a_decline(localstripe: LocalStripe, gateway: S
     result = gateway.charge(request)
     assert result.outcome is ChargeOutcome.DECLINED
     assert "3-D Secure" in result.reason
+
+
+def test_cancel_a_debit_awaiting_authentication(localstripe: LocalStripe, gateway: StripePaymentGateway) -> None:
+    customer, method = localstripe.create_customer_with_card(CARD_NEEDS_AUTHENTICATION)
+    request = charge_request(customer, method)
+    waiting = gateway.charge(request)
+
+    cancelled = gateway.cancel(waiting.payment_intent_id)
+
+    assert (cancelled.outcome, cancelled.payment_intent_id) == (ChargeOutcome.DECLINED, waiting.payment_intent_id)
+    assert localstripe.payment_intent(waiting.payment_intent_id)["status"] == "canceled"
+    assert gateway.cancel(waiting.payment_intent_id).outcome is ChargeOutcome.DECLINED  # again: still cancelled
+    with pytest.raises(LocalStripeError):
+        localstripe.authenticate(waiting.payment_intent_id)  # the client confirming now: refused
+    assert localstripe.payment_intent(waiting.payment_intent_id)["status"] == "canceled"
+    assert gateway.charge(request).outcome is ChargeOutcome.DECLINED  # the same attempt debits nothing
+
+
+def test_cancel_after_the_client_confirmed_tells_the_debit(localstripe: LocalStripe,
+                                                           gateway: StripePaymentGateway) -> None:
+    customer, method = localstripe.create_customer_with_card(CARD_NEEDS_AUTHENTICATION)
+    waiting = gateway.charge(charge_request(customer, method))
+    localstripe.authenticate(waiting.payment_intent_id)
+
+    result = gateway.cancel(waiting.payment_intent_id)
+
+    assert (result.outcome, result.payment_intent_id) == (ChargeOutcome.SUCCEEDED, waiting.payment_intent_id)
+    assert localstripe.payment_intent(waiting.payment_intent_id)["status"] == "succeeded"
 
 
 def test_under_fifty_cents_is_declined_without_calling_stripe(localstripe: LocalStripe) -> None:

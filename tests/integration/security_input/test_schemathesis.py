@@ -79,6 +79,14 @@ def tell_a_story(api) -> dict[str, dict]:
                                                    Address("2 rue Basse", "69001", "Lyon")))  # no card: pays by cheque
     by_cheque = container.manual_invoice()(c.ManualInvoice(company, marc.id, (c.ManualInvoiceLine("MEN", 60),)))
     by_cheque = container.validate_invoice()(c.ValidateInvoice(company, by_cheque.id))
+    api.gateway.script("pm_nina", ChargeOutcome.AUTHENTICATION_REQUIRED)
+    nina = container.create_client()(c.CreateClient(company, "Nina", "Simone", "nina@example.fr",
+                                                   Address("4 rue Basse", "69001", "Lyon")))
+    with container.uow() as uow:  # Nina's bank asks her to confirm the debit (3-D Secure)
+        uow.clients.get(company, nina.id).save_payment_method("cus_nina", "pm_nina")
+        uow.commit()
+    awaiting = container.manual_invoice()(c.ManualInvoice(company, nina.id, (c.ManualInvoiceLine("MEN", 60),)))
+    awaiting = container.validate_invoice()(c.ValidateInvoice(company, awaiting.id))
     container.processor().run_until_idle()
     with container.uow() as uow:
         paid, refused = uow.invoices.get(company, paid.id), uow.invoices.get(company, refused.id)
@@ -119,6 +127,7 @@ def tell_a_story(api) -> dict[str, dict]:
         "POST /api/invoices/contract": {"body": {"client_id": order.client_id, **period}},
         "GET /api/invoices/{ref}": {"path": {"ref": paid.number}},
         "POST /api/invoices/{invoice_id}/retry-payment": {"path": {"invoice_id": refused.id}},
+        "POST /api/invoices/{invoice_ref}/cancel-debit": {"path": {"invoice_ref": awaiting.number}},
         "POST /api/invoices/{invoice_ref}/payments": {
             "path": {"invoice_ref": by_cheque.number},
             "body": {"method": "cheque", "received_on": datetime.now(ZoneInfo("Europe/Paris")).date().isoformat(),

@@ -122,6 +122,18 @@ class FakePaymentGateway:
             raise PaymentOutcomeUnknown("fake: no answer from the payment provider")
         return self._refund_for(request)
 
+    def cancel(self, payment_intent_id: str) -> ChargeResult:
+        if self._unknown:
+            self._unknown.pop(0)
+            raise PaymentOutcomeUnknown("fake: no answer from the payment provider")
+        for key, result in self.charges.items():
+            if result.payment_intent_id == payment_intent_id:
+                if result.outcome is ChargeOutcome.AUTHENTICATION_REQUIRED:
+                    result = self.charges[key] = ChargeResult(ChargeOutcome.DECLINED, payment_intent_id,
+                                                              reason="Paiement annulé")
+                return result
+        raise KeyError(payment_intent_id)
+
     def payment_method_usable(self, customer_id: str, payment_method_id: str) -> bool:
         if payment_method_id in self.cards:
             return self.cards[payment_method_id] == customer_id

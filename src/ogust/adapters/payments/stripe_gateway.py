@@ -268,6 +268,20 @@ class StripePaymentGateway:
             {"idempotency_key": request.idempotency_key},
         )
 
+    # ------------------------------------------------------------------ cancelling a debit
+    def cancel(self, payment_intent_id: str) -> ChargeResult:
+        """Cancel a PaymentIntent awaiting 3-D Secure. Stripe refuses to cancel one that succeeded,
+        was cancelled already or is processing: then the PaymentIntent as it is tells the outcome."""
+        what = "annulation du débit"
+        try:
+            intent = _unknown_on_transport_error(lambda: self._client.v1.payment_intents.cancel(payment_intent_id), what)
+        except stripe.InvalidRequestError as error:
+            logger.info("PaymentIntent %s not cancelled: %s", payment_intent_id, _message(error))
+            intent = _unknown_on_transport_error(lambda: self._client.v1.payment_intents.retrieve(payment_intent_id),
+                                                 what)
+        logger.info("PaymentIntent %s after cancel: %s", payment_intent_id, intent.status)
+        return _result_from_intent(intent)
+
     # ------------------------------------------------------------------ payment methods
     def payment_method_usable(self, customer_id: str, payment_method_id: str) -> bool:
         if not customer_id or not payment_method_id:

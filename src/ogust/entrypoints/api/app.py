@@ -9,7 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 
 from ogust.application.access import set_actor
-from ogust.application.ports import ShopRejected, ShopUnavailable
+from ogust.application.ports import PaymentOutcomeUnknown, ShopRejected, ShopUnavailable
 from ogust.domain.errors import DomainError
 from ogust.entrypoints.api import deps, problems
 from ogust.entrypoints.api import responses as out
@@ -67,7 +67,7 @@ def create_app(container: Container | None = None, run_worker: bool | None = Non
                    operations.router, operations.webhooks_router, access.router):
         app.include_router(router, prefix="/api")
     app.include_router(operations.documents_router)
-    for error in (DomainError, ShopUnavailable, ShopRejected):
+    for error in (DomainError, ShopUnavailable, ShopRejected, PaymentOutcomeUnknown):
         app.add_exception_handler(error, problems.known_error)
     app.add_exception_handler(RequestValidationError, problems.validation_error)
     app.add_exception_handler(HTTPException, problems.http_error)

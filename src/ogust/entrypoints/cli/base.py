@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from ogust.application.ports import ShopRejected, ShopUnavailable
+from ogust.application.ports import PaymentOutcomeUnknown, ShopRejected, ShopUnavailable
 from ogust.domain.errors import DomainError
 from ogust.entrypoints.container import Container, build_container
 from ogust.entrypoints.errors import describe, exit_code
@@ -58,7 +58,7 @@ class OgustGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except (DomainError, ShopUnavailable, ShopRejected) as error:
+        except (DomainError, ShopUnavailable, ShopRejected, PaymentOutcomeUnknown) as error:
             status, code, message, _ = describe(error)
             click.secho(f"Erreur ({code}) : {message}", fg="red", err=True)
             sys.exit(exit_code(status))

@@ -357,6 +357,25 @@ def invoice_retry(cli: Cli, ref) -> None:
     click.echo(f"Statut : {cli.container.queries().invoice(company_id, found.id).invoice.status.value}")
 
 
+@invoice.command("cancel-debit")
+@click.argument("ref")
+@json_option
+@pass_cli
+def invoice_cancel_debit(cli: Cli, ref, as_json) -> None:
+    """Annuler le débit qui attend la confirmation 3-D Secure du client (il ne l'a pas faite, ou paie
+    autrement) : la facture attend de nouveau d'être réglée (retry-payment, ou invoice pay)."""
+    company_id = cli.company_id()
+    found = cli.container.queries().invoice(company_id, ref).invoice
+    after = cli.container.cancel_debit()(c.CancelDebit(company_id, found.id))
+    if not as_json:
+        click.echo(f"Facture {after.number} payée : le client avait confirmé le débit." if after.status.value == "paid"
+                   else f"Débit annulé : la facture {after.number} attend un règlement.")
+    cli.drain()
+    final = cli.container.queries().invoice(company_id, found.id)
+    output(s.invoice(final.invoice, final.attempts, final.payments), as_json,
+           [f"Statut : {final.invoice.status.value}", *_payment_lines(cli, final)])
+
+
 @invoice.command("document")
 @click.argument("ref")
 @click.option("-o", "--output", "target", type=click.Path(dir_okay=False, path_type=Path), required=True)

@@ -4,6 +4,7 @@ from fastapi import APIRouter, Depends, status
 
 from ogust.application import commands as c
 from ogust.application.handlers import attestations, invoicing, planning
+from ogust.application.handlers import payments as payment_handlers
 from ogust.application.queries import Queries
 from ogust.domain.invoice import InvoiceStatus
 from ogust.entrypoints import serializers as s
@@ -113,6 +114,24 @@ def validate_invoice(invoice_id: str, company: str = Depends(company_id),
 def retry_payment(invoice_id: str, company: str = Depends(company_id),
                   handler: invoicing.RetryPaymentHandler = Depends(Provide[Container.retry_payment])) -> dict:
     return s.invoice(handler(c.RetryPayment(company, invoice_id)))
+
+
+@router.post("/invoices/{invoice_ref}/cancel-debit", response_model=out.InvoiceWithPayments, tags=["Factures"],
+             summary="Annuler le débit qui attend la confirmation 3-D Secure du client",
+             description="La facture (par id ou par numéro) attend que le client confirme le débit de sa carte "
+                         "auprès de sa banque (3-D Secure) : le paiement est annulé chez Stripe, puis la facture "
+                         "attend de nouveau d'être réglée (nouvelle tentative de débit, ou règlement par chèque, "
+                         "virement…), sans email de débit refusé. Si le client a confirmé entre-temps, sa carte "
+                         "est débitée : la facture est enregistrée payée et rien n'est annulé. Refusé (409) quand "
+                         "aucun débit n'attend le client ; 503 si Stripe ne répond pas (réessayer).")
+@inject
+def cancel_debit(invoice_ref: str, company: str = Depends(company_id),
+                 queries: Queries = Depends(Provide[Container.queries]),
+                 handler: payment_handlers.CancelDebitHandler = Depends(Provide[Container.cancel_debit])) -> dict:
+    invoice = queries.invoice(company, invoice_ref).invoice
+    handler(c.CancelDebit(company, invoice.id))
+    view = queries.invoice(company, invoice.id)
+    return s.invoice(view.invoice, view.attempts, view.payments)
 
 
 @router.post("/invoices/{invoice_ref}/payments", status_code=status.HTTP_201_CREATED,
