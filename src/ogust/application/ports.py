@@ -108,6 +108,11 @@ class PaymentGateway(Protocol):
         """Detach the card from its customer (GDPR erasure): it can never be charged again. Idempotent:
         a card already detached or unknown is fine. Raises PaymentOutcomeUnknown (try again later)."""
 
+    def delete_customer(self, customer_id: str) -> None:
+        """Delete the customer (GDPR erasure): its name, email and saved cards go; its payments stay,
+        as the accounting needs them. Idempotent: a customer already deleted or unknown is fine.
+        Raises PaymentOutcomeUnknown (try again later)."""
+
 
 # ---------------------------------------------------------------- mail
 class EmailKind(Enum):

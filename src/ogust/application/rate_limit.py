@@ -67,3 +67,7 @@ class RateLimitedGateway:
     def detach_payment_method(self, payment_method_id: str) -> None:
         self.bucket.acquire()
         self.gateway.detach_payment_method(payment_method_id)
+
+    def delete_customer(self, customer_id: str) -> None:
+        self.bucket.acquire()
+        self.gateway.delete_customer(customer_id)

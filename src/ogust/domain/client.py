@@ -86,11 +86,11 @@ class Client(Aggregate, ShopSynced):
         """GDPR erasure: names, email, phone, address and the shop's and Stripe's ids are replaced; the
         invoices, devis and attestations stay (kept 10 years, art. L123-22 du Code de commerce), still
         point at this record and, once issued, show the name and address they were issued with
-        (``ClientIdentity``). The card is detached at Stripe and the shop's copy erased by the outbox
-        (ClientErased, which keeps the ids this clears)."""
+        (``ClientIdentity``). The card is detached at Stripe, the Stripe customer deleted and the shop's
+        copy erased by the outbox (ClientErased, which keeps the ids this clears)."""
         if self.is_erased:
             raise InvalidTransition("Ce client a déjà été effacé.", client_id=self.id)
-        payment_method = self.stripe_payment_method_id or ""
+        payment_method, customer = self.stripe_payment_method_id or "", self.stripe_customer_id or ""
         shop_client_id = self.shop_client_id or ""
         known_to_shop = bool(shop_client_id or self.synced_at or self.sync_failure)
         self.first_name, self.last_name = "Client", f"effacé {self.id[:8]}"
@@ -100,7 +100,7 @@ class Client(Aggregate, ShopSynced):
         self.shop_client_id = self.stripe_customer_id = self.stripe_payment_method_id = None
         self.synced_fingerprint = self.failed_fingerprint = self.sync_failure = None
         self.synced_at = None
-        self._record(ClientErased(self.company_id, self.id, payment_method, shop_client_id, known_to_shop))
+        self._record(ClientErased(self.company_id, self.id, payment_method, shop_client_id, known_to_shop, customer))
 
     def link_shop_client(self, shop_client_id: str) -> None:
         self.shop_client_id = shop_client_id

@@ -170,13 +170,15 @@ class CreditNoteRefunded(Event):
 
 @dataclass(frozen=True)
 class ClientErased(Event):
-    """GDPR erasure: the client's record is anonymised; the card saved at Stripe is to be detached and
-    the shop's copy of the client erased (when the shop knows the client: ``known_to_shop``)."""
+    """GDPR erasure: the client's record is anonymised; the card saved at Stripe is to be detached, the
+    Stripe customer (its name and email) deleted, and the shop's copy of the client erased (when the
+    shop knows the client: ``known_to_shop``)."""
 
     client_id: str
     stripe_payment_method_id: str = ""
     shop_client_id: str = ""  # the shop's id for the client, as it was before the erasure cleared it
     known_to_shop: bool = False  # came from the shop, or was sent to it (even if the answer was lost)
+    stripe_customer_id: str = ""  # absent from jobs written before 29 November 2026
 
     @property
     def key(self) -> str:

@@ -331,6 +331,20 @@ def test_payment_method_usable(localstripe: LocalStripe, gateway: StripePaymentG
     assert gateway.payment_method_usable(customer, method) is False
 
 
+def test_delete_customer_once_and_again(localstripe: LocalStripe, gateway: StripePaymentGateway) -> None:
+    customer, method = localstripe.create_customer_with_card(CARD_SUCCEEDS, email="jean.dupont@example.fr")
+    paid = gateway.charge(charge_request(customer, method))
+    assert paid.outcome is ChargeOutcome.SUCCEEDED
+
+    gateway.delete_customer(customer)
+
+    with pytest.raises(LocalStripeError, match="404"):
+        localstripe._checked(localstripe._http.get(f"/v1/customers/{customer}"))
+    assert localstripe.payment_intent(paid.payment_intent_id)["status"] == "succeeded"  # the payment stays
+    gateway.delete_customer(customer)  # already deleted: nothing to do
+    gateway.delete_customer("")
+
+
 # ---------------------------------------------------------------------- webhooks
 SECRET = "whsec_test_ogust"
 

@@ -52,7 +52,7 @@ def test_export_then_erase_over_the_api(offline_api, http):
     for personal in ("Jean", "Dupont", "jean.dupont@example.fr", "04 78", "3 rue Haute", "69003", "Lyon"):
         assert personal not in text, personal
     assert body["has_saved_card"] is False and body["shop_client_id"] is None
-    assert offline_api.gateway.detached == []
+    assert offline_api.gateway.detached == [] and offline_api.gateway.deleted_customers == []
     offline_api.container.processor().run_until_idle()
     with offline_api.container.uow() as uow:
         [job] = [j for j in uow.outbox.list(offline_api.company_id) if j.effect == Effect.DETACH_PAYMENT_METHOD.value]
@@ -63,6 +63,7 @@ def test_export_then_erase_over_the_api(offline_api, http):
     offline_api.container.outbox_admin().retry(job.id)  # now rather than after its backoff
     offline_api.container.processor().run_until_idle()
     assert offline_api.gateway.detached == ["pm_jean"]
+    assert offline_api.gateway.deleted_customers == ["cus_jean"]  # the name and email Stripe held
 
     # the invoice stays (10 years, art. L123-22 du Code de commerce), still readable and downloadable
     kept = http.get(f"/api/invoices/{number}")
@@ -92,6 +93,7 @@ def test_export_and_erase_with_the_cli(offline_api, tmp_path):
     result = runner.invoke(people_commands.client, ["erase", "jean.dupont@example.fr", "--yes", "--json"], obj=cli)
     assert result.exit_code == 0, result.output
     assert offline_api.gateway.detached == ["pm_jean"]  # the CLI performs the effects right away
+    assert offline_api.gateway.deleted_customers == ["cus_jean"]
     with offline_api.container.uow() as uow:
         client = uow.clients.get(offline_api.company_id, offline_api.client_id)
         assert client.is_erased and client.stripe_payment_method_id is None and client.phone == ""

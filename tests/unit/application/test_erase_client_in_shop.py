@@ -69,6 +69,7 @@ def test_an_online_buyer_is_erased_by_the_shops_id_too(uow, ready, marie, cards,
     worker.run_until_idle()
     assert shop.erased == [("acc_demo", placed.client_id, "shop_cli_1")]
     assert cards.detached == ["pm_ok"]  # and the card, as before
+    assert cards.deleted_customers == ["cus_1"]  # and the Stripe customer: its name and email
 
 
 def test_a_transmission_whose_answer_was_lost_is_erased_by_the_ogust_id(uow, ready, jean, shop, worker):

@@ -53,6 +53,7 @@ class FakePaymentGateway:
         self.refunded_cents: dict[str, int] = {}  # by PaymentIntent id
         self._refund_unknown: list[bool] = []
         self.detached: list[str] = []  # every payment method detached, once each
+        self.deleted_customers: list[str] = []  # every customer deleted, once each
         self.detach_unknown = 0  # the next detaches raise PaymentOutcomeUnknown (Stripe down)
 
     # -------------------------------------------------------------- scripting
@@ -148,6 +149,16 @@ class FakePaymentGateway:
         if payment_method_id not in self.detached:
             self.detached.append(payment_method_id)
         self.remove_card(payment_method_id)
+
+    def delete_customer(self, customer_id: str) -> None:
+        if self.detach_unknown:
+            self.detach_unknown -= 1
+            raise PaymentOutcomeUnknown("fake: no answer from the payment provider")
+        if customer_id not in self.deleted_customers:
+            self.deleted_customers.append(customer_id)
+        for payment_method_id, owner in list(self.cards.items()):
+            if owner == customer_id:
+                self.remove_card(payment_method_id)
 
     # -------------------------------------------------------------- internals
     def _result_for(self, request: ChargeRequest) -> ChargeResult:

@@ -308,6 +308,19 @@ class StripePaymentGateway:
             raise
         logger.info("payment method %s detached", payment_method_id)
 
+    def delete_customer(self, customer_id: str) -> None:
+        """Delete the customer (GDPR erasure). Already deleted or unknown: nothing to do."""
+        if not customer_id:
+            return
+        try:
+            _unknown_on_transport_error(lambda: self._client.v1.customers.delete(customer_id), "suppression du client")
+        except stripe.InvalidRequestError as error:
+            if error.http_status == 404 or error.code == "resource_missing":
+                logger.info("customer %s already deleted or unknown", customer_id)
+                return
+            raise
+        logger.info("customer %s deleted", customer_id)
+
 
 # ---------------------------------------------------------------------- webhooks
 def parse_webhook(

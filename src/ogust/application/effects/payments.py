@@ -132,17 +132,21 @@ def _superseded(uow: UnitOfWork, invoice: Invoice, attempt: PaymentAttempt) -> b
 
 
 class DetachPaymentMethodEffect:
-    """After a GDPR erasure: detach the client's card at Stripe, so it can never be charged again.
-    Through the outbox, so that a Stripe outage delays the detach but never loses it."""
+    """After a GDPR erasure: detach the client's card at Stripe, so it can never be charged again, then
+    delete the Stripe customer (the name and email Stripe holds; the payments stay). Through the
+    outbox, so that a Stripe outage delays them but never loses them; both are idempotent, so a retry
+    does again only what was not done."""
 
     def __init__(self, gateway: PaymentGateway) -> None:
         self.gateway = gateway
 
     def __call__(self, job: OutboxJob) -> None:
         payment_method_id = str(job.payload.get("stripe_payment_method_id") or "")
-        if not payment_method_id:
-            return  # no card was saved
+        customer_id = str(job.payload.get("stripe_customer_id") or "")
         try:
-            self.gateway.detach_payment_method(payment_method_id)
+            if payment_method_id:
+                self.gateway.detach_payment_method(payment_method_id)
+            if customer_id:
+                self.gateway.delete_customer(customer_id)
         except PaymentOutcomeUnknown as error:
-            raise RetryLater(f"détachement de la carte : pas de réponse de Stripe ({error})") from error
+            raise RetryLater(f"effacement chez Stripe : pas de réponse ({error})") from error
