@@ -141,11 +141,13 @@ class CreditNote(Aggregate, Totals, ShowsClient):
             raise InvalidValue(f"Le remboursement ne précède pas l'avoir, émis le {self.issued_on:%d/%m/%Y}.",
                                field="refunded_on")
         if self.total_ttc > refundable:
+            why = (f"Rien à rembourser pour l'avoir {self.number} : le client n'a rien payé au-delà de ce que la "
+                   f"facture {self.invoice_number} demande désormais" if refundable.cents == 0 else
+                   f"Remboursement refusé : l'avoir {self.number} ({self.total_ttc}) dépasse les {refundable} que le "
+                   f"client a payés au-delà de ce que la facture {self.invoice_number} demande désormais")
             raise RefundExceedsPayment(
-                f"Rien à rembourser pour l'avoir {self.number} ({self.total_ttc}) : le client n'a payé que "
-                f"{refundable} de plus que ce que la facture {self.invoice_number} demande désormais "
-                "(un avoir émis avant le règlement est déduit du montant réglé).",
-                refundable_cents=refundable.cents, amount_cents=self.total_ttc.cents)
+                f"{why} (un avoir émis avant le règlement a été déduit du montant réglé ; une facture non réglée "
+                "n'a rien à rembourser).", refundable_cents=refundable.cents, amount_cents=self.total_ttc.cents)
         self.refund_amount = self.total_ttc
         self.refund_status = RefundStatus.SUCCEEDED
         self.refund_method = method
