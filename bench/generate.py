@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ogust.adapters.persistence import tables as t
 from ogust.adapters.persistence.database import make_engine, make_session_factory, normalise_url, upgrade_database
-from ogust.domain.aggregate import new_id
 from ogust.domain.address import Address
+from ogust.domain.aggregate import new_id
 from ogust.domain.client import Client
 from ogust.domain.company import Company
 from ogust.domain.intervenant import Intervenant, ShopProfile
@@ -30,7 +30,7 @@ from ogust.domain.tarif import Tarif
 from ogust.domain.units import Quantity, Unit
 
 PARIS = ZoneInfo("Europe/Paris")
-UTC = timezone.utc
+UTC = UTC
 HOME = Address("5 place Bellecour", "69002", "Lyon")
 SHOP_ACCOUNT = "acc_bench"
 WEBHOOK_SECRET = "bench-webhook-secret-0123456789"

@@ -98,7 +98,8 @@ def _load(url: str, bodies: list[bytes], concurrency: int, signed: bool) -> tupl
                 headers = {"content-type": "application/json"}
                 if signed:
                     stamp = int(time.time())
-                    headers |= {"x-ogust-timestamp": str(stamp), "x-ogust-signature": sign(g.WEBHOOK_SECRET, stamp, body)}
+                    headers |= {"x-ogust-timestamp": str(stamp),
+                                "x-ogust-signature": sign(g.WEBHOOK_SECRET, stamp, body)}
                 started = time.perf_counter()
                 response = http.post(url, content=body, headers=headers)
                 took = time.perf_counter() - started

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from ogust.application.outbox import JobStatus, OutboxJob
 from ogust.application.ports import BulkOutcome, ShopDocument, ShopRejected, ShopUnavailable
@@ -17,7 +17,7 @@ from ogust.domain.shop_service import ShopService
 
 class FixedClock:
     def __init__(self, now: datetime | None = None) -> None:
-        self.current = now or datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc)
+        self.current = now or datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 
     def now(self) -> datetime:
         return self.current
@@ -370,7 +370,8 @@ class FakeOutbox:
 
     def list(self, company_id=None, status=None, limit=200):
         return [j for j in self.jobs.values()
-                if (company_id is None or j.company_id == company_id) and (status is None or j.status is status)][:limit]
+                if (company_id is None or j.company_id == company_id)
+                and (status is None or j.status is status)][:limit]
 
     def retry(self, job_id, now):
         job = self.jobs.get(job_id)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from ogust_shop.problems import Problem
 from ogust_shop.schemas import OrderIn, OrderItemIn
@@ -68,7 +68,7 @@ def _payload(account_id: str, buyer: Record, card: SavedCard, order: OrderIn, it
     return {
         "order_id": order.order_id or f"ord_{secrets.token_hex(8)}",
         "account_id": account_id,
-        "placed_at": (order.placed_at or datetime.now(timezone.utc)).isoformat(),
+        "placed_at": (order.placed_at or datetime.now(UTC)).isoformat(),
         "customer": {"shop_client_id": buyer["shop_client_id"], **customer},
         "payment": {"stripe_customer_id": card.stripe_customer_id,
                     "stripe_payment_method_id": card.stripe_payment_method_id},

@@ -7,7 +7,7 @@ import json
 import os
 import secrets
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -108,7 +108,7 @@ class Store:
                     raise ClientMismatch(shop_client_id, named["ogust_id"])
                 found.add(shop_client_id)
             erased = sorted(key for key in found if not clients[key].get("erased_at"))
-            now = datetime.now(timezone.utc).isoformat()
+            now = datetime.now(UTC).isoformat()
             for key in erased:
                 clients[key] = {"shop_client_id": key, "ogust_id": clients[key].get("ogust_id") or ogust_id,
                                 **_anonymous(key), "erased_at": now}
@@ -117,7 +117,8 @@ class Store:
                 if customer.get("shop_client_id") in erased:
                     anonymous = _anonymous(customer["shop_client_id"])
                     order["customer"] = {"shop_client_id": customer["shop_client_id"],
-                                         **{key: anonymous[key] for key in ("first_name", "last_name", "email", "phone")},
+                                         **{key: anonymous[key]
+                                            for key in ("first_name", "last_name", "email", "phone")},
                                          "address": {"street": "", "postal_code": "", "city": ""}}
                     order.pop("payment", None)  # the card's ids: no longer anyone's
             if erased:

@@ -45,7 +45,8 @@ def postgres() -> Iterator[PostgresServer | None]:
 
 
 @pytest.fixture(scope="session")
-def empty_database(postgres: PostgresServer | None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[str], str]]:
+def empty_database(postgres: PostgresServer | None,
+                   tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[str], str]]:
     """A fresh, empty database of the given backend, as a URL string (dropped at the end)."""
     created: list[URL] = []
 

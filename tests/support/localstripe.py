@@ -168,7 +168,8 @@ class LocalStripe:
     @staticmethod
     def _checked(response: httpx.Response) -> Any:
         if response.status_code >= 400:
-            raise LocalStripeError(f"{response.request.method} {response.request.url}: {response.status_code} {response.text}")
+            raise LocalStripeError(
+                f"{response.request.method} {response.request.url}: {response.status_code} {response.text}")
         return response.json() if response.content else None
 
 

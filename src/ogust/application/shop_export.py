@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 from ogust.application.commands import ExportToShop
 from ogust.application.handlers import UowFactory
+from ogust.application.page_garbage import PageGarbage
 from ogust.application.ports import BulkOutcome, BulkShopApi, ShopRejected, ShopUnavailable
 from ogust.application.shop_sync_service import RecordReport
-from ogust.application.page_garbage import PageGarbage
 from ogust.application.unit_of_work import UnitOfWork
 from ogust.domain.errors import ConcurrencyConflict
 from ogust.domain.shop_sync import ShopSynced, SyncStatus

@@ -94,7 +94,8 @@ class InterventionRepository(Repository[Intervention], Protocol):
 
     def for_client(self, company_id: str, client_id: str) -> list[Intervention]: ...
 
-    def done_not_invoiced(self, company_id: str, client_id: str, start: datetime, end: datetime) -> list[Intervention]: ...
+    def done_not_invoiced(self, company_id: str, client_id: str, start: datetime,
+                          end: datetime) -> list[Intervention]: ...
 
     def clients_with_done_not_invoiced(self, company_id: str, start: datetime, end: datetime,
                                        after: str | None = None, limit: int | None = None) -> list[str]:

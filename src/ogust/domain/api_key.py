@@ -52,7 +52,8 @@ class ApiKey(Aggregate):
         return self.revoked_at is None
 
     def allows(self, scope: Scope) -> bool:
-        return self.active and (scope.value in self.scopes or (scope is Scope.READ and Scope.OPERATOR.value in self.scopes))
+        return self.active and (scope.value in self.scopes
+                                or (scope is Scope.READ and Scope.OPERATOR.value in self.scopes))
 
     def revoke(self, now: datetime) -> None:
         if self.revoked_at is not None:

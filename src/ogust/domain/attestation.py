@@ -111,7 +111,7 @@ class YearPaid:
 
 
 def summarise_year(
-    year: int, payments: Iterable[tuple[Payment, Invoice]], received_in_year: "callable[[Payment], bool]"
+    year: int, payments: Iterable[tuple[Payment, Invoice]], received_in_year: callable[[Payment], bool]
 ) -> YearPaid:
     """Amount paid in the year (received, not in cash nor in CESU préfinancés, linked to an invoice,
     eligible tarifs), the eligible part paid in CESU préfinancés, and the hours per intervenant and

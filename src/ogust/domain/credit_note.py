@@ -274,7 +274,7 @@ def amount_credit_lines(invoice: Invoice, amount_ttc: Money) -> list[CreditNoteL
         else:
             shares.append(amount_ttc.times(by_rate[rate].cents, invoice_ttc.cents))
     lines = []
-    for rate, share in zip(rates, shares):
+    for rate, share in zip(rates, shares, strict=True):  # one share per rate
         if share.cents <= 0:
             continue
         ht = share.times(10_000, 10_000 + rate.value)

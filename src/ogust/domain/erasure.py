@@ -1,9 +1,9 @@
 """When a client may be erased (GDPR, art. 17): not while something is still under way with them.
 
 The right to erasure gives way to what the company must still do or claim (art. 17(3)(b) and (e)):
-an intervention still planned at their home or done but not invoiced yet, an invoice they still owe (a card debit under way
-included), a refund in progress. Those are settled first (the intervention cancelled or done, the invoice paid or credited,
-the refund made); the documents themselves are kept for their legal retention either way."""
+an intervention still planned at their home or done but not invoiced yet, an invoice they still owe (a card debit
+under way included), a refund in progress. Those are settled first (the intervention cancelled or done, the invoice
+paid or credited, the refund made); the documents themselves are kept for their legal retention either way."""
 from __future__ import annotations
 
 from collections.abc import Iterable

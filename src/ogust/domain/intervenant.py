@@ -8,8 +8,7 @@ from ogust.domain.aggregate import Aggregate, new_id
 from ogust.domain.errors import InvalidValue, ServiceNotOffered
 from ogust.domain.events import IntervenantSyncRequested
 from ogust.domain.shop_sync import ShopSynced, SyncStatus
-from ogust.domain.validation import (NAME_MAX, check_postal_code, check_text, normalise_email,
-                                     normalise_phone)
+from ogust.domain.validation import NAME_MAX, check_postal_code, check_text, normalise_email, normalise_phone
 
 
 @dataclass(frozen=True)

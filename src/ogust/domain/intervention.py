@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone, tzinfo
+from datetime import UTC, datetime, tzinfo
 from enum import Enum
 
 from ogust.domain.address import ERASED_ADDRESS, Address
@@ -78,7 +78,7 @@ def _utc(moment: datetime) -> datetime:
     wrong around a DST change (Europe/Paris): compare and subtract instants instead."""
     if moment.tzinfo is None:
         raise InvalidValue("Les horaires d'intervention portent un fuseau horaire.", field="start")
-    return moment.astimezone(timezone.utc)
+    return moment.astimezone(UTC)
 
 
 def ensure_slot_bookable(

@@ -55,7 +55,7 @@ class Money:
         return self.format_fr()
 
 
-def total(amounts: "list[Money] | tuple[Money, ...]") -> Money:
+def total(amounts: list[Money] | tuple[Money, ...]) -> Money:
     result = Money.zero()
     for amount in amounts:
         result = result + amount

@@ -4,7 +4,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from enum import Enum
 
 
@@ -53,7 +53,7 @@ class ShopSynced:
             return uuid.uuid4().hex
         if self.synced_at is None:
             return ""
-        return "after-" + self.synced_at.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%S%f")
+        return "after-" + self.synced_at.astimezone(UTC).strftime("%Y%m%dT%H%M%S%f")
 
     def mark_synced(self, sent_fingerprint: str, at: datetime) -> None:
         self.synced_fingerprint = sent_fingerprint

@@ -4,8 +4,8 @@ from __future__ import annotations
 from dependency_injector import containers, providers
 
 from ogust.adapters.clock import SystemClock
-from ogust.adapters.documents.pdf_renderer import PdfDocumentRenderer
 from ogust.adapters.documents.links import SignedDocumentLinks
+from ogust.adapters.documents.pdf_renderer import PdfDocumentRenderer
 from ogust.adapters.mail.file_mailer import FileMailer
 from ogust.adapters.mail.smtp_mailer import SmtpMailer
 from ogust.adapters.payments.stripe_gateway import StripePaymentGateway
@@ -17,10 +17,9 @@ from ogust.adapters.shop.http_shop_api import HttpShopApi
 from ogust.adapters.shop.unconfigured import UnconfiguredShopApi
 from ogust.application.access import ApiKeys, RotateShopSecret
 from ogust.application.documents import DocumentQueries
-from ogust.application.gdpr import ClientDataExport, EraseClientHandler
 from ogust.application.effects.registry import build_effects
-from ogust.application.handlers import attestations, invoicing, orders, people, planning, setup
-from ogust.application.handlers import credit_notes
+from ogust.application.gdpr import ClientDataExport, EraseClientHandler
+from ogust.application.handlers import attestations, credit_notes, invoicing, orders, people, planning, setup
 from ogust.application.handlers import payments as payment_handlers
 from ogust.application.handlers import shop_sync as sync_handlers
 from ogust.application.month_end import MonthEndRun

@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from ogust.application.gdpr import ClientData
 from ogust.domain.client_identity import ClientIdentity
@@ -48,7 +48,7 @@ def _as_issued(document_json: dict, identity: ClientIdentity | None) -> dict:
 
 def client_data_json(data: ClientData) -> dict:
     return {
-        "exported_at": datetime.now(timezone.utc).isoformat(),
+        "exported_at": datetime.now(UTC).isoformat(),
         "controller": {"name": data.company.name, "siret": data.company.siret, "email": data.company.email},
         "client": s.client(data.client),
         "devis": [_as_issued(s.devis(d), d.client_identity) for d in data.devis],
@@ -67,7 +67,7 @@ def client_data_zip(data: ClientData) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("LISEZMOI.txt", README.format(company=data.company.name, name=data.client.full_name,
-                                                       at=datetime.now(timezone.utc).strftime("%d/%m/%Y")))
+                                                       at=datetime.now(UTC).strftime("%d/%m/%Y")))
         archive.writestr("client.json", json.dumps(client_data_json(data), ensure_ascii=False, indent=2,
                                                    default=str))
         for document in data.documents:

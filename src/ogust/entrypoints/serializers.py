@@ -137,7 +137,8 @@ def attestation(a: Attestation) -> dict[str, Any]:
             "amount_paid": money(a.amount_paid), "cesu_paid": money(a.cesu_paid), "total_minutes": a.total_minutes,
             "validated_at": _iso(a.validated_at),
             "lines": [{"intervenant_matricule": l.intervenant_matricule, "intervenant_name": l.intervenant_name,
-                       "year": l.year or a.year, "month": l.month, "minutes": l.minutes, "interventions": l.interventions} for l in a.lines]}
+                       "year": l.year or a.year, "month": l.month, "minutes": l.minutes,
+                       "interventions": l.interventions} for l in a.lines]}
 
 
 def job(j: OutboxJob) -> dict[str, Any]:
@@ -157,7 +158,8 @@ def credit_note(n: CreditNote) -> dict[str, Any]:
                        "amount_vat": money(l.amount_vat), "amount_ttc": money(l.amount_ttc)} for l in n.lines],
             **_totals(n),
             "refund": {"status": n.refund_status.value, "amount": money(n.refund_amount),
-                       "method": n.refund_method.value if n.refund_method else ("card" if n.payment_intent_id else None),
+                       "method": (n.refund_method.value if n.refund_method
+                                  else ("card" if n.payment_intent_id else None)),
                        "payment_intent_id": n.payment_intent_id, "refund_id": n.refund_id,
                        "failure": n.refund_failure, "refunded_at": _iso(n.refunded_at)}}
 

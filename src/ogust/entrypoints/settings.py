@@ -6,7 +6,6 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
-
 _FILE_VALUES: dict[str, str] = {}
 
 

@@ -14,8 +14,8 @@ from ogust.domain.devis import AcceptanceChannel, DevisStatus
 from ogust.domain.money import Money
 from tests.bdd.steps.monde import ADRESSE, Acheteur, Monde
 from tests.bdd.steps.parseurs import PARIS, creneau, espaces, euros, lignes, p
-from tests.support.localstripe import CARD_NEEDS_AUTHENTICATION
 from tests.support.concurrency import at_once
+from tests.support.localstripe import CARD_NEEDS_AUTHENTICATION
 
 REFUS = {  # how the scenarios name a refusal → (HTTP status, problem code) of ogust's answer
     "créneau déjà passé": (422, "slot_in_past"),

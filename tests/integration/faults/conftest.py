@@ -70,8 +70,8 @@ def _finish_leftovers(office: Office) -> None:
 
 
 @pytest.fixture
-def office(request: pytest.FixtureRequest, faults_database_url: str, tmp_path: Path, localstripe_server: LocalStripe, smtp_server: SmtpTestServer,
-           shop_server: RunningShop) -> Iterator[Office]:
+def office(request: pytest.FixtureRequest, faults_database_url: str, tmp_path: Path, localstripe_server: LocalStripe,
+           smtp_server: SmtpTestServer, shop_server: RunningShop) -> Iterator[Office]:
     if not smtp_server.running:  # a test that stopped it and failed before starting it again
         smtp_server.start()
     smtp_server.clear()

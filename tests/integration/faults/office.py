@@ -230,7 +230,8 @@ class Office:
 
     def intents(self, invoice: Invoice) -> list[dict[str, Any]]:
         """The PaymentIntents localstripe holds for this invoice (by the metadata ogust sends)."""
-        return [i for i in self.localstripe.list_payment_intents() if (i.get("metadata") or {}).get("invoice") == invoice.id]
+        return [i for i in self.localstripe.list_payment_intents()
+                if (i.get("metadata") or {}).get("invoice") == invoice.id]
 
     # ------------------------------------------------------------ asserting
     def assert_debited_once(self, invoice: Invoice) -> dict[str, Any]:

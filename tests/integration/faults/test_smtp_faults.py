@@ -6,8 +6,8 @@ import pytest
 from dependency_injector import providers
 
 from ogust.adapters.mail.smtp_mailer import SmtpMailer
-from ogust.application.worker import WorkerSettings
 from ogust.application.outbox import Effect, JobStatus
+from ogust.application.worker import WorkerSettings
 from ogust.domain.invoice import InvoiceStatus
 
 pytestmark = pytest.mark.integration

@@ -123,7 +123,8 @@ class _ProxyHandler(BaseHTTPRequestHandler):
             return
         if rule is not None and rule.action == "reset":
             return  # nothing written: the client sees the connection closed
-        kept = {k: v for k, v in response.getheaders() if k.lower() not in ("content-length", "connection", "transfer-encoding")}
+        kept = {k: v for k, v in response.getheaders()
+                if k.lower() not in ("content-length", "connection", "transfer-encoding")}
         self._answer(response.status, kept, data)
 
     def _answer(self, status: int, headers: dict[str, str], data: bytes) -> None:

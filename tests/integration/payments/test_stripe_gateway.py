@@ -26,7 +26,8 @@ from tests.support.localstripe import (
 pytestmark = pytest.mark.integration
 
 
-def charge_request(customer: str, method: str, cents: int = 12_345, attempt: int = 1, invoice: str | None = None) -> ChargeRequest:
+def charge_request(customer: str, method: str, cents: int = 12_345, attempt: int = 1,
+                   invoice: str | None = None) -> ChargeRequest:
     invoice = invoice or f"inv-{uuid.uuid4().hex[:12]}"
     return ChargeRequest(
         company_id="co-aide-et-vous",
@@ -212,7 +213,8 @@ def test_server_error_is_an_unknown_outcome(localstripe, proxy, proxied_gateway)
 
 def test_rate_limited_is_an_unknown_outcome(localstripe, proxy, proxied_gateway) -> None:
     customer, method = localstripe.create_customer_with_card(CARD_SUCCEEDS)
-    proxy.respond_next("POST", "/v1/payment_intents", 429, {"error": {"type": "invalid_request_error", "message": "slow down"}})
+    proxy.respond_next("POST", "/v1/payment_intents", 429,
+                       {"error": {"type": "invalid_request_error", "message": "slow down"}})
 
     with pytest.raises(PaymentOutcomeUnknown):
         proxied_gateway.charge(charge_request(customer, method))
@@ -253,7 +255,8 @@ def test_real_stripe_402_authentication_required(localstripe, proxy, proxied_gat
     request = charge_request(customer, method)
     proxy.respond_next("POST", "/v1/payment_intents", 402, {"error": {
         "type": "card_error", "code": "authentication_required", "decline_code": "authentication_required",
-        "message": "This payment required an authentication action to complete, but `error_on_requires_action` was set.",
+        "message": ("This payment required an authentication action to complete, "
+                    "but `error_on_requires_action` was set."),
         "payment_intent": stripe_intent("pi_real_auth", "requires_payment_method", request.idempotency_key, customer),
     }})
 

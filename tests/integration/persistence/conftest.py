@@ -74,7 +74,8 @@ def world(make_uow: Callable[[], SqlAlchemyUnitOfWork]) -> World:
     tarif = Tarif(company.id, "MENAGE", "Ménage", unit=Unit.HOUR, price_ht=Money(2500), vat_rate=VatRate.REDUCED_5_5)
     client = Client(company.id, "Jeanne", "Martin", "Jeanne.Martin@example.fr", ADDRESS, phone="0600000000")
     intervenant = Intervenant(company.id, "Paul", "Durand", "M-001",
-                              profile=ShopProfile("Vingt ans d'expérience", ("svc_menage",), ("69003",), ("repassage",)))
+                              profile=ShopProfile("Vingt ans d'expérience", ("svc_menage",), ("69003",),
+                                                  ("repassage",)))
     with make_uow() as uow:
         uow.companies.add(company)
         uow.tarifs.add(tarif)

@@ -3,7 +3,7 @@ a second successful debit; and numbering that stays gapless under concurrency.""
 from __future__ import annotations
 
 import threading
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -20,7 +20,7 @@ from .conftest import ADDRESS, World
 
 pytestmark = pytest.mark.integration
 
-AT = datetime(2026, 11, 2, 9, tzinfo=timezone.utc)
+AT = datetime(2026, 11, 2, 9, tzinfo=UTC)
 
 
 def _line(world: World, label: str = "Ménage") -> InvoiceLine:

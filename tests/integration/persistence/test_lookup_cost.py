@@ -90,7 +90,8 @@ def test_the_planning_of_a_slot_is_read_from_a_day_before_it(
         world: World, make_uow: Callable[[], SqlAlchemyUnitOfWork], sqlite_engine: Engine) -> None:
     with make_uow() as uow, statements_sent(sqlite_engine) as sent:
         uow.interventions.for_intervenant(world.company_id, world.intervenant.id,
-                                          datetime(2026, 10, 5, 9, tzinfo=PARIS), datetime(2026, 10, 5, 11, tzinfo=PARIS))
+                                          datetime(2026, 10, 5, 9, tzinfo=PARIS),
+                                          datetime(2026, 10, 5, 11, tzinfo=PARIS))
     (planning,) = (sqlite_plan(sqlite_engine, *s) for s in sent)
     assert "ix_interventions_planning (company_id=? AND intervenant_id=? AND starts_at>? AND starts_at<?)" in planning
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import multiprocessing
 import uuid
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -22,7 +22,7 @@ from .conftest import World
 
 pytestmark = pytest.mark.integration
 
-NOW = datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 LEASE = timedelta(minutes=1)
 
 
@@ -224,7 +224,8 @@ def test_email_log_records_one_row_per_message_id(world: World, make_uow) -> Non
     with make_uow() as uow:
         [row] = uow.emails.list(world.company_id)
     assert row["message_id"] == message_id
-    assert (row["status"], row["at"], row["created_at"], row["error"]) == ("sent", NOW + timedelta(seconds=3), NOW, None)
+    assert (row["status"], row["at"], row["created_at"], row["error"]) == (
+        "sent", NOW + timedelta(seconds=3), NOW, None)
 
 
 def test_inbox_remembers_messages(make_uow) -> None:

@@ -3,7 +3,7 @@ starts while an operator records a cheque (or the other way round) makes one of 
 fail on the invoice's version — never both the cheque and the debit."""
 from __future__ import annotations
 
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -31,7 +31,7 @@ def _validated(world: World, make_uow, with_card: bool = True) -> Invoice:
     invoice = Invoice(world.company_id, world.client.id, InvoiceSource.MANUAL,
                       [InvoiceLine(world.tarif.id, "Ménage", Quantity.hours_minutes(120), Money(2500),
                                    VatRate.REDUCED_5_5)],
-                      created_at=datetime(2026, 11, 2, 8, tzinfo=timezone.utc))
+                      created_at=datetime(2026, 11, 2, 8, tzinfo=UTC))
     with make_uow() as uow:
         client = uow.clients.get(world.company_id, world.client.id)
         if with_card:
@@ -74,7 +74,7 @@ def test_a_debit_starting_after_the_operator_read_the_invoice_refuses_the_cheque
         request = ChargeInvoiceEffect(make_uow, gateway=None)._prepare(world.company_id, invoice.id, 1)
         assert request is not None  # the debit starts: its attempt is "charging"
         payment = mine.record_payment(PaymentMethod.CHEQUE, datetime.combine(TODAY, time(12), PARIS),
-                                      datetime(2026, 11, 2, 9, tzinfo=timezone.utc), seen, "1234567")
+                                      datetime(2026, 11, 2, 9, tzinfo=UTC), seen, "1234567")
         operator.payments.add(payment)
         with pytest.raises(ConcurrencyConflict):
             operator.commit()
@@ -93,7 +93,7 @@ def test_a_cheque_recorded_while_the_debit_was_being_prepared_makes_the_debit_fa
                                      world.company_id, invoice.id, 1))
         debit.payment_attempts.add(attempt)
         mine.debit_started()
-        attempt.start_charging(datetime(2026, 11, 2, 9, tzinfo=timezone.utc))
+        attempt.start_charging(datetime(2026, 11, 2, 9, tzinfo=UTC))
         with pytest.raises(ConcurrencyConflict):
             debit.commit()
     assert _state(make_uow, world, invoice) == (InvoiceStatus.PAID, [PaymentMethod.TRANSFER], [])

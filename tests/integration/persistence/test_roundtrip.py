@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -89,7 +89,8 @@ def _invoice(w: World, invoice_id: str = "") -> Aggregate:
     lines = [
         InvoiceLine(w.tarif.id, "Ménage du 6", Quantity.hours_minutes(120), Money(2500), VatRate.REDUCED_5_5,
                     performed_on=date(2026, 10, 6), intervenant_matricule="M-001", intervenant_name="Paul Durand"),
-        InvoiceLine(w.tarif.id, "Frais", Quantity.pieces(2), Money(333), VatRate.STANDARD_20, tax_credit_eligible=False),
+        InvoiceLine(w.tarif.id, "Frais", Quantity.pieces(2), Money(333), VatRate.STANDARD_20,
+                    tax_credit_eligible=False),
     ]
     invoice = Invoice(w.company_id, w.client.id, InvoiceSource.CONTRACT, lines, period_start=date(2026, 10, 1),
                       period_end=date(2026, 10, 31), created_at=AT)
@@ -264,7 +265,8 @@ def test_invoice_attestation_and_payment_queries(world: World, make_uow) -> None
     attestation = _attestation(world)
     attempt = PaymentAttempt(world.company_id, invoice.id, 1, Money(100), "k", status=AttemptStatus.SUCCEEDED,
                              payment_intent_id="pi_query")
-    payment = Payment(world.company_id, invoice.id, world.client.id, Money(100), datetime(2026, 12, 31, 23, 30, tzinfo=PARIS))
+    payment = Payment(world.company_id, invoice.id, world.client.id, Money(100),
+                      datetime(2026, 12, 31, 23, 30, tzinfo=PARIS))
     with make_uow() as uow:
         for repo, item in (("invoices", invoice), ("attestations", attestation), ("payment_attempts", attempt),
                            ("payments", payment)):
@@ -309,4 +311,4 @@ def test_objects_stay_readable_after_the_unit_of_work(world: World, make_uow) ->
     with make_uow() as uow:
         loaded = uow.invoices.get(world.company_id, invoice.id)
     assert loaded.total_ttc == Money(120)  # lines eagerly loaded, nothing expired
-    assert loaded.created_at is None or loaded.created_at.tzinfo is timezone.utc
+    assert loaded.created_at is None or loaded.created_at.tzinfo is UTC

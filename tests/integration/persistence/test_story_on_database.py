@@ -3,7 +3,7 @@ validation → debit, e-mail and publication by the outbox worker → attestatio
 the shop, Stripe and the mail server only."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -35,7 +35,7 @@ from tests.support.databases import BACKENDS
 
 pytestmark = pytest.mark.integration
 
-START = datetime(2026, 11, 10, 9, 0, tzinfo=timezone.utc)
+START = datetime(2026, 11, 10, 9, 0, tzinfo=UTC)
 
 
 class SucceedingGateway:
@@ -57,7 +57,7 @@ def make_uow(request, empty_database):
     upgrade_database(url)
     engine = make_engine(url)
     factory = make_session_factory(engine)
-    clock = FixedClock(datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc))
+    clock = FixedClock(datetime(2026, 11, 2, 9, 0, tzinfo=UTC))
     yield lambda: SqlAlchemyUnitOfWork(factory, clock)
     engine.dispose()
 

@@ -3,7 +3,7 @@ endpoints (500 records per call at most); the year's attestations, computed a pa
 a time, are exactly what the one-client handler computes."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import httpx
 import pytest
@@ -24,7 +24,7 @@ from .conftest import Company
 
 pytestmark = pytest.mark.integration
 
-UTC = timezone.utc
+UTC = UTC
 HOME = Address("5 place Bellecour", "69002", "Lyon")
 
 

@@ -7,7 +7,7 @@ import json
 import signal
 import time
 from collections import Counter
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -19,7 +19,7 @@ from .conftest import Company
 
 pytestmark = pytest.mark.integration
 
-UTC = timezone.utc
+UTC = UTC
 OCTOBER = (date(2026, 10, 1), date(2026, 10, 31))
 
 

@@ -4,7 +4,7 @@ transaction nor picks its rows (the conditional UPDATE stays the guarantee, on S
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import text
@@ -16,9 +16,10 @@ from tests.fakes import FixedClock
 from tests.support.databases import BACKENDS
 
 pytestmark = [pytest.mark.integration,
-              pytest.mark.skipif("postgresql" not in BACKENDS, reason="SKIP LOCKED is PostgreSQL's (set OGUST_TEST_DATABASE_URL)")]
+              pytest.mark.skipif("postgresql" not in BACKENDS,
+                                 reason="SKIP LOCKED is PostgreSQL's (set OGUST_TEST_DATABASE_URL)")]
 
-NOW = datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 
 
 def test_two_claims_at_once_take_different_batches_without_waiting(empty_database) -> None:

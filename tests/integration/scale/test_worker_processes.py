@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import signal
 import time
-from collections.abc import Iterator
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import replace
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -29,7 +29,7 @@ from .conftest import set_up_company
 
 pytestmark = pytest.mark.integration
 
-UTC = timezone.utc
+UTC = UTC
 WITH_CARD = 30  # four jobs each: publish, debit, then email and publish again once paid
 WITHOUT_CARD = 90  # two jobs each: publish, and a debit that finds no card (the client pays otherwise)
 JOBS = 4 * WITH_CARD + 2 * WITHOUT_CARD
@@ -109,7 +109,8 @@ def test_four_worker_processes_perform_each_effect_once(backend, empty_database,
             assert set(received) == expected and set(received.values()) == {1}
 
             # the shop: every invoice in its client's account, as it stands
-            documents = {doc["id"]: doc["status"] for docs in shop_server.admin.account(account.id)["documents"].values()
+            documents = {doc["id"]: doc["status"]
+                         for docs in shop_server.admin.account(account.id)["documents"].values()
                          for doc in docs}
             assert documents == {i: s.value for i, s in status.items()}
         finally:

@@ -9,20 +9,20 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from dependency_injector import providers
 from fastapi.testclient import TestClient
 
+from ogust.adapters.payments.fake_gateway import FakePaymentGateway
 from ogust.adapters.persistence.database import upgrade_database
 from ogust.application import commands as c
 from ogust.domain.address import Address
 from ogust.domain.money import Money, VatRate
+from ogust.domain.shop_service import ShopService
 from ogust.domain.units import Unit
 from ogust.entrypoints.api.app import create_app
 from ogust.entrypoints.api.body_limit import BodySizeLimit
 from ogust.entrypoints.container import Container, build_container
 from ogust.entrypoints.settings import Settings
-from ogust.adapters.payments.fake_gateway import FakePaymentGateway
-from ogust.domain.shop_service import ShopService
-from dependency_injector import providers
 from tests.fakes import FakeShopApi
 
 STRIPE_SECRET = "sk_test_ogust_secret_never_shown_123456"

@@ -33,7 +33,8 @@ def awaiting_authentication(api, http) -> dict:
 
 def test_cancel_then_a_cheque_through_the_api(offline_api, http):
     invoice = awaiting_authentication(offline_api, http)
-    refused = http.post(f"/api/invoices/{invoice['number']}/payments", json={"method": "cheque", "received_on": today()})
+    refused = http.post(f"/api/invoices/{invoice['number']}/payments",
+                        json={"method": "cheque", "received_on": today()})
     assert refused.status_code == 409 and "3-D Secure" in refused.json()["detail"]
 
     response = http.post(f"/api/invoices/{invoice['number']}/cancel-debit")
@@ -49,7 +50,8 @@ def test_cancel_then_a_cheque_through_the_api(offline_api, http):
 
     again = http.post(f"/api/invoices/{invoice['id']}/cancel-debit")
     assert again.status_code == 409 and again.headers["content-type"].startswith(PROBLEM)
-    assert again.json()["code"] == "invalid_transition" and "n'attend la confirmation du client" in again.json()["detail"]
+    assert again.json()["code"] == "invalid_transition"
+    assert "n'attend la confirmation du client" in again.json()["detail"]
 
 
 def test_no_answer_from_the_payment_provider_is_a_503_and_changes_nothing(offline_api, http):

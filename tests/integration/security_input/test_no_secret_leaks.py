@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 
 from ogust.application import commands as c
 from tests.fakes import FakeShopApi
-from tests.integration.security_input.conftest import offline_settings, headers_for
+from tests.integration.security_input.conftest import headers_for, offline_settings
 
 pytestmark = pytest.mark.integration
 
@@ -49,9 +49,9 @@ def test_luhn_and_patterns_catch_what_they_should():
 def test_no_secret_card_or_iban_anywhere(tmp_path, caplog, localstripe_server, smtp_server):
     caplog.set_level(logging.DEBUG)
     from ogust.adapters.persistence.database import upgrade_database
+    from ogust.domain.address import Address
     from ogust.entrypoints.api.app import create_app
     from ogust.entrypoints.container import build_container
-    from ogust.domain.address import Address
 
     url = f"sqlite:///{tmp_path / 'ogust.db'}"
     upgrade_database(url)
@@ -80,7 +80,8 @@ def test_no_secret_card_or_iban_anywhere(tmp_path, caplog, localstripe_server, s
         invoices = []
         for n, card in enumerate((CARD_OK, CARD_DECLINED)):
             client = call("POST", "/api/clients", json={
-                "first_name": "Jean", "last_name": f"Dupont{n}", "email": f"jean{n}@example.fr", "phone": "06 12 34 56 78",
+                "first_name": "Jean", "last_name": f"Dupont{n}", "email": f"jean{n}@example.fr",
+                "phone": "06 12 34 56 78",
                 "address": {"street": "3 rue Haute", "postal_code": "69003", "city": "Lyon"}}).json()
             customer, method = localstripe_server.create_customer_with_card(card, f"jean{n}@example.fr")
             with container.uow() as uow:

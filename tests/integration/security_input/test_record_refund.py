@@ -108,7 +108,8 @@ def test_ogust_credit_note_refund(offline_api, http, tmp_path):
     assert f"Remboursement : remboursé 15,00\u00a0€ par virement le {day} (réf. VIR-77)" in shown.output, shown.output
     written = invoke(offline_api, "document", note["number"], "-o", str(tmp_path / "avoir.pdf"))
     assert written.exit_code == 0, written.output
-    assert f"Remboursé : 15,00 € par virement, le {day} (réf. VIR-77)." in text_of((tmp_path / "avoir.pdf").read_bytes())
+    assert (f"Remboursé : 15,00 € par virement, le {day} (réf. VIR-77)."
+            in text_of((tmp_path / "avoir.pdf").read_bytes()))
 
     again = invoke(offline_api, "refund", note["id"], "--method", "cheque", "--on", today())
     assert again.exit_code == 4 and "Erreur (invalid_transition)" in again.output

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -41,7 +41,7 @@ SERVICES = [
 
 @pytest.fixture
 def clock():
-    return FixedClock(datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc))
+    return FixedClock(datetime(2026, 11, 2, 9, 0, tzinfo=UTC))
 
 
 @pytest.fixture
@@ -85,12 +85,11 @@ from datetime import timedelta  # noqa: E402
 from ogust.adapters.payments.fake_gateway import FakePaymentGateway  # noqa: E402
 from ogust.application import commands as c  # noqa: E402
 from ogust.application.handlers.people import CreateIntervenantHandler  # noqa: E402
-from ogust.application.handlers.setup import (CreateTarifHandler, LinkShopAccountHandler,  # noqa: E402
-                                              MapShopServiceHandler)
+from ogust.application.handlers.setup import CreateTarifHandler, LinkShopAccountHandler, MapShopServiceHandler  # noqa: E402
 from ogust.domain.intervenant import ShopProfile  # noqa: E402
 
 FORFAIT = ShopService("svc_forfait", "Forfait vitres", Money(6000), VatRate.STANDARD_20, Unit.FLAT)
-SOON = datetime(2026, 11, 10, 9, 0, tzinfo=timezone.utc)  # a week after the fixed clock
+SOON = datetime(2026, 11, 10, 9, 0, tzinfo=UTC)  # a week after the fixed clock
 
 
 @pytest.fixture

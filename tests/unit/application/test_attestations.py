@@ -1,19 +1,21 @@
 """Attestations fiscales from what clients paid in a year (Paris time), validated once."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
 from ogust.application import commands as c
-from ogust.application.handlers.attestations import (GenerateAttestationHandler, GenerateAttestationsHandler,
-                                                     ValidateAttestationHandler)
+from ogust.application.handlers.attestations import (
+    GenerateAttestationHandler,
+    GenerateAttestationsHandler,
+    ValidateAttestationHandler,
+)
 from ogust.application.outbox import Effect
 from ogust.domain.attestation import AttestationStatus
 from ogust.domain.errors import InvalidTransition, InvalidValue, NothingToAttest
 from ogust.domain.money import Money
 from ogust.domain.payment import Payment, PaymentMethod
-
 from tests.unit.application.conftest import contents, validated_invoice
 
 
@@ -44,7 +46,7 @@ def test_generating_again_recomputes_the_same_draft(uow, ready, paid):
 
 def test_the_year_is_that_of_paris(uow, ready, marie, cards, worker):
     invoice = validated_invoice(uow, ready, marie, cards)
-    uow.clock.current = datetime(2026, 12, 31, 23, 30, tzinfo=timezone.utc)  # 1 January 2027 in Paris
+    uow.clock.current = datetime(2026, 12, 31, 23, 30, tzinfo=UTC)  # 1 January 2027 in Paris
     worker.run_until_idle()  # the debit goes through then
     generate = GenerateAttestationHandler(uow)
     before = contents(uow)

@@ -17,7 +17,6 @@ from ogust.domain.errors import InvalidTransition
 from ogust.domain.invoice import InvoiceStatus
 from ogust.domain.money import Money
 from ogust.domain.payment import AttemptStatus, PaymentMethod
-
 from tests.unit.application.conftest import attempts, contents, validated_invoice
 
 

@@ -7,12 +7,11 @@ from ogust.application import commands as c
 from ogust.application.effects import RetryLater
 from ogust.application.effects.payments import ChargeInvoiceEffect
 from ogust.application.handlers.invoicing import RetryPaymentHandler
-from ogust.application.outbox import Effect, JobStatus
 from ogust.application.handlers.payments import RecordPaymentEvent, RecordPaymentEventHandler
+from ogust.application.outbox import Effect, JobStatus
 from ogust.application.ports import ChargeOutcome, PaymentOutcomeUnknown
 from ogust.domain.invoice import InvoiceStatus
 from ogust.domain.payment import AttemptStatus, PaymentAttempt, PaymentMethod
-
 from tests.unit.application.conftest import attempts, charge_job, validated_invoice
 
 
@@ -135,7 +134,8 @@ def test_a_payment_intent_still_processing_is_remembered_so_that_its_webhook_fin
         ChargeInvoiceEffect(uow, Processing())(charge_job(uow, invoice))
     [attempt] = attempts(uow, invoice)
     assert (attempt.status, attempt.payment_intent_id) == (AttemptStatus.CHARGING, "pi_proc")
-    assert RecordPaymentEventHandler(uow)(RecordPaymentEvent("evt_1", "payment_intent.succeeded", "pi_proc")) == "applied"
+    assert RecordPaymentEventHandler(uow)(
+        RecordPaymentEvent("evt_1", "payment_intent.succeeded", "pi_proc")) == "applied"
     paid = uow.invoices.get(ready.id, invoice.id)
     assert (paid.status, paid.payment_reference) == (InvoiceStatus.PAID, "pi_proc")
 

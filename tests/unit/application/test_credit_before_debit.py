@@ -9,7 +9,6 @@ from ogust.application.ports import EmailKind
 from ogust.domain.credit_note import RefundStatus
 from ogust.domain.invoice import InvoiceStatus
 from ogust.domain.money import Money
-
 from tests.unit.application.conftest import attempts, validated_invoice
 
 

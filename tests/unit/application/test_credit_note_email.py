@@ -7,7 +7,6 @@ from ogust.application.gdpr import EraseClient, EraseClientHandler
 from ogust.application.handlers.credit_notes import IssueCreditNoteHandler
 from ogust.application.ports import EmailKind
 from ogust.domain.money import Money
-
 from tests.unit.application.conftest import validated_invoice
 
 

@@ -12,7 +12,6 @@ from ogust.domain.invoice import Invoice, InvoiceSource
 from ogust.domain.lines import InvoiceLine
 from ogust.domain.money import Money, VatRate
 from ogust.domain.units import Quantity
-
 from tests.fakes import FakeLinks
 from tests.unit.domain.builders import ADDRESS, at
 

@@ -2,7 +2,7 @@
 knows the client, and later rather than never when the shop is down."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -16,7 +16,6 @@ from ogust.application.handlers.shop_sync import TransmitClientHandler
 from ogust.application.outbox import Effect, JobStatus, OutboxJob
 from ogust.application.ports import ShopRejected, ShopUnavailable
 from ogust.domain.address import Address
-
 from tests.unit.application.conftest import item, order
 
 
@@ -113,7 +112,7 @@ def test_a_refusal_is_dead_with_the_shops_reason(uow, ready, jean, shop, worker)
 
 
 def test_without_a_linked_shop_the_job_dies_and_says_so(uow, company, shop):
-    now = datetime(2026, 11, 2, 9, tzinfo=timezone.utc)
+    now = datetime(2026, 11, 2, 9, tzinfo=UTC)
     job = OutboxJob(company.id, Effect.SHOP_ERASE_CLIENT.value, "k", {"client_id": "cli-1", "shop_client_id": "s1",
                                                                          "known_to_shop": True}, now, now)
     with pytest.raises(GiveUp, match="non effacée"):

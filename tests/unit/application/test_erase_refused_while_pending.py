@@ -5,7 +5,6 @@ import pytest
 
 from ogust.application.gdpr import EraseClient, EraseClientHandler
 from ogust.domain.errors import InvalidTransition
-
 from tests.unit.application.conftest import validated_invoice
 
 

@@ -11,7 +11,6 @@ from ogust.application.shop_sync_service import ShopSyncService
 from ogust.domain.address import Address
 from ogust.domain.errors import NotFound, ShopNotLinked
 from ogust.domain.intervenant import ShopProfile
-
 from tests.unit.application.conftest import contents
 
 

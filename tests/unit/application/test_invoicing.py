@@ -1,23 +1,26 @@
 """Invoices from a devis, for a period's done interventions, by hand; validation and numbering."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from ogust.application import commands as c
-from ogust.application.handlers.invoicing import (ContractInvoiceHandler, InvoiceFromDevisHandler,
-                                                  ManualInvoiceHandler, RetryPaymentHandler, ValidateInvoiceHandler)
+from ogust.application.handlers.invoicing import (
+    ContractInvoiceHandler,
+    InvoiceFromDevisHandler,
+    ManualInvoiceHandler,
+    RetryPaymentHandler,
+    ValidateInvoiceHandler,
+)
 from ogust.application.handlers.orders import PlaceOrderHandler
 from ogust.application.handlers.planning import CancelInterventionHandler, MarkInterventionDoneHandler
 from ogust.application.outbox import Effect
-from ogust.domain.errors import (InvalidTransition, InvalidValue, InvoiceAlreadyValidated, NotFound,
-                                 NothingToInvoice)
+from ogust.domain.errors import InvalidTransition, InvalidValue, InvoiceAlreadyValidated, NotFound, NothingToInvoice
 from ogust.domain.invoice import InvoiceSource, InvoiceStatus
 from ogust.domain.money import Money
 from ogust.domain.units import Quantity
-
 from tests.unit.application.conftest import SOON, contents, item, order
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -88,7 +91,7 @@ def test_contract_invoice_takes_done_not_invoiced_interventions_of_the_period(uo
                for day in (5, 12)]
     planned = place(uow, ready, marie, cards, item(marie, SOON), order_id="planned")  # not done: not invoiced
     clock = uow.clock
-    now, clock.current = clock.current, datetime(2026, 10, 1, tzinfo=timezone.utc)
+    now, clock.current = clock.current, datetime(2026, 10, 1, tzinfo=UTC)
     cancelled = place(uow, ready, marie, cards, item(marie, datetime(2026, 10, 20, 10, tzinfo=PARIS)), order_id="c")
     clock.current = now
     CancelInterventionHandler(uow)(c.CancelIntervention(ready.id, cancelled.intervention_ids[0]))
@@ -174,12 +177,12 @@ def test_numbering_is_gapless_per_year_in_paris_time(uow, ready, marie, cards):
     client_id = place(uow, ready, marie, cards).client_id
     validate = ValidateInvoiceHandler(uow)
     first, second, third = (_manual(uow, ready, client_id) for _ in range(3))
-    uow.clock.current = datetime(2026, 12, 31, 22, 30, tzinfo=timezone.utc)  # 23:30 in Paris
+    uow.clock.current = datetime(2026, 12, 31, 22, 30, tzinfo=UTC)  # 23:30 in Paris
     assert validate(c.ValidateInvoice(ready.id, first.id)).number == "FA-2026-000001"
     with pytest.raises(InvoiceAlreadyValidated):
         validate(c.ValidateInvoice(ready.id, first.id))
     assert validate(c.ValidateInvoice(ready.id, second.id)).number == "FA-2026-000002"
-    uow.clock.current = datetime(2026, 12, 31, 23, 30, tzinfo=timezone.utc)  # 00:30 on 1 January in Paris
+    uow.clock.current = datetime(2026, 12, 31, 23, 30, tzinfo=UTC)  # 00:30 on 1 January in Paris
     third = validate(c.ValidateInvoice(ready.id, third.id))
     assert (third.number, third.issued_on) == ("FA-2027-000001", date(2027, 1, 1))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -26,7 +26,7 @@ from ogust.domain.money import Money, VatRate
 from ogust.domain.tarif import Tarif
 from ogust.domain.units import Unit
 
-UTC = timezone.utc
+UTC = UTC
 HOME = Address("3 rue Haute", "75002", "Paris")
 
 

@@ -1,7 +1,7 @@
 """Events become outbox jobs: exactly the mapped effects, once per event key."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -9,7 +9,7 @@ from ogust.application.outbox import EFFECTS, Effect, JobStatus, job_key, jobs_f
 from ogust.domain import events as ev
 from ogust.domain.events import Event
 
-NOW = datetime(2026, 11, 2, 9, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 2, 9, tzinfo=UTC)
 
 SAMPLES = [
     ev.IntervenantSyncRequested("co", "int-1", "fp"),

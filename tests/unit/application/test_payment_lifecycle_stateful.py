@@ -10,7 +10,7 @@ is delivered, paid if and only if one of them was; refunds never above what was 
 from __future__ import annotations
 
 import os
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from hypothesis import HealthCheck, settings
@@ -21,8 +21,12 @@ from ogust.adapters.payments.fake_gateway import FakePaymentGateway
 from ogust.application import commands as c
 from ogust.application.effects.registry import build_effects
 from ogust.application.handlers.credit_notes import IssueCreditNoteHandler
-from ogust.application.handlers.invoicing import (ManualInvoiceHandler, RecordPaymentHandler, RetryPaymentHandler,
-                                                  ValidateInvoiceHandler)
+from ogust.application.handlers.invoicing import (
+    ManualInvoiceHandler,
+    RecordPaymentHandler,
+    RetryPaymentHandler,
+    ValidateInvoiceHandler,
+)
 from ogust.application.handlers.payments import RecordPaymentEvent, RecordPaymentEventHandler
 from ogust.application.handlers.setup import CreateTarifHandler, LinkShopAccountHandler
 from ogust.application.outbox import JobStatus
@@ -52,7 +56,7 @@ class PaymentLifecycle(RuleBasedStateMachine):
 
     def __init__(self) -> None:
         super().__init__()
-        self.clock = FixedClock(datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc))
+        self.clock = FixedClock(datetime(2026, 11, 2, 9, 0, tzinfo=UTC))
         self.uow = FakeUnitOfWork(self.clock)
         self.gateway = FakePaymentGateway(any_card_usable=True)
         self.gateway.outcomes["pm_declined"] = ChargeOutcome.DECLINED
@@ -212,7 +216,8 @@ class PaymentLifecycle(RuleBasedStateMachine):
             self.clock.advance(seconds=7200)
             self.worker.run_until_idle()
             self._emit_events()
-            if not any(job.status in (JobStatus.PENDING, JobStatus.PROCESSING) for job in self.uow.outbox.jobs.values()):
+            if not any(job.status in (JobStatus.PENDING, JobStatus.PROCESSING)
+                       for job in self.uow.outbox.jobs.values()):
                 break
 
     def teardown(self) -> None:
@@ -281,6 +286,7 @@ def test_a_debit_whose_answer_never_came_is_recorded_by_its_webhook() -> None:
     machine.teardown()
 
 
-PaymentLifecycle.TestCase.settings = settings(max_examples=int(os.environ.get("OGUST_STATEFUL_EXAMPLES", "150")), stateful_step_count=30, deadline=None,
+PaymentLifecycle.TestCase.settings = settings(max_examples=int(os.environ.get("OGUST_STATEFUL_EXAMPLES", "150")),
+                                              stateful_step_count=30, deadline=None,
                                               suppress_health_check=[HealthCheck.too_slow])
 test_payment_lifecycle = PaymentLifecycle.TestCase

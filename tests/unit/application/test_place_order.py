@@ -10,11 +10,18 @@ from ogust.application.handlers.orders import PlaceOrderHandler
 from ogust.application.handlers.people import CreateClientHandler
 from ogust.domain.address import Address
 from ogust.domain.client import ClientOrigin
-from ogust.domain.errors import (InvalidValue, NoPaymentMethod, PriceMismatch, ServiceNotMapped, ServiceNotOffered,
-                                 ShopNotLinked, SlotInPast, SlotUnavailable)
+from ogust.domain.errors import (
+    InvalidValue,
+    NoPaymentMethod,
+    PriceMismatch,
+    ServiceNotMapped,
+    ServiceNotOffered,
+    ShopNotLinked,
+    SlotInPast,
+    SlotUnavailable,
+)
 from ogust.domain.money import Money
 from ogust.domain.units import Quantity
-
 from tests.unit.application.conftest import SOON, contents, customer, item, order
 
 

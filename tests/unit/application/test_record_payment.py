@@ -16,11 +16,10 @@ from ogust.application.handlers.credit_notes import IssueCreditNoteHandler
 from ogust.application.handlers.invoicing import RecordPaymentHandler, RetryPaymentHandler
 from ogust.application.outbox import Effect, JobStatus
 from ogust.application.ports import ChargeOutcome, EmailKind
-from ogust.domain.errors import InvalidTransition, InvalidValue, NothingToAttest, NotFound
+from ogust.domain.errors import InvalidTransition, InvalidValue, NotFound, NothingToAttest
 from ogust.domain.invoice import InvoiceStatus
 from ogust.domain.money import Money
 from ogust.domain.payment import AttemptStatus, PaymentMethod
-
 from tests.unit.application.conftest import attempts, charge_job, contents, validated_invoice
 
 PARIS = ZoneInfo("Europe/Paris")

@@ -7,7 +7,6 @@ from ogust.application.handlers.payments import RecordPaymentEvent, RecordPaymen
 from ogust.application.ports import ChargeOutcome
 from ogust.domain.invoice import InvoiceStatus
 from ogust.domain.payment import AttemptStatus
-
 from tests.unit.application.conftest import attempts, contents, validated_invoice
 
 

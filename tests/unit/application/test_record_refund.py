@@ -20,7 +20,6 @@ from ogust.domain.credit_note import RefundStatus
 from ogust.domain.errors import InvalidTransition, InvalidValue, NothingToAttest, RefundExceedsPayment
 from ogust.domain.money import Money
 from ogust.domain.payment import PaymentMethod
-
 from tests.unit.application.conftest import contents, validated_invoice
 
 PARIS = ZoneInfo("Europe/Paris")

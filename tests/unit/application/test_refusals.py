@@ -7,17 +7,23 @@ import pytest
 
 from ogust.application import commands as c
 from ogust.application.handlers.orders import PlaceOrderHandler
-from ogust.application.handlers.people import (CreateClientHandler, CreateIntervenantHandler, UpdateClientHandler,
-                                               UpdateIntervenantHandler)
+from ogust.application.handlers.people import (
+    CreateClientHandler,
+    CreateIntervenantHandler,
+    UpdateClientHandler,
+    UpdateIntervenantHandler,
+)
 from ogust.application.handlers.planning import CancelInterventionHandler, MarkInterventionDoneHandler
-from ogust.application.handlers.setup import (CreateCompanyHandler, CreateTarifHandler, LinkShopAccountHandler,
-                                              MapShopServiceHandler)
+from ogust.application.handlers.setup import (
+    CreateCompanyHandler,
+    CreateTarifHandler,
+    LinkShopAccountHandler,
+    MapShopServiceHandler,
+)
 from ogust.domain.address import Address
-from ogust.domain.errors import (AlreadyExists, InvalidTransition, InvalidValue, NotFound, ShopNotLinked,
-                                 TarifMismatch)
+from ogust.domain.errors import AlreadyExists, InvalidTransition, InvalidValue, NotFound, ShopNotLinked, TarifMismatch
 from ogust.domain.money import Money, VatRate
 from ogust.domain.units import Unit
-
 from tests.unit.application.conftest import contents, item, order
 
 HERE = Address("3 rue Haute", "75002", "Paris")

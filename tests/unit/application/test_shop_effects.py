@@ -13,7 +13,6 @@ from ogust.application.outbox import Effect, JobStatus
 from ogust.application.ports import ShopRejected, ShopUnavailable
 from ogust.domain.address import Address
 from ogust.domain.shop_sync import SyncStatus
-
 from tests.fakes import FakeLinks
 
 

@@ -1,7 +1,7 @@
 """The help article's whole story, on the core with fakes."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -15,14 +15,20 @@ from ogust.application.handlers.shop_sync import ExportToShopHandler, SyncInterv
 from ogust.application.ports import ChargeOutcome, EmailKind
 from ogust.application.shop_sync_service import ShopSyncService
 from ogust.domain.address import Address
-from ogust.domain.errors import (PriceMismatch, ServiceNotMapped, ServiceNotOffered, SlotInPast, SlotUnavailable,
-                                 TarifMismatch)
+from ogust.domain.errors import (
+    PriceMismatch,
+    ServiceNotMapped,
+    ServiceNotOffered,
+    SlotInPast,
+    SlotUnavailable,
+    TarifMismatch,
+)
 from ogust.domain.intervenant import ShopProfile
 from ogust.domain.invoice import InvoiceStatus
 from ogust.domain.money import Money, VatRate
 from ogust.domain.units import Unit
 
-T0 = datetime(2026, 11, 10, 9, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 10, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -32,7 +38,8 @@ def setup(uow, company, shop):
     LinkShopAccountHandler(uow, shop)(c.LinkShopAccount(company.id, "acc_demo", "s" * 32))
     MapShopServiceHandler(uow, shop)(c.MapShopService(company.id, "svc_menage", "MEN"))
     marie = CreateIntervenantHandler(uow)(c.CreateIntervenant(
-        company.id, "Marie", "Curie", "M001", profile=ShopProfile("Douce", ("svc_menage",), ("75002",), ("repassage",))))
+        company.id, "Marie", "Curie", "M001",
+        profile=ShopProfile("Douce", ("svc_menage",), ("75002",), ("repassage",))))
     return marie
 
 

@@ -1,7 +1,7 @@
 """The outbox worker: dead letters, backoff, faults that do not kill it, expired leases."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -9,7 +9,7 @@ from ogust.application.effects import GiveUp, RetryLater
 from ogust.application.outbox import JobStatus, OutboxJob
 from ogust.application.worker import OutboxProcessor, WorkerSettings
 
-NOW = datetime(2026, 11, 2, 9, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 2, 9, tzinfo=UTC)
 
 
 class Scripted:

@@ -104,7 +104,8 @@ def test_credit_notes_never_add_up_to_more_than_the_invoice():
 
 def test_a_draft_invoice_gets_no_credit_note_and_a_reason_is_required():
     draft = Invoice(company_id="co", client_id="cli", source=InvoiceSource.MANUAL,
-                    lines=[InvoiceLine("t1", "Ménage", Quantity.hours_minutes(60), Money(2500), VatRate.INTERMEDIATE_10)])
+                    lines=[InvoiceLine("t1", "Ménage", Quantity.hours_minutes(60), Money(2500),
+                                       VatRate.INTERMEDIATE_10)])
     with pytest.raises(InvalidTransition):
         draft.record_credit(Money(100))
     invoice = an_invoice()

@@ -232,7 +232,8 @@ def test_a_full_credit_note_repeats_the_invoice_lines(s):
     assert "Ménage (06/04/2026 — 2 h 30 — Marie Curie (M001)) 10 % 62,50 € 6,25 € 68,75 €" in text
     assert "Total TTC de l'avoir 140,49 €" in text
     assert ("Aucun paiement par carte à rembourser : le montant de l'avoir, 140,49 €, vient en déduction de ce qui "
-            f"reste dû sur la facture n° {invoice.number} ; si vous l'avez déjà réglée, nous vous le remboursons.") in text
+            f"reste dû sur la facture n° {invoice.number} ; "
+            "si vous l'avez déjà réglée, nous vous le remboursons.") in text
 
 
 # ---------------------------------------------------------------------- pictures

@@ -60,7 +60,7 @@ def test_the_documents_are_those_fpdf2_writes_when_each_parses_its_fonts(monkeyp
     shared = [make() for make in render]
     monkeypatch.setattr(typefaces, "lend", parse_per_document)
     assert [make() for make in render] == shared
-    for pdf, name in zip(shared[2:], NAMES):
+    for pdf, name in zip(shared[2:2 + len(NAMES)], NAMES, strict=True):  # the drafts named after NAMES
         assert name in flat(text_of(pdf)) or name == "王小明"  # DejaVu has no CJK glyphs: left out as before
 
 

@@ -1,7 +1,7 @@
 """Small builders for domain tests: plain objects, no fakes."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from ogust.domain.address import Address
@@ -16,7 +16,7 @@ from ogust.domain.tarif import Tarif
 from ogust.domain.units import Quantity, Unit
 
 PARIS = ZoneInfo("Europe/Paris")
-UTC = timezone.utc
+UTC = UTC
 COMPANY = "co-1"
 ADDRESS = Address("3 rue Haute", "75002", "Paris")
 

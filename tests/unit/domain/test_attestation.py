@@ -14,7 +14,6 @@ from ogust.domain.events import AttestationValidated
 from ogust.domain.money import Money
 from ogust.domain.payment import PaymentMethod
 from ogust.domain.units import Unit
-
 from tests.unit.domain.builders import COMPANY, at, client, invoice, line, payment
 
 

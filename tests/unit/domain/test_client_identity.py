@@ -15,7 +15,6 @@ from ogust.domain.invoice import InvoiceStatus
 from ogust.domain.lines import DevisLine
 from ogust.domain.money import Money, VatRate
 from ogust.domain.units import Quantity
-
 from tests.unit.domain.builders import ADDRESS, COMPANY, at, client, invoice
 
 AS_ISSUED = ClientIdentity("Jean", "Dupont", "jean@example.fr", ADDRESS)

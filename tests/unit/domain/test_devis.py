@@ -9,8 +9,8 @@ from ogust.domain.events import OrderAccepted
 from ogust.domain.lines import DevisLine
 from ogust.domain.money import Money, VatRate
 from ogust.domain.units import Quantity
-
 from tests.unit.domain.builders import at, client
+
 
 def lines() -> list[DevisLine]:
     """Built in each test (the persistence mapping may instrument the classes once the suite runs)."""

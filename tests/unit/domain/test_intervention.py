@@ -7,7 +7,6 @@ import pytest
 
 from ogust.domain.errors import InvalidTransition, InvalidValue, SlotInPast, SlotUnavailable
 from ogust.domain.intervention import InterventionStatus, ensure_slot_bookable
-
 from tests.unit.domain.builders import PARIS, at, intervention
 
 NOW = at(2026, 11, 2, 9)

@@ -6,10 +6,14 @@ from datetime import date
 import pytest
 
 from ogust.domain.errors import InvalidTransition, InvalidValue, InvoiceAlreadyValidated
-from ogust.domain.events import (InvoicePaid, InvoicePaymentFailed, InvoicePaymentNeedsAuthentication,
-                                 InvoicePaymentRetryRequested, InvoiceValidated)
+from ogust.domain.events import (
+    InvoicePaid,
+    InvoicePaymentFailed,
+    InvoicePaymentNeedsAuthentication,
+    InvoicePaymentRetryRequested,
+    InvoiceValidated,
+)
 from ogust.domain.invoice import Invoice, InvoiceSource, InvoiceStatus
-
 from tests.unit.domain.builders import COMPANY, at, client, invoice, line
 
 ISSUED = date(2026, 11, 2)

@@ -6,7 +6,6 @@ import pytest
 from ogust.domain.errors import InvalidTransition
 from ogust.domain.money import Money
 from ogust.domain.payment import AttemptStatus, PaymentAttempt
-
 from tests.unit.domain.builders import at
 
 

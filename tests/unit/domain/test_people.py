@@ -5,7 +5,6 @@ import pytest
 
 from ogust.domain.errors import InvalidValue, NoPaymentMethod, ServiceNotOffered
 from ogust.domain.intervenant import ShopProfile
-
 from tests.unit.domain.builders import client, intervenant
 
 

@@ -12,7 +12,6 @@ from ogust.domain.errors import InvalidValue
 from ogust.domain.lines import DevisLine, InvoiceLine
 from ogust.domain.money import Money, VatRate
 from ogust.domain.units import Quantity, Unit
-
 from tests.unit.domain.builders import invoice
 
 

@@ -11,7 +11,6 @@ from ogust.domain.events import InvoicePaymentRecorded
 from ogust.domain.invoice import InvoiceStatus
 from ogust.domain.money import Money
 from ogust.domain.payment import AttemptStatus, PaymentAttempt, PaymentMethod
-
 from tests.unit.domain.builders import COMPANY, PARIS, at, client, invoice, line
 
 NOW = at(2026, 11, 20, 9)

@@ -7,7 +7,6 @@ from ogust.domain.errors import TarifMismatch
 from ogust.domain.money import Money, VatRate
 from ogust.domain.shop_service import ShopService, ShopServiceMapping, differences
 from ogust.domain.units import Unit
-
 from tests.unit.domain.builders import COMPANY, tarif
 
 MENAGE = ShopService("svc_menage", "Ménage", Money(2750), VatRate.INTERMEDIATE_10, Unit.HOUR)

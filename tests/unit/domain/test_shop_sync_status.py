@@ -7,7 +7,6 @@ from ogust.domain.address import Address
 from ogust.domain.events import ClientTransmissionRequested, IntervenantSyncRequested
 from ogust.domain.intervenant import ShopProfile
 from ogust.domain.shop_sync import SyncStatus
-
 from tests.unit.domain.builders import at, client, intervenant
 
 

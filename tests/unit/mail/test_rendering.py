@@ -129,7 +129,8 @@ def test_an_attestation_without_cesu_does_not_speak_of_them():
 def test_the_attestation_text_keeps_its_paragraphs(cesu_paid):
     _, text, _ = parts(render_email(sample_notification(EmailKind.ATTESTATION_AVAILABLE, cesu_paid=cesu_paid),
                                     SENDER))
-    assert "crédit d'impôt.\n\nVous pouvez la télécharger" in text or "1 234,50 €.\n\nVous pouvez la télécharger" in text
+    assert ("crédit d'impôt.\n\nVous pouvez la télécharger" in text
+            or "1 234,50 €.\n\nVous pouvez la télécharger" in text)
 
 
 def test_the_links_are_buttons_in_html():

@@ -1,14 +1,14 @@
 """The order webhook's signature: HMAC-SHA256 over "{timestamp}." + raw body, ±300 s, rotation."""
 import hashlib
 import hmac
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
 from ogust.adapters.shop.signing import BadSignature, sign, verify
 
 BODY = b'{"order_id":"ord_1","items":[{"unit_price_ttc_cents":2750}]}'
-NOW = datetime(2026, 3, 20, 10, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 3, 20, 10, 0, tzinfo=UTC)
 TIMESTAMP = str(int(NOW.timestamp()))
 
 

@@ -139,7 +139,8 @@ def invoice_lines(invoice: Invoice) -> list[XmlLine]:
         if line.performed_on:
             details.append(f"le {line.performed_on:%d/%m/%Y}")
         if line.intervenant_matricule:
-            details.append(f"intervenant {line.intervenant_name or ''} ({line.intervenant_matricule})".replace("  ", " "))
+            details.append(
+                f"intervenant {line.intervenant_name or ''} ({line.intervenant_matricule})".replace("  ", " "))
         if line.quantity.unit is Unit.HOUR:
             quantity, unit_code, basis = hourly_quantity(line.quantity.value)
         else:

@@ -514,7 +514,8 @@ class PdfDocumentRenderer:
                    size=6.8, style="I")
 
         if devis.status is DevisStatus.ACCEPTED:
-            pdf.para(f"Devis accepté le {date_fr(devis.accepted_at.astimezone(zone).date()) if devis.accepted_at else ''}"
+            accepted_on = date_fr(devis.accepted_at.astimezone(zone).date()) if devis.accepted_at else ""
+            pdf.para(f"Devis accepté le {accepted_on}"
                      + (" lors de la commande en ligne." if devis.acceptance_channel is AcceptanceChannel.SHOP
                         else "."), size=8.5, style="B")
         else:
@@ -651,8 +652,9 @@ class PdfDocumentRenderer:
                      size=8.8, height=4.6, after=3)
 
         pdf.section("Interventions (regroupées par mois)")
-        rows = [[f"{MONTHS[line.month - 1]} {line.year or attestation.year}", line.intervenant_name, line.intervenant_matricule,
-                 str(line.interventions), duration_fr(line.minutes)] for line in attestation.lines]
+        rows = [[f"{MONTHS[line.month - 1]} {line.year or attestation.year}", line.intervenant_name,
+                 line.intervenant_matricule, str(line.interventions), duration_fr(line.minutes)]
+                for line in attestation.lines]
         rows.append(["Total", "", "", str(sum(line.interventions for line in attestation.lines)),
                      duration_fr(attestation.total_minutes)])
         pdf.table(["Mois", "Intervenant", "Identifiant", "Interventions", "Durée"], rows, (34, 62, 30, 27, 27),

@@ -70,7 +70,8 @@ class SmtpMailer:
             code, reply = exc.recipients.get(notification.to_email, next(iter(exc.recipients.values())))
             raise _by_code(code, f"{where} refused recipient {notification.to_email}: {code} {_text(reply)}") from exc
         except smtplib.SMTPResponseException as exc:
-            raise _by_code(exc.smtp_code, f"{where} refused the message: {exc.smtp_code} {_text(exc.smtp_error)}") from exc
+            raise _by_code(exc.smtp_code,
+                           f"{where} refused the message: {exc.smtp_code} {_text(exc.smtp_error)}") from exc
         except (smtplib.SMTPException, OSError) as exc:  # disconnected, timeout, reset
             raise MailTemporaryFailure(f"{where} failed during delivery: {_describe(exc)}") from exc
         finally:

@@ -20,7 +20,6 @@ from typing import Any
 
 import stripe
 
-from ogust.domain.money import Money
 from ogust.application.ports import (
     ChargeOutcome,
     ChargeRequest,
@@ -30,6 +29,7 @@ from ogust.application.ports import (
     RefundRequest,
     RefundResult,
 )
+from ogust.domain.money import Money
 
 logger = logging.getLogger(__name__)
 
@@ -274,7 +274,8 @@ class StripePaymentGateway:
         was cancelled already or is processing: then the PaymentIntent as it is tells the outcome."""
         what = "annulation du débit"
         try:
-            intent = _unknown_on_transport_error(lambda: self._client.v1.payment_intents.cancel(payment_intent_id), what)
+            intent = _unknown_on_transport_error(
+                lambda: self._client.v1.payment_intents.cancel(payment_intent_id), what)
         except stripe.InvalidRequestError as error:
             logger.info("PaymentIntent %s not cancelled: %s", payment_intent_id, _message(error))
             intent = _unknown_on_transport_error(lambda: self._client.v1.payment_intents.retrieve(payment_intent_id),

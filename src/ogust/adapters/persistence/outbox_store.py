@@ -50,7 +50,8 @@ class SqlAlchemyOutboxStore:
         candidates = candidates.order_by(jobs.c.available_at, jobs.c.created_at, jobs.c.id).limit(limit)
         if self.session.get_bind().dialect.name == "postgresql":
             candidates = candidates.with_for_update(skip_locked=True)
-        claimed = [job_id for job_id in self.session.scalars(candidates) if self._lease(job_id, worker, now, lease_until)]
+        claimed = [job_id for job_id in self.session.scalars(candidates)
+                   if self._lease(job_id, worker, now, lease_until)]
         if not claimed:
             return []
         rows = self.session.execute(select(jobs).where(jobs.c.id.in_(claimed)).order_by(jobs.c.available_at, jobs.c.id))
@@ -65,7 +66,8 @@ class SqlAlchemyOutboxStore:
         candidates = select(jobs.c.id).where(jobs.c.company_id == company_id, jobs.c.key.in_(wanted), _claimable(now))
         if self.session.get_bind().dialect.name == "postgresql":
             candidates = candidates.with_for_update(skip_locked=True)
-        claimed = [job_id for job_id in self.session.scalars(candidates) if self._lease(job_id, worker, now, lease_until)]
+        claimed = [job_id for job_id in self.session.scalars(candidates)
+                   if self._lease(job_id, worker, now, lease_until)]
         if not claimed:
             return []
         rows = self.session.execute(select(jobs).where(jobs.c.id.in_(claimed)).order_by(jobs.c.available_at, jobs.c.id))

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any, ClassVar, Generic, TypeVar
 
 from sqlalchemy import Select, Table, bindparam, func, select, tuple_, update
@@ -221,7 +221,8 @@ class SqlAlchemyInterventionRepository(_Repository[Intervention]):
     entity, table, what = Intervention, t.interventions, "intervention"
     c = t.interventions.c  # the columns
 
-    def for_intervenant(self, company_id: str, intervenant_id: str, start: datetime, end: datetime) -> list[Intervention]:
+    def for_intervenant(self, company_id: str, intervenant_id: str, start: datetime,
+                        end: datetime) -> list[Intervention]:
         """Interventions of the intervenant that intersect [start, end), cancelled ones included.
 
         One that intersects starts before ``end`` and, lasting at most MAX_INTERVENTION (a domain
@@ -236,7 +237,7 @@ class SqlAlchemyInterventionRepository(_Repository[Intervention]):
         with conflicts_as_domain_errors(self.session):
             return list(self.session.scalars(statement, {"company_id": company_id, "intervenant_id": intervenant_id,
                                                          "start": start, "end": end,
-                                                         "earliest": start.astimezone(timezone.utc) - MAX_INTERVENTION}))
+                                                         "earliest": start.astimezone(UTC) - MAX_INTERVENTION}))
 
     def for_devis(self, company_id: str, devis_id: str) -> list[Intervention]:
         return self._all(self._select(company_id, self.c.devis_id == devis_id))

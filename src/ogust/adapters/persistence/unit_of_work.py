@@ -27,7 +27,6 @@ from ogust.domain.client import Client
 from ogust.domain.devis import Devis
 from ogust.domain.intervention import Intervention
 
-
 # Written by ``_insert_new``: plain aggregates (no server-side defaults) created by the thousand.
 INSERTED_IN_BULK: frozenset[type] = frozenset({Client, Devis, Intervention})
 # (collection, the children's column naming their parent) of the aggregates above that have lines

@@ -70,7 +70,8 @@ class HttpShopApi:
         self._send(account_id, "PUT", f"{_account(account_id)}/intervenants/{_segment(fields['id'])}", fields)
 
     def upsert_client(self, account_id: str, fields: dict[str, object]) -> str:
-        answer = self._json(self._send(account_id, "PUT", f"{_account(account_id)}/clients/{_segment(fields['id'])}", fields))
+        answer = self._json(self._send(account_id, "PUT", f"{_account(account_id)}/clients/{_segment(fields['id'])}",
+                                       fields))
         if not isinstance(answer, dict) or not answer.get("shop_client_id"):
             raise ShopRejected("La boutique n'a pas renvoyé d'identifiant client (shop_client_id).")
         return str(answer["shop_client_id"])

@@ -8,7 +8,14 @@ from zoneinfo import ZoneInfo
 from ogust.application.effects import GiveUp, RetryLater
 from ogust.application.handlers import UowFactory
 from ogust.application.outbox import Effect, OutboxJob
-from ogust.application.ports import DocumentLinks, EmailKind, Mailer, MailPermanentFailure, MailTemporaryFailure, Notification
+from ogust.application.ports import (
+    DocumentLinks,
+    EmailKind,
+    Mailer,
+    MailPermanentFailure,
+    MailTemporaryFailure,
+    Notification,
+)
 from ogust.application.unit_of_work import UnitOfWork
 from ogust.domain.company import Company
 from ogust.domain.credit_note import RefundStatus

@@ -9,9 +9,9 @@ from ogust.application.effects import RetryLater
 from ogust.application.handlers import UowFactory
 from ogust.application.outbox import OutboxJob
 from ogust.application.ports import ChargeOutcome, ChargeRequest, ChargeResult, PaymentGateway, PaymentOutcomeUnknown
-from ogust.domain.errors import ConcurrencyConflict
 from ogust.application.unit_of_work import UnitOfWork
 from ogust.domain.credit_note import not_deducted_from
+from ogust.domain.errors import ConcurrencyConflict
 from ogust.domain.invoice import Invoice, InvoiceStatus
 from ogust.domain.payment import AttemptStatus, Payment, PaymentAttempt, PaymentMethod
 

@@ -12,9 +12,9 @@ from ogust.application.page_garbage import PageGarbage
 from ogust.application.unit_of_work import UnitOfWork
 from ogust.domain.attestation import Attestation, AttestationStatus, YearPaid, summarise_year
 from ogust.domain.credit_note import CreditNote
+from ogust.domain.errors import ConcurrencyConflict, DomainError, InvalidTransition, InvalidValue
 from ogust.domain.money import Money, total
 from ogust.domain.payment import Payment
-from ogust.domain.errors import ConcurrencyConflict, DomainError, InvalidTransition, InvalidValue
 
 
 def _generate(uow: UnitOfWork, company_id: str, client_id: str, year: int) -> Attestation:

@@ -69,7 +69,8 @@ class RecordRefundHandler:
                 raise InvalidValue("Le jour du remboursement n'est pas dans le futur.", field="refunded_on")
             payments = [p for p in uow.payments.for_client(cmd.company_id, invoice.client_id)
                         if p.invoice_id == invoice.id]
-            refundable = refundable_otherwise(invoice, payments, uow.credit_notes.for_invoice(cmd.company_id, invoice.id))
+            refundable = refundable_otherwise(invoice, payments,
+                                              uow.credit_notes.for_invoice(cmd.company_id, invoice.id))
             # the day the money went, at noon in the company's zone (as a payment received)
             note.record_refund(cmd.method, datetime.combine(cmd.refunded_on, time(12), zone), cmd.reference.strip(),
                                refundable)

@@ -4,8 +4,14 @@ from __future__ import annotations
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
-from ogust.application.commands import (ContractInvoice, InvoiceFromDevis, ManualInvoice, RecordPayment, RetryPayment,
-                                       ValidateInvoice)
+from ogust.application.commands import (
+    ContractInvoice,
+    InvoiceFromDevis,
+    ManualInvoice,
+    RecordPayment,
+    RetryPayment,
+    ValidateInvoice,
+)
 from ogust.application.handlers import UowFactory
 from ogust.application.unit_of_work import UnitOfWork
 from ogust.domain.devis import DevisStatus
@@ -51,7 +57,8 @@ class InvoiceFromDevisHandler:
                 i for i in planned if i.status is not InterventionStatus.CANCELLED and i.invoice_id is None
             ]
             if interventions:
-                lines = [intervention_line(uow, cmd.company_id, i) for i in sorted(interventions, key=lambda i: i.start)]
+                lines = [intervention_line(uow, cmd.company_id, i)
+                         for i in sorted(interventions, key=lambda i: i.start)]
             elif any(i.invoice_id for i in planned):
                 raise NothingToInvoice("Les interventions de ce devis sont déjà facturées.", devis_id=devis.id)
             elif planned:  # every intervention was cancelled: the devis lines are not owed

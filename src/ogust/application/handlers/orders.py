@@ -116,7 +116,8 @@ class PlaceOrderHandler:
                 intervenant = uow.intervenants.get(cmd.company_id, item.intervenant_id)
                 intervenant.require_offers(item.shop_service_id)
                 planning = uow.interventions.for_intervenant(cmd.company_id, intervenant.id, item.start, item.end)
-                planning += [_slot(i, cmd.company_id, cmd.customer.address) for i, _, who in booked if who == intervenant.id]
+                planning += [_slot(i, cmd.company_id, cmd.customer.address)
+                             for i, _, who in booked if who == intervenant.id]
                 ensure_slot_bookable(item.start, item.end, now, planning, intervenant.full_name)
                 booked.append((item, tarif, intervenant.id))
             # every item is acceptable: only now is anything written
@@ -164,7 +165,8 @@ class PlaceOrderHandler:
         tarif = uow.tarifs.get(company_id, mapping.tarif_id)
         if item.unit_price_ttc != tarif.price_ttc:
             raise PriceMismatch(
-                f"Prix {item.unit_price_ttc} pour {item.shop_service_id}, le tarif {tarif.code} est à {tarif.price_ttc}.",
+                f"Prix {item.unit_price_ttc} pour {item.shop_service_id}, "
+                f"le tarif {tarif.code} est à {tarif.price_ttc}.",
                 shop_service_id=item.shop_service_id, tarif_code=tarif.code,
                 expected_cents=tarif.price_ttc.cents, received_cents=item.unit_price_ttc.cents,
             )

@@ -5,12 +5,12 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, StringConstraints, model_validator
 
 from ogust.application import commands as c
+from ogust.domain import validation as rules
 from ogust.domain.address import Address
 from ogust.domain.errors import InvalidValue
 from ogust.domain.invoice import PAYMENT_REFERENCE_MAX
 from ogust.domain.money import Money
 from ogust.domain.payment import PaymentMethod
-from ogust.domain import validation as rules
 
 
 def _rule(check):

@@ -12,7 +12,8 @@ from ogust.entrypoints.cli.base import Cli, OgustGroup, json_option, output, pas
 
 def _key(key) -> dict:
     return {"id": key.id, "name": key.name, "scopes": list(key.scopes), "prefix": key.prefix,
-            "created_at": key.created_at.isoformat(), "revoked_at": key.revoked_at.isoformat() if key.revoked_at else None,
+            "created_at": key.created_at.isoformat(),
+            "revoked_at": key.revoked_at.isoformat() if key.revoked_at else None,
             "status": "active" if key.active else "revoked"}
 
 

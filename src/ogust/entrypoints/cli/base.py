@@ -5,9 +5,9 @@ import json
 import sys
 from dataclasses import dataclass, field
 from datetime import datetime
-from zoneinfo import ZoneInfo
 from decimal import Decimal, InvalidOperation
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import click
 
@@ -45,8 +45,8 @@ class Cli:
         performed = self.container.processor().run_until_idle()
         if performed:
             counts = self.container.queries().outbox_counts()
-            click.echo(f"{performed} effet(s) traité(s) — file : " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())),
-                       err=True)
+            click.echo(f"{performed} effet(s) traité(s) — file : "
+                       + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())), err=True)
 
 
 pass_cli = click.make_pass_decorator(Cli, ensure=True)

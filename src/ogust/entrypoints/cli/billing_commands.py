@@ -293,7 +293,8 @@ def _month_end_lines(report) -> list[str]:
     labels = {"draft": "brouillon", "validated": "validée(s) sans débit", "paid": "payée(s)",
               "payment_failed": "refusée(s)", "needs_authentication": "en attente d'authentification"}
     if report.month_invoices:
-        lines.append("Factures du mois : " + ", ".join(f"{n} {labels.get(k, k)}" for k, n in report.month_invoices.items()))
+        lines.append("Factures du mois : "
+                     + ", ".join(f"{n} {labels.get(k, k)}" for k, n in report.month_invoices.items()))
     return lines
 
 

@@ -8,7 +8,6 @@ import threading
 import click
 
 from ogust.application.access import set_actor
-
 from ogust.application.outbox import JobStatus
 from ogust.entrypoints import serializers as s
 from ogust.entrypoints.cli.base import Cli, OgustGroup, json_option, output, pass_cli
@@ -81,8 +80,8 @@ def serve(cli: Cli, host, port, with_worker) -> None:
     """Le serveur REST (OpenAPI sur /docs)."""
     import uvicorn
 
-    from ogust.entrypoints.api.app import create_app
     from ogust.adapters.persistence.database import upgrade_database
+    from ogust.entrypoints.api.app import create_app
 
     upgrade_database(cli.container.settings().database_url)
     uvicorn.run(create_app(cli.container, run_worker=with_worker), host=host, port=port)

@@ -6,12 +6,12 @@ from datetime import datetime, timedelta
 import click
 
 from ogust.application import commands as c
+from ogust.application.gdpr import EraseClient
 from ogust.application.shop_sync_service import RecordReport
 from ogust.domain.address import Address
 from ogust.domain.intervenant import ShopProfile
 from ogust.entrypoints import serializers as s
 from ogust.entrypoints.cli.base import Cli, OgustGroup, json_option, output, pass_cli
-from ogust.application.gdpr import EraseClient
 from ogust.entrypoints.gdpr_export import client_data_zip
 
 _OUTCOMES = {"sent": "envoyée à la boutique", "unchanged": "déjà à jour dans la boutique",
@@ -60,7 +60,8 @@ def intervenant_create(cli: Cli, first_name, last_name, matricule, email, phone,
     created = cli.container.create_intervenant()(c.CreateIntervenant(
         cli.company_id(), first_name, last_name, matricule, email, phone,
         ShopProfile(presentation or "", services, zones, skills)))
-    output(s.intervenant(created), as_json, [f"Intervenant créé : {created.full_name} ({created.matricule}) — {created.id}"])
+    output(s.intervenant(created), as_json,
+           [f"Intervenant créé : {created.full_name} ({created.matricule}) — {created.id}"])
 
 
 @intervenant.command("update")

@@ -1,7 +1,6 @@
 """ogust company / tarif / shop: set-up and the shop link."""
 from __future__ import annotations
 
-
 import click
 
 from ogust.application import commands as c
@@ -109,7 +108,8 @@ def shop_services(cli: Cli, as_json) -> None:
     mapped = {m.shop_service_id: t.code for m, t in queries.mappings(company_id)}
     services = cli.container.shop().list_services(account)
     output([s.shop_service(x, mapped.get(x.id)) for x in services], as_json,
-           [f"{x.id:<20} {x.label:<30} {str(x.price_ttc):>12} TTC/{x.unit.label_fr:<8} TVA {x.vat_rate.percent_label:<6}"
+           [f"{x.id:<20} {x.label:<30} {str(x.price_ttc):>12} TTC/{x.unit.label_fr:<8} "
+            f"TVA {x.vat_rate.percent_label:<6}"
             f" → {mapped.get(x.id, 'non associé')}" for x in services])
 
 

@@ -10,18 +10,24 @@ from ogust.domain.invoice import InvoiceStatus
 from ogust.entrypoints import serializers as s
 from ogust.entrypoints.api import responses as out
 from ogust.entrypoints.api.deps import company_id
-from ogust.entrypoints.api.schemas import (AttestationBatchIn, AttestationIn, ContractInvoiceIn, InvoiceFromDevisIn,
-                                          ManualInvoiceIn, PaymentIn)
+from ogust.entrypoints.api.schemas import (
+    PROBLEM_RESPONSES,
+    AttestationBatchIn,
+    AttestationIn,
+    ContractInvoiceIn,
+    InvoiceFromDevisIn,
+    ManualInvoiceIn,
+    PaymentIn,
+)
 from ogust.entrypoints.container import Container
-
-from ogust.entrypoints.api.schemas import PROBLEM_RESPONSES  # noqa: E402
 
 router = APIRouter(responses=PROBLEM_RESPONSES)
 
 
 @router.get("/devis", response_model=list[out.Devis], tags=["Devis"])
 @inject
-def list_devis(company: str = Depends(company_id), queries: Queries = Depends(Provide[Container.queries])) -> list[dict]:
+def list_devis(company: str = Depends(company_id),
+               queries: Queries = Depends(Provide[Container.queries])) -> list[dict]:
     return [s.devis(d) for d in queries.devis_list(company)]
 
 
@@ -60,7 +66,8 @@ def cancel(intervention_id: str, company: str = Depends(company_id),
              summary="Facture depuis un devis")
 @inject
 def invoice_from_devis(body: InvoiceFromDevisIn, company: str = Depends(company_id),
-                       handler: invoicing.InvoiceFromDevisHandler = Depends(Provide[Container.invoice_from_devis])) -> dict:
+                       handler: invoicing.InvoiceFromDevisHandler = Depends(
+                           Provide[Container.invoice_from_devis])) -> dict:
     return s.invoice(handler(c.InvoiceFromDevis(company, body.devis_id)))
 
 
@@ -191,7 +198,8 @@ def get_attestation(ref: str, company: str = Depends(company_id),
 
 
 @router.post("/attestations/{attestation_id}/validate", response_model=out.Attestation, tags=["Attestations fiscales"],
-             summary="Valider l'attestation", description="Publiée dans le compte boutique du client, envoyée par email.")
+             summary="Valider l'attestation",
+             description="Publiée dans le compte boutique du client, envoyée par email.")
 @inject
 def validate_attestation(attestation_id: str, company: str = Depends(company_id),
                          handler: attestations.ValidateAttestationHandler = Depends(

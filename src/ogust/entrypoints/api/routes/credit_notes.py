@@ -10,10 +10,12 @@ from ogust.application.queries import Queries
 from ogust.entrypoints import serializers as s
 from ogust.entrypoints.api import responses as out
 from ogust.entrypoints.api.deps import company_id
-from ogust.entrypoints.api.schemas import CreditNoteIn, RefundIn
+from ogust.entrypoints.api.schemas import (
+    PROBLEM_RESPONSES,
+    CreditNoteIn,
+    RefundIn,
+)
 from ogust.entrypoints.container import Container
-
-from ogust.entrypoints.api.schemas import PROBLEM_RESPONSES  # noqa: E402
 
 router = APIRouter(tags=["Avoirs"], responses=PROBLEM_RESPONSES)
 

@@ -17,11 +17,10 @@ from ogust.entrypoints import serializers as s
 from ogust.entrypoints.api import responses as out
 from ogust.entrypoints.api.deps import company_id
 from ogust.entrypoints.api.problems import problem
-from ogust.entrypoints.serializers import document_filename
+from ogust.entrypoints.api.schemas import PROBLEM_RESPONSES
 from ogust.entrypoints.container import Container
+from ogust.entrypoints.serializers import document_filename
 from ogust.entrypoints.settings import Settings
-
-from ogust.entrypoints.api.schemas import PROBLEM_RESPONSES  # noqa: E402
 
 router = APIRouter(responses=PROBLEM_RESPONSES)
 
@@ -45,7 +44,8 @@ def retry_job(job_id: str, company: str = Depends(company_id),
 @router.get("/emails", response_model=list[out.EmailRecord], tags=["Exploitation"],
             summary="Emails envoyés aux clients")
 @inject
-def list_emails(company: str = Depends(company_id), queries: Queries = Depends(Provide[Container.queries])) -> list[dict]:
+def list_emails(company: str = Depends(company_id),
+                queries: Queries = Depends(Provide[Container.queries])) -> list[dict]:
     return [{k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items()}
             for row in queries.emails(company)]
 

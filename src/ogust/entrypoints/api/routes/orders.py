@@ -1,7 +1,7 @@
 """Orders from the shop: a signed webhook."""
 import json
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from dependency_injector.wiring import Provide, inject
 from fastapi import APIRouter, Request
@@ -82,5 +82,5 @@ async def _signed_by(accounts: CachedShopAccounts, account_id: str, request: Req
 
 def _verify(company: Company, request: Request, raw: bytes) -> None:
     now = time.time()  # the current secret, and the previous one until it expires (rotation)
-    verify(company.webhook_secrets(datetime.fromtimestamp(now, timezone.utc)),
+    verify(company.webhook_secrets(datetime.fromtimestamp(now, UTC)),
            request.headers.get("x-ogust-timestamp"), request.headers.get("x-ogust-signature"), raw, now)

@@ -6,20 +6,26 @@ from fastapi import APIRouter, Depends, Query, status
 from fastapi.responses import Response
 
 from ogust.application import commands as c
-from ogust.application.handlers import people
 from ogust.application.gdpr import ClientDataExport, EraseClient, EraseClientHandler
+from ogust.application.handlers import people
 from ogust.application.queries import Queries
 from ogust.application.shop_sync_service import ShopSyncService
 from ogust.domain.intervenant import ShopProfile
 from ogust.entrypoints import serializers as s
 from ogust.entrypoints.api import responses as out
 from ogust.entrypoints.api.deps import company_id
-from ogust.entrypoints.api.schemas import (AwareDatetime, ClientIn, ClientPatch, ExportIn, IntervenantIn,
-                                          IntervenantPatch, ProfileIn)
+from ogust.entrypoints.api.schemas import (
+    PROBLEM_RESPONSES,
+    AwareDatetime,
+    ClientIn,
+    ClientPatch,
+    ExportIn,
+    IntervenantIn,
+    IntervenantPatch,
+    ProfileIn,
+)
 from ogust.entrypoints.container import Container
 from ogust.entrypoints.gdpr_export import client_data_zip, export_filename
-
-from ogust.entrypoints.api.schemas import PROBLEM_RESPONSES  # noqa: E402
 
 router = APIRouter(responses=PROBLEM_RESPONSES)
 
@@ -32,7 +38,8 @@ def _profile(body: ProfileIn) -> ShopProfile:
              tags=["Intervenants"])
 @inject
 def create_intervenant(body: IntervenantIn, company: str = Depends(company_id),
-                       handler: people.CreateIntervenantHandler = Depends(Provide[Container.create_intervenant])) -> dict:
+                       handler: people.CreateIntervenantHandler = Depends(
+                           Provide[Container.create_intervenant])) -> dict:
     return s.intervenant(handler(c.CreateIntervenant(company, body.first_name, body.last_name, body.matricule,
                                                      body.email or "", body.phone, _profile(body.profile))))
 
@@ -54,7 +61,8 @@ def get_intervenant(intervenant_id: str, company: str = Depends(company_id),
 @router.patch("/intervenants/{intervenant_id}", response_model=out.Intervenant, tags=["Intervenants"])
 @inject
 def update_intervenant(intervenant_id: str, body: IntervenantPatch, company: str = Depends(company_id),
-                       handler: people.UpdateIntervenantHandler = Depends(Provide[Container.update_intervenant])) -> dict:
+                       handler: people.UpdateIntervenantHandler = Depends(
+                           Provide[Container.update_intervenant])) -> dict:
     changes = body.model_dump(exclude_unset=True, exclude={"profile"})
     if body.profile is not None:
         changes["profile"] = _profile(body.profile)
@@ -90,7 +98,8 @@ def create_client(body: ClientIn, company: str = Depends(company_id),
 
 @router.get("/clients", response_model=list[out.Client], tags=["Clients"])
 @inject
-def list_clients(company: str = Depends(company_id), queries: Queries = Depends(Provide[Container.queries])) -> list[dict]:
+def list_clients(company: str = Depends(company_id),
+                 queries: Queries = Depends(Provide[Container.queries])) -> list[dict]:
     return [s.client(client) for client in queries.clients(company)]
 
 

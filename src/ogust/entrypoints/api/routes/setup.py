@@ -3,6 +3,7 @@ from dependency_injector.wiring import Provide, inject
 from fastapi import APIRouter, Depends, status
 
 from ogust.application import commands as c
+from ogust.application.access import ApiKeys
 from ogust.application.handlers import setup
 from ogust.application.ports import ShopApi
 from ogust.application.queries import Queries
@@ -10,13 +11,16 @@ from ogust.domain.money import Money, VatRate
 from ogust.domain.tarif import InterventionMode
 from ogust.domain.units import Unit
 from ogust.entrypoints import serializers as s
-from ogust.application.access import ApiKeys
 from ogust.entrypoints.api import responses as out
 from ogust.entrypoints.api.deps import company_id, first_company_only
-from ogust.entrypoints.api.schemas import CompanyIn, MappingIn, ShopLinkIn, TarifIn
+from ogust.entrypoints.api.schemas import (
+    PROBLEM_RESPONSES,
+    CompanyIn,
+    MappingIn,
+    ShopLinkIn,
+    TarifIn,
+)
 from ogust.entrypoints.container import Container
-
-from ogust.entrypoints.api.schemas import PROBLEM_RESPONSES  # noqa: E402
 
 router = APIRouter(tags=["Paramétrage"], responses=PROBLEM_RESPONSES)
 
@@ -38,7 +42,8 @@ def create_company(body: CompanyIn, _first: None = Depends(first_company_only),
 
 @router.get("/companies", response_model=list[out.Company], summary="L'entreprise de la clé")
 @inject
-def list_companies(company: str = Depends(company_id), queries: Queries = Depends(Provide[Container.queries])) -> list[dict]:
+def list_companies(company: str = Depends(company_id),
+                   queries: Queries = Depends(Provide[Container.queries])) -> list[dict]:
     return [s.company(queries.company(company))]
 
 
@@ -54,7 +59,8 @@ def create_tarif(body: TarifIn, company: str = Depends(company_id),
 
 @router.get("/tarifs", response_model=list[out.Tarif], summary="Tarifs")
 @inject
-def list_tarifs(company: str = Depends(company_id), queries: Queries = Depends(Provide[Container.queries])) -> list[dict]:
+def list_tarifs(company: str = Depends(company_id),
+                queries: Queries = Depends(Provide[Container.queries])) -> list[dict]:
     return [s.tarif(t) for t in queries.tarifs(company)]
 
 

@@ -56,7 +56,8 @@ def _address() -> list[sa.Column]:
 
 
 def _money(name: str) -> list[sa.Column]:
-    return [sa.Column(f"{name}_cents", sa.Integer(), nullable=False), sa.Column("currency", sa.String(3), nullable=False)]
+    return [sa.Column(f"{name}_cents", sa.Integer(), nullable=False),
+            sa.Column("currency", sa.String(3), nullable=False)]
 
 
 def _shop_sync() -> list[sa.Column]:
@@ -136,7 +137,8 @@ def upgrade() -> None:
         sa.Column("tarif_id", ID, nullable=False),
         *_owned_by_company("shop_service_mappings"),
         _ref("shop_service_mappings", "tarif_id", "tarifs"),
-        sa.UniqueConstraint("company_id", "shop_service_id", name="uq_shop_service_mappings_company_id_shop_service_id"),
+        sa.UniqueConstraint("company_id", "shop_service_id",
+                            name="uq_shop_service_mappings_company_id_shop_service_id"),
     )
     op.create_table(
         "intervenants",
@@ -289,7 +291,8 @@ def upgrade() -> None:
         sa.Column("updated_at", UTC, nullable=True),
         *_owned_by_company("payment_attempts"),
         _ref("payment_attempts", "invoice_id", "invoices"),
-        sa.UniqueConstraint("company_id", "invoice_id", "number", name="uq_payment_attempts_company_id_invoice_id_number"),
+        sa.UniqueConstraint("company_id", "invoice_id", "number",
+                            name="uq_payment_attempts_company_id_invoice_id_number"),
     )
     succeeded = sa.text("status = 'succeeded'")
     op.create_index(
