@@ -138,8 +138,8 @@ class CreditNote(Aggregate, Totals, ShowsClient):
             raise InvalidTransition(f"L'avoir {self.number} est remboursé {how} (remboursement "
                                     f"« {self.refund_status.value} »).", status=self.refund_status.value)
         if refunded_at.date() < self.issued_on:
-            raise InvalidValue(f"Le remboursement ne précède pas l'avoir, émis le {self.issued_on:%d/%m/%Y}.",
-                               field="refunded_on")
+            raise InvalidValue(f"Remboursement daté du {refunded_at:%d/%m/%Y}, avant l'avoir {self.number}, émis le "
+                               f"{self.issued_on:%d/%m/%Y}.", field="refunded_on")
         if self.total_ttc > refundable:
             why = (f"Rien à rembourser pour l'avoir {self.number} : le client n'a rien payé au-delà de ce que la "
                    f"facture {self.invoice_number} demande désormais" if refundable.cents == 0 else

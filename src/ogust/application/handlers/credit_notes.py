@@ -66,7 +66,8 @@ class RecordRefundHandler:
             zone = ZoneInfo(uow.companies.get(cmd.company_id).timezone)
             now = uow.clock.now()
             if cmd.refunded_on > now.astimezone(zone).date():
-                raise InvalidValue("Le jour du remboursement n'est pas dans le futur.", field="refunded_on")
+                raise InvalidValue(f"Jour du remboursement dans le futur : {cmd.refunded_on:%d/%m/%Y}.",
+                                   field="refunded_on")
             payments = [p for p in uow.payments.for_client(cmd.company_id, invoice.client_id)
                         if p.invoice_id == invoice.id]
             refundable = refundable_otherwise(invoice, payments,

@@ -216,8 +216,8 @@ def client_export(cli: Cli, ref, path) -> None:
 @json_option
 @pass_cli
 def client_erase(cli: Cli, ref, yes, as_json) -> None:
-    """Effacer le client (RGPD) : fiche anonymisée, ici et à la boutique, carte détachée chez Stripe ;
-    les factures restent (conservation légale de 10 ans, art. L123-22 du Code de commerce)."""
+    """Effacer le client (RGPD) : fiche anonymisée, ici et à la boutique, carte détachée et client supprimé
+    chez Stripe ; les factures restent (conservation légale de 10 ans, art. L123-22 du Code de commerce)."""
     if not yes:
         raise click.UsageError("L'effacement est irréversible : confirmez avec --yes.")
     company_id = cli.company_id()
@@ -225,4 +225,5 @@ def client_erase(cli: Cli, ref, yes, as_json) -> None:
     erased = cli.container.erase_client()(EraseClient(company_id, found.id))
     cli.drain()
     output(s.client(erased), as_json, [f"Client {found.id} effacé : fiche anonymisée (ici et à la boutique), "
-                                       "carte détachée ; factures conservées (10 ans)."])
+                                       "carte détachée et client supprimé chez Stripe ; factures conservées "
+                                       "(10 ans)."])

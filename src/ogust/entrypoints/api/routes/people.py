@@ -157,7 +157,8 @@ def export_client(client_id: str, company: str = Depends(company_id),
 
 @router.delete("/clients/{client_id}", response_model=out.Client, tags=["Clients"], summary="Effacer le client (RGPD)",
                description="Fiche anonymisée (noms, email, téléphone, adresse, identifiants boutique et Stripe), "
-                           "carte détachée chez Stripe et copie du client effacée à la boutique par la file "
+                           "carte détachée et client supprimé chez Stripe, copie du client effacée à la "
+                           "boutique par la file "
                            "d'effets ; les factures, avoirs et attestations "
                            "restent (conservation légale de 10 ans, art. L123-22 du Code de commerce).")
 @inject
