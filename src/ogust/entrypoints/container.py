@@ -5,7 +5,6 @@ from dependency_injector import containers, providers
 
 from ogust.adapters.clock import SystemClock
 from ogust.adapters.documents.links import SignedDocumentLinks
-from ogust.adapters.documents.pdf_renderer import PdfDocumentRenderer
 from ogust.adapters.mail.file_mailer import FileMailer
 from ogust.adapters.mail.smtp_mailer import SmtpMailer
 from ogust.adapters.payments.stripe_gateway import StripePaymentGateway
@@ -39,6 +38,14 @@ def _mailer(settings: Settings):
     return FileMailer(settings.mail_dir, settings.mail_sender)
 
 
+def _document_renderer():
+    """The PDF renderer, imported when first asked for: fpdf2, factur-x, pypdf and fontTools take
+    ~0.7 s to import, which every CLI command and worker process would pay otherwise."""
+    from ogust.adapters.documents.pdf_renderer import PdfDocumentRenderer
+
+    return PdfDocumentRenderer()
+
+
 def _shop(settings: Settings, queries: Queries):
     if not settings.shop_url:
         return UnconfiguredShopApi()
@@ -66,7 +73,7 @@ class Container(containers.DeclarativeContainer):
         lambda s: StripePaymentGateway(s.stripe_api_key, api_base=s.stripe_api_base), settings)
     mailer = providers.Singleton(_mailer, settings)
     links = providers.Singleton(lambda s: SignedDocumentLinks(s.base_url, s.secret_key), settings)
-    documents = providers.Singleton(PdfDocumentRenderer)
+    documents = providers.Singleton(_document_renderer)
     document_queries = providers.Singleton(DocumentQueries, uow.provider)
 
     effects = providers.Singleton(build_effects, uow.provider, shop, payments, mailer, links)
