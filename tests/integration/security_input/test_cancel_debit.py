@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
+from ogust.adapters.documents.links import LinkTarget
 from ogust.application import commands as c
 from ogust.application.ports import ChargeOutcome
 from ogust.entrypoints.cli import billing_commands
@@ -43,6 +44,11 @@ def test_cancel_then_a_cheque_through_the_api(offline_api, http):
     assert (body["status"], body["payment_failure"]) == ("payment_failed",
                                                          "Débit annulé avant la confirmation 3-D Secure du client")
     assert [a["status"] for a in body["payment_attempts"]] == ["failed"]
+
+    token = offline_api.container.links().token(LinkTarget(offline_api.company_id, "pay", invoice["id"]))
+    page = http.get(f"/pay/{token}")
+    assert page.status_code == 200 and "Statut : paiement non abouti" in page.text
+    assert "3-D Secure" not in page.text and "nous vous contactons" in page.text  # nothing left to confirm
 
     paid = http.post(f"/api/invoices/{invoice['id']}/payments", json={"method": "cheque", "received_on": today()})
     assert paid.status_code == 201 and paid.json()["status"] == "paid"

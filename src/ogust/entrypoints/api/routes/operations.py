@@ -13,6 +13,7 @@ from ogust.application.outbox import JobStatus
 from ogust.application.ports import DocumentRenderer
 from ogust.application.queries import OutboxAdmin, Queries
 from ogust.domain.errors import NotFound
+from ogust.domain.invoice import InvoiceStatus
 from ogust.entrypoints import serializers as s
 from ogust.entrypoints.api import responses as out
 from ogust.entrypoints.api.deps import company_id
@@ -77,6 +78,16 @@ def download(token: str, links: SignedDocumentLinks = Depends(Provide[Container.
                              "Content-Disposition": f'attachment; filename="{name}"'})
 
 
+# what the client reads on the payment page (in French, not the API's status values)
+_PAGE_STATUS = {
+    InvoiceStatus.VALIDATED: ("à régler", ""),
+    InvoiceStatus.NEEDS_AUTHENTICATION: ("en attente de votre confirmation", ""),
+    InvoiceStatus.PAID: ("réglée", "Cette facture est réglée : il n'y a rien à faire. Merci."),
+    InvoiceStatus.PAYMENT_FAILED: ("paiement non abouti", "Aucun paiement n'est à confirmer sur cette page : nous "
+                                                           "vous contactons pour régler cette facture."),
+}
+
+
 @documents_router.get("/pay/{token}", summary="Confirmer un paiement demandé par la banque",
                       response_class=HTMLResponse,
                       responses={404: {**PROBLEM_RESPONSES[404],
@@ -94,13 +105,16 @@ def pay(token: str, links: SignedDocumentLinks = Depends(Provide[Container.links
     invoice = view.invoice
     pending = [a for a in view.attempts if a.status.value == "needs_authentication"]
     intent = pending[-1].payment_intent_id if pending else None
+    label, sentence = _PAGE_STATUS.get(invoice.status, (invoice.status.value, ""))
     body = (f"<!doctype html><html lang='fr'><meta charset='utf-8'><title>Paiement {invoice.number}</title>"
             f"<body style='font-family:sans-serif;max-width:600px;margin:40px auto'>"
             f"<h1>Facture {invoice.number}</h1><p>Montant : {invoice.total_ttc}</p>"
-            f"<p>Statut : {invoice.status.value}</p>")
+            f"<p>Statut : {label}</p>")
     if intent:
         body += (f"<p>Votre banque demande une confirmation (3-D Secure) pour ce paiement. "
                  f"Référence du paiement : <code>{intent}</code>.</p>")
+    elif sentence:
+        body += f"<p>{sentence}</p>"
     body += "</body></html>"
     return HTMLResponse(body, headers={"Cache-Control": "private, no-store"})
 
