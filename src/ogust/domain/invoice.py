@@ -198,9 +198,17 @@ class Invoice(Aggregate, Totals, ShowsClient):
         self.payment_failure = reason
         self._record(InvoiceDebitCancelled(self.company_id, self.id, attempt))
 
-    def request_payment_retry(self, attempt: int) -> None:
-        """Ask for a new debit after a decline. Not while the bank awaits the client's authentication:
-        the first PaymentIntent may still succeed, and a second one would debit the card twice."""
+    def request_payment_retry(self, attempt: int, attempts: Iterable[PaymentAttempt]) -> None:
+        """Ask for a new debit (number ``attempt``) after a decline. Not while the bank awaits the
+        client's authentication, nor while an earlier debit is under way (``attempts``: its outcome not
+        known yet, after a timeout): that PaymentIntent may still succeed, and a second one would debit
+        the card twice."""
+        if any(a.status in _DEBIT_UNDER_WAY for a in attempts):
+            raise InvalidTransition(
+                f"Un débit de la carte est en cours pour la facture {self.number} (son issue n'est pas encore "
+                "connue) : une nouvelle tentative risquerait un double débit. Attendez son issue.",
+                status=self.status.value,
+            )
         if self.status is InvoiceStatus.NEEDS_AUTHENTICATION:
             raise InvalidTransition(
                 "La banque attend que le client confirme le paiement (lien envoyé par email) : "

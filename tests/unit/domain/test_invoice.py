@@ -14,6 +14,7 @@ from ogust.domain.events import (
     InvoiceValidated,
 )
 from ogust.domain.invoice import Invoice, InvoiceSource, InvoiceStatus
+from ogust.domain.payment import AttemptStatus, PaymentAttempt
 from tests.unit.domain.builders import COMPANY, at, client, invoice, line
 
 ISSUED = date(2026, 11, 2)
@@ -78,7 +79,7 @@ def test_paid_never_moves_back():
     assert inv.status is InvoiceStatus.PAID and inv.payment_failure is None
     assert inv.pull_events() == []
     with pytest.raises(InvalidTransition):
-        inv.request_payment_retry(2)
+        inv.request_payment_retry(2, [])
 
 
 def test_a_draft_awaits_no_payment():
@@ -106,8 +107,22 @@ def test_retry_after_a_decline():
     inv = validated()
     inv.mark_payment_failed(1, "x")
     inv.pull_events()
-    inv.request_payment_retry(2)
+    inv.request_payment_retry(2, [])
     assert inv.pull_events() == [InvoicePaymentRetryRequested(COMPANY, inv.id, 2)]
+
+
+def test_no_retry_while_an_earlier_debit_is_under_way():
+    """Its outcome unknown (Stripe timed out): it may still succeed, a new one would debit twice."""
+    inv = validated()
+    inv.mark_payment_failed(1, "x")
+    inv.pull_events()
+    charging = PaymentAttempt(COMPANY, inv.id, 2, inv.total_ttc, "key-2", status=AttemptStatus.CHARGING)
+    with pytest.raises(InvalidTransition) as refused:
+        inv.request_payment_retry(3, [charging])
+    assert "double débit" in refused.value.message and inv.pull_events() == []
+    charging.failed("carte refusée", "pi_2", at(2026, 11, 2))
+    inv.request_payment_retry(3, [charging])
+    assert inv.pull_events() == [InvoicePaymentRetryRequested(COMPANY, inv.id, 3)]
 
 
 def test_no_retry_while_the_bank_awaits_authentication():
@@ -115,7 +130,7 @@ def test_no_retry_while_the_bank_awaits_authentication():
     inv.mark_needs_authentication(1)
     inv.pull_events()
     with pytest.raises(InvalidTransition) as refused:
-        inv.request_payment_retry(2)
+        inv.request_payment_retry(2, [])
     assert "double débit" in refused.value.message and inv.pull_events() == []
 
 
@@ -126,6 +141,6 @@ def test_retry_refused_otherwise(state):
         inv.mark_paid("pi", at(2026, 11, 2))
     inv.pull_events()
     with pytest.raises(InvalidTransition) as refused:
-        inv.request_payment_retry(2)
+        inv.request_payment_retry(2, [])
     assert refused.value.details["status"] == inv.status.value
     assert inv.pull_events() == []

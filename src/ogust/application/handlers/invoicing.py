@@ -178,7 +178,7 @@ class RetryPaymentHandler:
         with self.uow() as uow:
             invoice = uow.invoices.get(cmd.company_id, cmd.invoice_id)
             attempts = uow.payment_attempts.for_invoice(cmd.company_id, invoice.id)
-            invoice.request_payment_retry(len(attempts) + 1)
+            invoice.request_payment_retry(len(attempts) + 1, attempts)
             uow.commit()
             return invoice
 
