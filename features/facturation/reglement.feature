@@ -8,7 +8,9 @@ Fonctionnalité: Enregistrer un règlement par chèque, virement, CESU ou espèc
   règlement, sauf en espèces, et indique à part ce qui a été réglé en CESU préfinancés (seule la part
   que le client a financée lui-même ouvre droit au crédit d'impôt). Un avoir émis après un tel règlement
   est rendu au client par l'entreprise elle-même (chèque, virement, espèces) : une fois ce remboursement
-  enregistré, l'attestation compte le règlement moins ce qui a été rendu.
+  enregistré, l'attestation compte le règlement moins ce qui a été rendu. Tant qu'un débit de la carte
+  attend que le client le confirme auprès de sa banque (3-D Secure), aucun autre règlement n'est
+  enregistré ; l'entreprise peut annuler ce débit, puis enregistrer le règlement reçu.
 
   Contexte:
     Étant donné l'entreprise « Aide & Vous Services » et son compte boutique lié
