@@ -5,6 +5,7 @@ from datetime import date, datetime
 from typing import Any
 
 from ogust.application.outbox import OutboxJob
+from ogust.application.queries import InvoiceView
 from ogust.application.shop_sync_service import RecordReport
 from ogust.domain.address import Address
 from ogust.domain.attestation import Attestation
@@ -130,6 +131,11 @@ def invoice(i: Invoice, attempts: list[PaymentAttempt] | None = None,
     if payments is not None:
         data["payments"] = [payment(p) for p in payments]
     return data
+
+
+def invoice_view(view: InvoiceView) -> dict[str, Any]:
+    """An invoice with its debit attempts and its payments, as ``Queries.invoice`` reads them."""
+    return invoice(view.invoice, view.attempts, view.payments)
 
 
 def attestation(a: Attestation) -> dict[str, Any]:

@@ -179,6 +179,11 @@ PAYMENT_LABELS = {PaymentMethod.CARD: "carte bancaire", PaymentMethod.TRANSFER: 
                   PaymentMethod.CHEQUE: "chèque", PaymentMethod.CESU: "CESU", PaymentMethod.CASH: "espèces"}
 
 
+def _settled_lines(cli: Cli, view) -> list[str]:
+    """The invoice's status, then each payment received."""
+    return [f"Statut : {view.invoice.status.value}", *_payment_lines(cli, view)]
+
+
 def _payment_lines(cli: Cli, view) -> list[str]:
     return [f"  Règlement : {p.amount} par {PAYMENT_LABELS[p.method]}"
             + (f" (réf. {p.reference})" if p.reference else "") + f", reçu le {cli.local(p.received_at):%d/%m/%Y}"
@@ -197,7 +202,7 @@ def _view_lines(cli: Cli, view) -> list[str]:
 @pass_cli
 def invoice_show(cli: Cli, ref, as_json) -> None:
     view = cli.container.queries().invoice(cli.company_id(), ref)
-    output(s.invoice(view.invoice, view.attempts, view.payments), as_json, _view_lines(cli, view))
+    output(s.invoice_view(view), as_json, _view_lines(cli, view))
 
 
 @invoice.command("pay")
@@ -223,8 +228,7 @@ def invoice_pay(cli: Cli, ref, method, received_on, reference, amount, as_json) 
         click.echo(f"Règlement enregistré : facture {paid.number} payée.")
     cli.drain()
     final = cli.container.queries().invoice(company_id, paid.id)
-    output(s.invoice(final.invoice, final.attempts, final.payments), as_json,
-           [f"Statut : {final.invoice.status.value}", *_payment_lines(cli, final)])
+    output(s.invoice_view(final), as_json, _settled_lines(cli, final))
 
 
 @invoice.command("validate")
@@ -240,8 +244,7 @@ def invoice_validate(cli: Cli, ref, as_json) -> None:
         click.echo(f"Facture {validated.number} validée ({validated.total_ttc} TTC).")
     cli.drain()
     final = cli.container.queries().invoice(company_id, validated.id)
-    output(s.invoice(final.invoice, final.attempts, final.payments), as_json,
-           [f"Statut : {final.invoice.status.value}"])
+    output(s.invoice_view(final), as_json, [f"Statut : {final.invoice.status.value}"])
 
 
 class _PhaseBars:
@@ -369,12 +372,12 @@ def invoice_cancel_debit(cli: Cli, ref, as_json) -> None:
     found = cli.container.queries().invoice(company_id, ref).invoice
     after = cli.container.cancel_debit()(c.CancelDebit(company_id, found.id))
     if not as_json:
-        click.echo(f"Facture {after.number} payée : le client avait confirmé le débit." if after.status.value == "paid"
+        click.echo(f"Facture {after.number} payée : le client avait confirmé le débit."
+                   if after.status is InvoiceStatus.PAID
                    else f"Débit annulé : la facture {after.number} attend un règlement.")
     cli.drain()
     final = cli.container.queries().invoice(company_id, found.id)
-    output(s.invoice(final.invoice, final.attempts, final.payments), as_json,
-           [f"Statut : {final.invoice.status.value}", *_payment_lines(cli, final)])
+    output(s.invoice_view(final), as_json, _settled_lines(cli, final))
 
 
 @invoice.command("document")

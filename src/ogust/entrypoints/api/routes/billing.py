@@ -102,7 +102,7 @@ def list_invoices(status: InvoiceStatus | None = None, company: str = Depends(co
 def get_invoice(ref: str, company: str = Depends(company_id),
                 queries: Queries = Depends(Provide[Container.queries])) -> dict:
     view = queries.invoice(company, ref)
-    return s.invoice(view.invoice, view.attempts, view.payments)
+    return s.invoice_view(view)
 
 
 @router.post("/invoices/{invoice_id}/validate", response_model=out.Invoice, tags=["Factures"],
@@ -138,7 +138,7 @@ def cancel_debit(invoice_ref: str, company: str = Depends(company_id),
     invoice = queries.invoice(company, invoice_ref).invoice
     handler(c.CancelDebit(company, invoice.id))
     view = queries.invoice(company, invoice.id)
-    return s.invoice(view.invoice, view.attempts, view.payments)
+    return s.invoice_view(view)
 
 
 @router.post("/invoices/{invoice_ref}/payments", status_code=status.HTTP_201_CREATED,
@@ -159,7 +159,7 @@ def record_payment(invoice_ref: str, body: PaymentIn, company: str = Depends(com
     invoice = queries.invoice(company, invoice_ref).invoice
     handler(body.to_command(company, invoice.id))
     view = queries.invoice(company, invoice.id)
-    return s.invoice(view.invoice, view.attempts, view.payments)
+    return s.invoice_view(view)
 
 
 @router.post("/attestations", status_code=status.HTTP_201_CREATED, response_model=out.Attestation,
