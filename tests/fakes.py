@@ -223,6 +223,9 @@ class FakePayments(FakeRepository):
     def for_client(self, company_id, client_id):
         return [p for p in self.list(company_id) if p.client_id == client_id]
 
+    def for_invoice(self, company_id, invoice_id):
+        return [p for p in self.list(company_id) if p.invoice_id == invoice_id]
+
     def clients_paid_between(self, company_id, start, end, after=None, limit=None):
         found = sorted({p.client_id for p in self.list(company_id) if start <= p.received_at < end})
         found = [client_id for client_id in found if after is None or client_id > after]

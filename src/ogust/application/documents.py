@@ -52,7 +52,7 @@ class DocumentQueries:
                     if found is not None:
                         interventions[found.id] = found
             tarifs = {line.tarif_id: uow.tarifs.get(company_id, line.tarif_id) for line in document.lines}
-            payments = tuple(p for p in uow.payments.for_client(company_id, client.id) if p.invoice_id == document.id)
+            payments = tuple(uow.payments.for_invoice(company_id, document.id))
             notes = tuple(sorted(uow.credit_notes.for_invoice(company_id, document.id), key=lambda n: n.number))
             return DocumentContext(company, client, tarifs=tarifs, interventions=interventions, payments=payments,
                                    credit_notes=notes)
@@ -65,6 +65,6 @@ class DocumentQueries:
                                    intervenants=intervenants)
         if kind == "credit_note":
             invoice = uow.invoices.get(company_id, document.invoice_id)
-            payments = tuple(p for p in uow.payments.for_client(company_id, client.id) if p.invoice_id == invoice.id)
+            payments = tuple(uow.payments.for_invoice(company_id, invoice.id))
             return DocumentContext(company, client, invoice=invoice, payments=payments)
         return DocumentContext(company, client)

@@ -127,8 +127,7 @@ class Queries:
             invoice = uow.invoices.by_number(company_id, ref) or uow.invoices.find(company_id, ref)
             if invoice is None:
                 raise NotFound("facture", ref)
-            payments = sorted((p for p in uow.payments.for_client(company_id, invoice.client_id)
-                               if p.invoice_id == invoice.id), key=lambda p: p.received_at)
+            payments = sorted(uow.payments.for_invoice(company_id, invoice.id), key=lambda p: p.received_at)
             return InvoiceView(invoice, uow.clients.get(company_id, invoice.client_id),
                                uow.payment_attempts.for_invoice(company_id, invoice.id), payments)
 

@@ -144,6 +144,7 @@ class PaymentAttemptRepository(Repository[PaymentAttempt], Protocol):
 
 class PaymentRepository(Repository[Payment], Protocol):
     def for_client(self, company_id: str, client_id: str) -> list[Payment]: ...
+    def for_invoice(self, company_id: str, invoice_id: str) -> list[Payment]: ...
     def clients_paid_between(self, company_id: str, start: datetime, end: datetime, after: str | None = None,
                              limit: int | None = None) -> list[str]:
         """Clients with a payment received within [start, end), by id; a page with ``after`` and ``limit``."""

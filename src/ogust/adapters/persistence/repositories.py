@@ -358,6 +358,9 @@ class SqlAlchemyPaymentRepository(_Repository[Payment]):
     def for_client(self, company_id: str, client_id: str) -> list[Payment]:
         return self._all(self._select(company_id, t.payments.c.client_id == client_id))
 
+    def for_invoice(self, company_id: str, invoice_id: str) -> list[Payment]:
+        return self._all(self._select(company_id, t.payments.c.invoice_id == invoice_id))
+
     def clients_paid_between(self, company_id: str, start: datetime, end: datetime, after: str | None = None,
                              limit: int | None = None) -> list[str]:
         """Clients with a payment received within [start, end), by id; a page with ``after`` and ``limit``."""

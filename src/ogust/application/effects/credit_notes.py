@@ -50,9 +50,8 @@ class RefundCreditNoteEffect:
             note = uow.credit_notes.get(company_id, credit_note_id)
             if note.refund_status is not RefundStatus.PENDING or not note.payment_intent_id:
                 return None
-            card = [p for p in uow.payments.for_client(company_id, note.client_id)
-                    if p.invoice_id == note.invoice_id and p.method is PaymentMethod.CARD
-                    and p.reference == note.payment_intent_id]
+            card = [p for p in uow.payments.for_invoice(company_id, note.invoice_id)
+                    if p.method is PaymentMethod.CARD and p.reference == note.payment_intent_id]
             others = [n for n in uow.credit_notes.for_invoice(company_id, note.invoice_id) if n.id != note.id]
             try:
                 ensure_refund_within_payment(note.refund_amount, card, others)

@@ -37,8 +37,7 @@ class IssueCreditNoteHandler:
             else:
                 lines = amount_credit_lines(invoice, cmd.amount if cmd.amount is not None else invoice.creditable_ttc)
             earlier = uow.credit_notes.for_invoice(cmd.company_id, invoice.id)
-            payments = [p for p in uow.payments.for_client(cmd.company_id, invoice.client_id)
-                        if p.invoice_id == invoice.id]
+            payments = uow.payments.for_invoice(cmd.company_id, invoice.id)
             CreditNote.ensure_possible(invoice, total([line.amount_ttc for line in lines]), payments, earlier)
             zone = ZoneInfo(uow.companies.get(cmd.company_id).timezone)
             now = uow.clock.now()
@@ -68,8 +67,7 @@ class RecordRefundHandler:
             if cmd.refunded_on > now.astimezone(zone).date():
                 raise InvalidValue(f"Jour du remboursement dans le futur : {cmd.refunded_on:%d/%m/%Y}.",
                                    field="refunded_on")
-            payments = [p for p in uow.payments.for_client(cmd.company_id, invoice.client_id)
-                        if p.invoice_id == invoice.id]
+            payments = uow.payments.for_invoice(cmd.company_id, invoice.id)
             refundable = refundable_otherwise(invoice, payments,
                                               uow.credit_notes.for_invoice(cmd.company_id, invoice.id))
             # the day the money went, at noon in the company's zone (as a payment received)
