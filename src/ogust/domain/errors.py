@@ -80,6 +80,11 @@ class SlotUnavailable(DomainError):
     code = "slot_unavailable"
 
 
+class InterventionNotStarted(DomainError):
+    """Declared done before it began: it would be invoiced, and attested, before it took place."""
+    code = "intervention_not_started"
+
+
 class PriceMismatch(DomainError):
     code = "price_mismatch"
 

@@ -8,7 +8,7 @@ from enum import Enum
 
 from ogust.domain.address import ERASED_ADDRESS, Address
 from ogust.domain.aggregate import Aggregate, new_id
-from ogust.domain.errors import InvalidTransition, InvalidValue, SlotInPast, SlotUnavailable
+from ogust.domain.errors import InterventionNotStarted, InvalidTransition, InvalidValue, SlotInPast, SlotUnavailable
 from ogust.domain.validation import MAX_INTERVENTION, MAX_YEAR, MIN_YEAR
 
 
@@ -52,9 +52,17 @@ class Intervention(Aggregate):
         return (self.status is not InterventionStatus.CANCELLED
                 and _utc(self.start) < _utc(end) and _utc(start) < _utc(self.end))
 
-    def mark_done(self) -> None:
+    def mark_done(self, now: datetime, zone: tzinfo | None = None) -> None:
+        """Done once it has begun (the intervenant may declare it at the end of the visit, or later):
+        never before, or it could be invoiced — and attested for the tax credit — before it took place.
+        ``zone``: the company's, for the time given in the refusal."""
         if self.status is not InterventionStatus.PLANNED:
             raise InvalidTransition(f"L'intervention est « {self.status.value} ».", status=self.status.value)
+        if _utc(now) < _utc(self.start):
+            start = self.start.astimezone(zone)
+            raise InterventionNotStarted(
+                f"L'intervention du {start:%d/%m/%Y à %H:%M} n'a pas encore commencé : elle ne peut être "
+                "déclarée réalisée qu'à partir de son début.", start=self.start.isoformat())
         self.status = InterventionStatus.DONE
 
     def cancel(self) -> None:

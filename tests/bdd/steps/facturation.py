@@ -18,6 +18,7 @@ from ogust.domain.money import Money
 from ogust.domain.payment import PaymentMethod
 from tests.bdd.steps.monde import Monde
 from tests.bdd.steps.parseurs import PARIS, duree, espaces, euros, jour, lignes, p
+from tests.support.planning import declare_done
 
 STATUTS = {"brouillon": InvoiceStatus.DRAFT, "validée": InvoiceStatus.VALIDATED, "payée": InvoiceStatus.PAID,
            "en échec de paiement": InvoiceStatus.PAYMENT_FAILED,
@@ -75,7 +76,7 @@ def realisee(monde: Monde, intervenant: str, nom: str, day: date) -> None:
         monde.entreprise, monde.intervenant(intervenant), datetime.now(PARIS), datetime.now(PARIS).replace(year=2100))
         if i.client_id == monde.client(nom) and i.start.astimezone(PARIS).date() == day]
     assert len(found) == 1, found
-    monde.container.mark_done()(c.MarkInterventionDone(monde.entreprise, found[0].id))
+    declare_done(monde.container, monde.entreprise, found[0].id)  # at the end of the visit
 
 
 @when(p("je génère la facture du contrat de {nom} d'{debut:Jour} à {fin:Jour}"), target_fixture="facture")

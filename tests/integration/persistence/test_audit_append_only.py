@@ -65,7 +65,7 @@ def test_erasing_a_client_redacts_its_entries_once_and_keeps_who_and_when(engine
     ValidateInvoiceHandler(make_uow)(c.ValidateInvoice(world.company_id, invoice.id))  # names her as issued
     with make_uow() as uow:  # done and paid: nothing under way any more, she may be erased
         done = uow.interventions.get(world.company_id, intervention.id)
-        done.mark_done()
+        done.mark_done(done.end)  # declared at the end of the visit
         done.mark_invoiced(invoice.id)
         uow.invoices.get(world.company_id, invoice.id).mark_paid("pi_audit", uow.clock.now())
         uow.commit()

@@ -81,7 +81,7 @@ def _devis(w: World, invoice_id: str = "") -> Aggregate:
 def _intervention(w: World, invoice_id: str = "") -> Aggregate:
     intervention = Intervention(w.company_id, w.client.id, w.intervenant.id, w.tarif.id, AT, AT + timedelta(hours=2),
                                 ADDRESS)
-    intervention.mark_done()
+    intervention.mark_done(intervention.end)
     return intervention
 
 
@@ -237,7 +237,7 @@ def test_planning_and_invoicing_queries(world: World, make_uow) -> None:
         i = Intervention(world.company_id, world.client.id, world.intervenant.id, world.tarif.id, start,
                          start + timedelta(hours=2), ADDRESS)
         if status is InterventionStatus.DONE:
-            i.mark_done()
+            i.mark_done(i.end)
         if status is InterventionStatus.CANCELLED:
             i.cancel()
         return i

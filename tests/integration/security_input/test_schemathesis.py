@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import schemathesis
+from dependency_injector import providers
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis.specs.openapi.checks import positive_data_acceptance
@@ -35,6 +36,7 @@ from ogust.domain.money import Money, VatRate
 from ogust.domain.payment import PaymentMethod
 from ogust.domain.shop_service import ShopService
 from ogust.domain.units import Unit
+from tests.support.planning import MovedClock, declare_done
 
 pytestmark = pytest.mark.integration
 
@@ -65,8 +67,8 @@ def tell_a_story(api) -> dict[str, dict]:
         for order_id, booked in (("cmd-1", slots[:3]), ("cmd-2", slots[3:])))
     from_devis, to_mark_done, to_cancel = order.intervention_ids
     [in_contract] = contract.intervention_ids
-    container.mark_done()(c.MarkInterventionDone(company, from_devis))
-    container.mark_done()(c.MarkInterventionDone(company, in_contract))
+    declare_done(container, company, from_devis)
+    declare_done(container, company, in_contract)
 
     with container.uow() as uow:  # Jean's card: his invoice is paid, then part of it credited
         uow.clients.get(company, api.client_id).save_payment_method("cus_jean", "pm_jean")
@@ -111,6 +113,8 @@ def tell_a_story(api) -> dict[str, dict]:
     period = {"period_start": (slots[3][0] - timedelta(days=1)).date().isoformat(),
               "period_end": (slots[3][0] + timedelta(days=1)).date().isoformat()}
 
+    # the API is exercised once the intervention it declares done has taken place
+    container.clock.override(providers.Object(MovedClock(slots[1][1] - datetime.now().astimezone())))
     return {
         "*": {"path": {"client_id": api.client_id, "intervenant_id": api.intervenant_id,
                        "devis_id": order.devis_id, "intervention_id": from_devis, "invoice_id": api.invoice_id,

@@ -21,7 +21,15 @@ from ogust.application.handlers.setup import (
     MapShopServiceHandler,
 )
 from ogust.domain.address import Address
-from ogust.domain.errors import AlreadyExists, InvalidTransition, InvalidValue, NotFound, ShopNotLinked, TarifMismatch
+from ogust.domain.errors import (
+    AlreadyExists,
+    InterventionNotStarted,
+    InvalidTransition,
+    InvalidValue,
+    NotFound,
+    ShopNotLinked,
+    TarifMismatch,
+)
 from ogust.domain.money import Money, VatRate
 from ogust.domain.units import Unit
 from tests.unit.application.conftest import contents, item, order
@@ -110,6 +118,9 @@ def test_client_refusals(uow, company):
 def test_planning_refusals(uow, ready, marie, cards):
     result = PlaceOrderHandler(uow, cards)(order(ready, item(marie)))
     [intervention_id] = result.intervention_ids
+    refused(uow, InterventionNotStarted, lambda: MarkInterventionDoneHandler(uow)(
+        c.MarkInterventionDone(ready.id, intervention_id)))  # booked for later: not done yet
+    uow.clock.current = uow.interventions.get(ready.id, intervention_id).start
     MarkInterventionDoneHandler(uow)(c.MarkInterventionDone(ready.id, intervention_id))
     refused(uow, InvalidTransition, lambda: CancelInterventionHandler(uow)(
         c.CancelIntervention(ready.id, intervention_id)))

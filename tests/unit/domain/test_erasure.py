@@ -41,7 +41,7 @@ def refused(*args) -> str:
 
 def test_nothing_under_way_nothing_refused() -> None:
     done, cancelled = intervention(), intervention()
-    done.mark_done()
+    done.mark_done(done.end)
     done.mark_invoiced("inv")
     cancelled.cancel()
     paid = invoice()
@@ -69,7 +69,7 @@ def test_an_invoice_credited_in_full_is_not_owed_but_a_refund_in_progress_is() -
 
 def test_a_done_intervention_not_invoiced_yet_is_said() -> None:
     done = intervention()
-    done.mark_done()
+    done.mark_done(done.end)
     assert "1 intervention(s) réalisée(s) non facturée(s)" in refused([done], [], [])
     done.mark_invoiced("inv")
     ensure_erasable("cli", [done], [], [])

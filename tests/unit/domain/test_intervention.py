@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from ogust.domain.errors import InvalidTransition, InvalidValue, SlotInPast, SlotUnavailable
+from ogust.domain.errors import InterventionNotStarted, InvalidTransition, InvalidValue, SlotInPast, SlotUnavailable
 from ogust.domain.intervention import InterventionStatus, ensure_slot_bookable
 from tests.unit.domain.builders import PARIS, at, intervention
 
@@ -70,12 +70,26 @@ def test_cancelled_interventions_never_overlap():
 
 def test_status_moves():
     done, cancelled = intervention(T), intervention(T)
-    done.mark_done()
+    done.mark_done(T + timedelta(hours=2))
     cancelled.cancel()
     assert (done.status, cancelled.status) == (InterventionStatus.DONE, InterventionStatus.CANCELLED)
-    for move in (done.mark_done, done.cancel, cancelled.mark_done, cancelled.cancel):
+    for move in (lambda: done.mark_done(T + timedelta(hours=3)), done.cancel,
+                 lambda: cancelled.mark_done(T + timedelta(hours=3)), cancelled.cancel):
         with pytest.raises(InvalidTransition):
             move()
+
+
+def test_done_once_begun_never_before():
+    """Declared done before it takes place, it would be invoiced — and attested for the tax credit —
+    for a service not rendered."""
+    early = intervention(T)
+    with pytest.raises(InterventionNotStarted) as refused:
+        early.mark_done(T - timedelta(minutes=1), PARIS)
+    assert refused.value.message.startswith("L'intervention du 10/11/2026 à 10:00 n'a pas encore commencé")  # 09:00 UTC
+    assert early.status is InterventionStatus.PLANNED
+    under_way = intervention(T, 120)
+    under_way.mark_done(T)  # from its very start: the intervenant declares it on site
+    assert under_way.status is InterventionStatus.DONE
 
 
 def test_invoiced_once():

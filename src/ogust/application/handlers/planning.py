@@ -1,6 +1,8 @@
 """The planning: interventions are done or cancelled."""
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from ogust.application.commands import CancelIntervention, MarkInterventionDone
 from ogust.application.handlers import UowFactory
 from ogust.domain.intervention import Intervention
@@ -13,7 +15,8 @@ class MarkInterventionDoneHandler:
     def __call__(self, cmd: MarkInterventionDone) -> Intervention:
         with self.uow() as uow:
             intervention = uow.interventions.get(cmd.company_id, cmd.intervention_id)
-            intervention.mark_done()
+            zone = ZoneInfo(uow.companies.get(cmd.company_id).timezone)
+            intervention.mark_done(uow.clock.now(), zone)
             uow.commit()
             return intervention
 

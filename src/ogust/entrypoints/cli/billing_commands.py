@@ -85,6 +85,7 @@ def intervention() -> None:
 @click.argument("intervention_id")
 @pass_cli
 def intervention_done(cli: Cli, intervention_id) -> None:
+    """Déclarer l'intervention réalisée : à partir de son début, jamais avant."""
     done = cli.container.mark_done()(c.MarkInterventionDone(cli.company_id(), intervention_id))
     click.echo(f"Intervention {done.id} réalisée.")
 

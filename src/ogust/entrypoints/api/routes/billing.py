@@ -47,7 +47,9 @@ def get_intervention(intervention_id: str, company: str = Depends(company_id),
 
 
 @router.post("/interventions/{intervention_id}/done", response_model=out.Intervention, tags=["Planning"],
-             summary="Intervention réalisée")
+             summary="Intervention réalisée",
+             description="À partir de son début, jamais avant (elle serait facturée avant d'avoir eu lieu) : "
+                         "avant, 409 `intervention_not_started`.")
 @inject
 def mark_done(intervention_id: str, company: str = Depends(company_id),
               handler: planning.MarkInterventionDoneHandler = Depends(Provide[Container.mark_done])) -> dict:
