@@ -155,6 +155,10 @@ class FakeInterventions(FakeRepository):
     def count_clients_with_done_not_invoiced(self, company_id, start, end):
         return len(self.clients_with_done_not_invoiced(company_id, start, end))
 
+    def count_begun_still_planned(self, company_id, start, end, now):
+        return sum(1 for i in self.list(company_id)
+                   if i.status is InterventionStatus.PLANNED and start <= i.start <= min(end, now))
+
 
 class FakeInvoices(FakeRepository):
     what = "facture"

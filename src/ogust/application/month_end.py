@@ -70,6 +70,8 @@ class MonthEndReport:
     skipped: list[Skipped] = field(default_factory=list)
     interrupted: bool = False
     month_invoices: dict[str, int] = field(default_factory=dict)  # the month's contract invoices by status, at the end
+    # interventions of the month begun but still planned, at the end: never declared done, so not invoiced
+    not_declared_done: int = 0
     seconds: dict[str, float] = field(default_factory=dict)  # time spent per phase
 
 
@@ -89,6 +91,11 @@ def month_period(year: int, month: int) -> tuple[date, date]:
     first = date(year, month, 1)
     following = date(year + month // 12, month % 12 + 1, 1)
     return first, following - timedelta(days=1)
+
+
+def _bounds(first: date, last: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    """The month's first and last instants in the company's time zone."""
+    return datetime.combine(first, day_time.min, zone), datetime.combine(last, day_time.max, zone)
 
 
 class _NoProgress:
@@ -131,13 +138,15 @@ class MonthEndRun:
             report.seconds[name] = round(self._clock() - started, 3)
         with self.uow() as uow:
             counts = uow.invoices.contract_counts(cmd.company_id, first, last)
+            report.not_declared_done = uow.interventions.count_begun_still_planned(
+                cmd.company_id, *_bounds(first, last, zone), uow.clock.now())
         report.month_invoices = {status.value: counts[status] for status in InvoiceStatus if counts.get(status)}
         return report
 
     # ------------------------------------------------------------ 1. one contract invoice per client
     def _generate(self, cmd: RunMonthEnd, first: date, last: date, zone: ZoneInfo, report: MonthEndReport,
                   progress: MonthEndProgress, stop: threading.Event) -> None:
-        start, end = datetime.combine(first, day_time.min, zone), datetime.combine(last, day_time.max, zone)
+        start, end = _bounds(first, last, zone)
         with self.uow() as uow:
             total = uow.interventions.count_clients_with_done_not_invoiced(cmd.company_id, start, end)
         progress.phase("generate", total)

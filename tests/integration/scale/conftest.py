@@ -42,9 +42,10 @@ class Company:
                 uow.commit()
         return client
 
-    def done(self, client_id: str, start: datetime, hours: int = 2) -> str:
+    def done(self, client_id: str, start: datetime, hours: int = 2,
+             status: InterventionStatus = InterventionStatus.DONE) -> str:
         intervention = Intervention(self.id, client_id, self.intervenant_id, self.tarif_id, start,
-                                    start + timedelta(hours=hours), HOME, status=InterventionStatus.DONE)
+                                    start + timedelta(hours=hours), HOME, status=status)
         with self.container.uow() as uow:
             uow.interventions.add(intervention)
             uow.commit()

@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from ogust.domain.intervention import InterventionStatus
 from ogust.domain.invoice import InvoiceStatus
 from tests.support.platform import with_company
 from tests.support.processes import ogust_env, run_ogust, start_ogust
@@ -43,6 +44,8 @@ def test_month_end_interrupted_then_resumed_debits_each_invoice_once(
     for client in (declined, strong, cash):
         company.done(client.id, datetime(2026, 10, 12, 8, 0, tzinfo=UTC))
     company.done(good[0].id, datetime(2026, 11, 2, 8, 0, tzinfo=UTC))  # November's: not this month's invoice
+    company.done(good[1].id, datetime(2026, 10, 15, 8, 0, tzinfo=UTC),  # never declared done: said, not invoiced
+                 status=InterventionStatus.PLANNED)
     env = ogust_env(with_company(settings, company.id))
 
     # a slow gateway (2 debits per second), interrupted once two invoices are paid
@@ -56,7 +59,7 @@ def test_month_end_interrupted_then_resumed_debits_each_invoice_once(
     first.send_signal(signal.SIGINT)
     assert first.wait(timeout=60) == 130, (tmp_path / "first.log").read_text()
     log = (tmp_path / "first.log").read_text()
-    assert "interrompue" in log
+    assert "interrompue" in log and "non déclarées réalisées  1 intervention(s) du mois" in log
     paid_before = paid_count(company)
     assert 2 <= paid_before < 8, log
 
@@ -70,7 +73,7 @@ def test_month_end_interrupted_then_resumed_debits_each_invoice_once(
     assert [i["client_id"] for i in report["needs_authentication"]] in ([], [strong.id])
     assert [s["reason"] for s in report["skipped"]] == ["pas de carte enregistrée : le client paie autrement"]
     assert report["month_invoices"] == {"validated": 1, "paid": 8, "payment_failed": 1, "needs_authentication": 1}
-    assert report["interrupted"] is False
+    assert report["interrupted"] is False and report["not_declared_done"] == 1
 
     with company.container.uow() as uow:
         invoices = [uow.invoices.get(company.id, invoice_id) for invoice_id in

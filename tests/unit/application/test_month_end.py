@@ -111,6 +111,7 @@ def test_one_invoice_per_client_validated_and_debited(uow, company, world):
     assert [(s.kind, s.reason) for s in report.skipped] == [
         ("invoice", "pas de carte enregistrée : le client paie autrement")]
     assert report.month_invoices == {"paid": 1, "payment_failed": 1, "needs_authentication": 1, "validated": 1}
+    assert report.not_declared_done == 1  # the planned one: begun on 20 October, never declared done
     assert not report.interrupted and set(report.seconds) == {"generate", "validate", "debit"}
     assert progress.phases == [("generate", 4), ("validate", 4), ("debit", 4)]
     assert progress.advanced == {"generate": 4, "validate": 4, "debit": 4}
@@ -250,3 +251,20 @@ def test_refuses_nonsense(uow, company):
 def test_charge_job_key_is_the_validation_job():
     assert charge_job_key("co", "inv") == f"{Effect.CHARGE_INVOICE.value}|invoice:inv:validated"
     assert JobStatus.PENDING.value == "pending"
+
+
+def test_an_intervention_declared_done_late_is_invoiced_by_the_next_run(uow, company, world):
+    """The report names what a month end cannot invoice — begun, never declared done — and running it
+    again once they are declared invoices them."""
+    gateway = FakePaymentGateway(any_card_usable=True)
+    alice = add_client(uow, company, "Alice")
+    add_done(uow, company, world, alice, datetime(2026, 10, 5, 8, 0, tzinfo=UTC))
+    late = add_done(uow, company, world, alice, datetime(2026, 10, 30, 8, 0, tzinfo=UTC),
+                    status=InterventionStatus.PLANNED)
+    first = run(uow, gateway, company)
+    assert (first.created, first.paid, first.not_declared_done) == (1, 1, 1) and late.invoice_id is None
+
+    late.mark_done(uow.clock.now())
+    again = run(uow, gateway, company)
+    assert (again.created, again.paid, again.not_declared_done) == (1, 1, 0)
+    assert late.invoice_id is not None and len(gateway.requests) == 2

@@ -264,6 +264,13 @@ class SqlAlchemyInterventionRepository(_Repository[Intervention]):
         with conflicts_as_domain_errors(self.session):
             return self.session.scalar(select(func.count()).select_from(clients.subquery())) or 0
 
+    def count_begun_still_planned(self, company_id: str, start: datetime, end: datetime, now: datetime) -> int:
+        c = self.c
+        with conflicts_as_domain_errors(self.session):
+            return self.session.scalar(select(func.count()).where(
+                c.company_id == company_id, c.status == InterventionStatus.PLANNED, c.starts_at >= start,
+                c.starts_at <= min(end, now))) or 0
+
     def _to_invoice(self, start: datetime, end: datetime) -> tuple:
         c = self.c
         return (c.status == InterventionStatus.DONE, c.invoice_id.is_(None), c.starts_at >= start, c.starts_at <= end)

@@ -294,6 +294,10 @@ def _month_end_lines(report) -> list[str]:
              *[f"    {i.number}" for i in report.needs_authentication],
              f"  ignorées                 {len(report.skipped)}",
              *[f"    {s.kind} {s.ref} : {s.reason}" for s in report.skipped]]
+    if report.not_declared_done:
+        lines.append(f"  non déclarées réalisées  {report.not_declared_done} intervention(s) du mois commencée(s) mais "
+                     "encore « prévue(s) » : non facturée(s). Déclarez-les (ogust intervention done) ou annulez-les, "
+                     "puis relancez.")
     labels = {"draft": "brouillon", "validated": "validée(s) sans débit", "paid": "payée(s)",
               "payment_failed": "refusée(s)", "needs_authentication": "en attente d'authentification"}
     if report.month_invoices:
