@@ -156,8 +156,13 @@ class FakeInterventions(FakeRepository):
         return len(self.clients_with_done_not_invoiced(company_id, start, end))
 
     def count_begun_still_planned(self, company_id, start, end, now):
-        return sum(1 for i in self.list(company_id)
-                   if i.status is InterventionStatus.PLANNED and start <= i.start <= min(end, now))
+        return len(self.begun_still_planned(company_id, start, end, now, None))
+
+    def begun_still_planned(self, company_id, start, end, now, limit):
+        found = sorted((i for i in self.list(company_id)
+                        if i.status is InterventionStatus.PLANNED and start <= i.start <= min(end, now)),
+                       key=lambda i: (i.start, i.id))
+        return found[:limit] if limit is not None else found
 
 
 class FakeInvoices(FakeRepository):

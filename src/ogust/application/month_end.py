@@ -17,7 +17,6 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from datetime import time as day_time
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -27,6 +26,7 @@ from ogust.application.handlers import UowFactory
 from ogust.application.handlers.invoicing import ContractInvoiceHandler, ValidateInvoiceHandler
 from ogust.application.outbox import Effect, JobStatus, OutboxJob, job_key
 from ogust.application.page_garbage import PageGarbage
+from ogust.application.periods import month_instants, month_period
 from ogust.application.ports import PaymentGateway
 from ogust.application.rate_limit import RateLimitedGateway, TokenBucket
 from ogust.application.worker import OutboxProcessor, WorkerSettings, worker_name
@@ -84,20 +84,6 @@ class _Debit:
     reason: str = ""
 
 
-def month_period(year: int, month: int) -> tuple[date, date]:
-    """First and last day of the month."""
-    if not (2000 <= year <= 2100 and 1 <= month <= 12):
-        raise InvalidValue(f"Mois invalide : {year}-{month:02d}", field="month")
-    first = date(year, month, 1)
-    following = date(year + month // 12, month % 12 + 1, 1)
-    return first, following - timedelta(days=1)
-
-
-def _bounds(first: date, last: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
-    """The month's first and last instants in the company's time zone."""
-    return datetime.combine(first, day_time.min, zone), datetime.combine(last, day_time.max, zone)
-
-
 class _NoProgress:
     def phase(self, name: str, total: int) -> None:
         pass
@@ -139,14 +125,14 @@ class MonthEndRun:
         with self.uow() as uow:
             counts = uow.invoices.contract_counts(cmd.company_id, first, last)
             report.not_declared_done = uow.interventions.count_begun_still_planned(
-                cmd.company_id, *_bounds(first, last, zone), uow.clock.now())
+                cmd.company_id, *month_instants(first, last, zone), uow.clock.now())
         report.month_invoices = {status.value: counts[status] for status in InvoiceStatus if counts.get(status)}
         return report
 
     # ------------------------------------------------------------ 1. one contract invoice per client
     def _generate(self, cmd: RunMonthEnd, first: date, last: date, zone: ZoneInfo, report: MonthEndReport,
                   progress: MonthEndProgress, stop: threading.Event) -> None:
-        start, end = _bounds(first, last, zone)
+        start, end = month_instants(first, last, zone)
         with self.uow() as uow:
             total = uow.interventions.count_clients_with_done_not_invoiced(cmd.company_id, start, end)
         progress.phase("generate", total)

@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from ogust.application.handlers import UowFactory
 from ogust.application.outbox import JobStatus, OutboxJob
+from ogust.application.periods import month_instants, month_period
 from ogust.domain.attestation import Attestation
 from ogust.domain.client import Client
 from ogust.domain.company import Company
@@ -25,6 +27,18 @@ class InvoiceView:
     client: Client
     attempts: list[PaymentAttempt]
     payments: list[Payment] = field(default_factory=list)  # received for it, by card or otherwise
+
+
+@dataclass(frozen=True)
+class ToDeclare:
+    """An intervention that has begun but is still planned: to declare done (or cancel) before it is invoiced."""
+    intervention: Intervention
+    intervenant: Intervenant
+    client: Client
+
+
+TO_DECLARE_SHOWN = 500
+_EVER = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 class Queries:
@@ -86,6 +100,22 @@ class Queries:
             uow.intervenants.get(company_id, intervenant_id)
             return sorted(uow.interventions.for_intervenant(company_id, intervenant_id, start, end),
                           key=lambda i: i.start)
+
+    def to_declare(self, company_id: str, month: tuple[int, int] | None = None,
+                   limit: int = TO_DECLARE_SHOWN) -> tuple[list[ToDeclare], int]:
+        """Interventions begun but still planned — of ``month`` (year, month) or of any date — the first
+        ``limit`` by start, and how many there are in all."""
+        with self.uow() as uow:
+            now = uow.clock.now()
+            start, end = _EVER, now
+            if month is not None:
+                zone = ZoneInfo(uow.companies.get(company_id).timezone)
+                start, end = month_instants(*month_period(*month), zone)
+            found = uow.interventions.begun_still_planned(company_id, start, end, now, limit)
+            total = uow.interventions.count_begun_still_planned(company_id, start, end, now) \
+                if len(found) == limit else len(found)
+            return [ToDeclare(i, uow.intervenants.get(company_id, i.intervenant_id),
+                              uow.clients.get(company_id, i.client_id)) for i in found], total
 
     def clients(self, company_id: str) -> list[Client]:
         with self.uow() as uow:

@@ -107,6 +107,10 @@ class InterventionRepository(Repository[Intervention], Protocol):
         """Interventions starting within [start, end] that had begun by ``now`` but are still planned:
         never declared done, so never invoiced."""
 
+    def begun_still_planned(self, company_id: str, start: datetime, end: datetime, now: datetime,
+                            limit: int) -> list[Intervention]:
+        """The first ``limit`` of them, by start."""
+
 
 class InvoiceRepository(Repository[Invoice], Protocol):
     def by_number(self, company_id: str, number: str) -> Invoice | None: ...

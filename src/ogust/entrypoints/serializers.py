@@ -5,7 +5,7 @@ from datetime import date, datetime
 from typing import Any
 
 from ogust.application.outbox import OutboxJob
-from ogust.application.queries import InvoiceView
+from ogust.application.queries import InvoiceView, ToDeclare
 from ogust.application.shop_sync_service import RecordReport
 from ogust.domain.address import Address
 from ogust.domain.attestation import Attestation
@@ -97,6 +97,12 @@ def intervention(i: Intervention) -> dict[str, Any]:
     return {"id": i.id, "client_id": i.client_id, "intervenant_id": i.intervenant_id, "tarif_id": i.tarif_id,
             "devis_id": i.devis_id, "start": _iso(i.start), "end": _iso(i.end), "minutes": i.minutes,
             "address": address(i.address), "status": i.status.value, "invoice_id": i.invoice_id}
+
+
+def to_declare(items: list[ToDeclare], total: int) -> dict[str, Any]:
+    return {"total": total, "interventions": [
+        intervention(item.intervention) | {"intervenant_name": item.intervenant.full_name,
+                                           "client_name": item.client.full_name} for item in items]}
 
 
 def devis(d: Devis, interventions: list[Intervention] | None = None) -> dict[str, Any]:

@@ -60,3 +60,36 @@ def test_the_cli_says_why_and_exits_4(offline_api):
     assert f"L'intervention du {start:%d/%m/%Y à %H:%M} n'a pas encore commencé" in run.output
     assert offline_api.container.queries().intervention(offline_api.company_id, intervention_id).status.value \
         == "planned"
+
+
+def test_what_remains_to_declare_is_listed_by_api_and_cli(offline_api, http):
+    """Begun but still planned: never declared done, so never invoiced — listed until declared."""
+    intervention_id, start = booked(offline_api)
+    month = f"{start:%Y-%m}"
+    assert http.get("/api/interventions/to-declare").json() == {"total": 0, "interventions": []}
+    cli = Cli(_container=offline_api.container)
+    with clock_of(offline_api.container, StoppedClock(start + timedelta(hours=3))):  # the visit is over
+        listed = http.get("/api/interventions/to-declare", params={"month": month})
+        assert listed.status_code == 200, listed.text
+        [item] = listed.json()["interventions"]
+        assert listed.json()["total"] == 1
+        assert (item["id"], item["status"], item["intervenant_name"], item["client_name"]) == (
+            intervention_id, "planned", "Sophie Germain", "Léa Martin")
+        shown = CliRunner().invoke(billing_commands.intervention, ["to-declare", "--month", month], obj=cli)
+        assert shown.exit_code == 0, shown.output
+        assert f"{start:%d/%m/%Y} 09:00–11:00  Sophie Germain (M002)  chez Léa Martin  {intervention_id}" \
+            in shown.output
+        other_month = (start.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+        assert http.get("/api/interventions/to-declare", params={"month": other_month}).json()["total"] == 0
+
+        for bad in ("2026-13", "novembre"):
+            refused = http.get("/api/interventions/to-declare", params={"month": bad})
+            assert refused.status_code == 422 and refused.headers["content-type"].startswith(
+                "application/problem+json"), refused.text
+        unreadable = CliRunner().invoke(billing_commands.intervention, ["to-declare", "--month", "novembre"], obj=cli)
+        assert unreadable.exit_code == 2 and "AAAA-MM" in unreadable.output
+
+        assert http.post(f"/api/interventions/{intervention_id}/done").status_code == 200
+        assert http.get("/api/interventions/to-declare").json()["total"] == 0
+        done = CliRunner().invoke(billing_commands.intervention, ["to-declare"], obj=cli)
+        assert done.output.strip() == "Aucune intervention à déclarer."

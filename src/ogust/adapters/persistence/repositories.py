@@ -265,11 +265,19 @@ class SqlAlchemyInterventionRepository(_Repository[Intervention]):
             return self.session.scalar(select(func.count()).select_from(clients.subquery())) or 0
 
     def count_begun_still_planned(self, company_id: str, start: datetime, end: datetime, now: datetime) -> int:
-        c = self.c
         with conflicts_as_domain_errors(self.session):
             return self.session.scalar(select(func.count()).where(
-                c.company_id == company_id, c.status == InterventionStatus.PLANNED, c.starts_at >= start,
-                c.starts_at <= min(end, now))) or 0
+                self.c.company_id == company_id, *self._begun_still_planned(start, end, now))) or 0
+
+    def begun_still_planned(self, company_id: str, start: datetime, end: datetime, now: datetime,
+                            limit: int) -> list[Intervention]:
+        with conflicts_as_domain_errors(self.session):
+            return list(self.session.scalars(self._select(company_id, *self._begun_still_planned(start, end, now))
+                                             .order_by(*self._order()).limit(limit)))
+
+    def _begun_still_planned(self, start: datetime, end: datetime, now: datetime) -> tuple:
+        c = self.c
+        return (c.status == InterventionStatus.PLANNED, c.starts_at >= start, c.starts_at <= min(end, now))
 
     def _to_invoice(self, start: datetime, end: datetime) -> tuple:
         c = self.c

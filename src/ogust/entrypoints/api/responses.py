@@ -184,6 +184,16 @@ class Intervention(BaseModel):
     invoice_id: Id | None = Field(description="la facture qui l'a comptée, une fois facturée")
 
 
+class InterventionToDeclare(Intervention):
+    intervenant_name: str
+    client_name: str
+
+
+class InterventionsToDeclare(BaseModel):
+    total: int = Field(description="combien en tout ; la liste en donne au plus 500, par date")
+    interventions: list[InterventionToDeclare]
+
+
 class Devis(BaseModel):
     id: Id
     client_id: Id

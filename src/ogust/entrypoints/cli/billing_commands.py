@@ -1,6 +1,7 @@
 """ogust order / devis / intervention / invoice / attestation."""
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -88,6 +89,28 @@ def intervention_done(cli: Cli, intervention_id) -> None:
     """Déclarer l'intervention réalisée : à partir de son début, jamais avant."""
     done = cli.container.mark_done()(c.MarkInterventionDone(cli.company_id(), intervention_id))
     click.echo(f"Intervention {done.id} réalisée.")
+
+
+@intervention.command("to-declare")
+@click.option("--month", "month_text", default=None, help="AAAA-MM, mois du fuseau de l'entreprise (défaut : toutes)")
+@json_option
+@pass_cli
+def intervention_to_declare(cli: Cli, month_text, as_json) -> None:
+    """Les interventions commencées mais encore « prévues » : à déclarer réalisées (ou à annuler), sans
+    quoi elles ne sont pas facturées."""
+    items, total = cli.container.queries().to_declare(cli.company_id(), _month(month_text) if month_text else None)
+    zone = cli.local(datetime.now().astimezone()).tzinfo
+    lines = [f"{total} intervention(s) commencée(s), encore « prévue(s) » : déclarez-les réalisées "
+             "(ogust intervention done ID) ou annulez-les (ogust intervention cancel ID)."] if total else \
+        ["Aucune intervention à déclarer."]
+    for item in items:
+        start, end = item.intervention.start.astimezone(zone), item.intervention.end.astimezone(zone)
+        who = f"{item.intervenant.full_name} ({item.intervenant.matricule})"
+        lines.append(f"  {start:%d/%m/%Y %H:%M}–{end:%H:%M}  {who}  chez {item.client.full_name}  "
+                     f"{item.intervention.id}")
+    if total > len(items):
+        lines.append(f"  … et {total - len(items)} autre(s).")
+    output(s.to_declare(items, total), as_json, lines)
 
 
 @intervention.command("cancel")
@@ -296,8 +319,8 @@ def _month_end_lines(report) -> list[str]:
              *[f"    {s.kind} {s.ref} : {s.reason}" for s in report.skipped]]
     if report.not_declared_done:
         lines.append(f"  non déclarées réalisées  {report.not_declared_done} intervention(s) du mois commencée(s) mais "
-                     "encore « prévue(s) » : non facturée(s). Déclarez-les (ogust intervention done) ou annulez-les, "
-                     "puis relancez.")
+                     "encore « prévue(s) » : non facturée(s). Déclarez-les réalisées ou annulez-les (ogust "
+                     f"intervention to-declare --month {report.month}), puis relancez.")
     labels = {"draft": "brouillon", "validated": "validée(s) sans débit", "paid": "payée(s)",
               "payment_failed": "refusée(s)", "needs_authentication": "en attente d'authentification"}
     if report.month_invoices:

@@ -1,6 +1,6 @@
 """Devis, planning actions, invoices and attestations."""
 from dependency_injector.wiring import Provide, inject
-from fastapi import APIRouter, Depends, status
+from fastapi import APIRouter, Depends, Query, status
 
 from ogust.application import commands as c
 from ogust.application.handlers import attestations, invoicing, planning
@@ -37,6 +37,18 @@ def get_devis(devis_id: str, company: str = Depends(company_id),
               queries: Queries = Depends(Provide[Container.queries])) -> dict:
     devis, interventions = queries.devis(company, devis_id)
     return s.devis(devis, interventions)
+
+
+@router.get("/interventions/to-declare", response_model=out.InterventionsToDeclare, tags=["Planning"],
+            summary="Interventions à déclarer",
+            description="Commencées mais encore « prévues » : jamais déclarées réalisées, elles ne sont pas "
+                        "facturées. Du mois `month` (AAAA-MM, fuseau de l'entreprise) ou de toute date.")
+@inject
+def to_declare(month: str | None = Query(None, pattern=r"^\d{4}-\d{2}$", description="AAAA-MM"),
+               company: str = Depends(company_id),
+               queries: Queries = Depends(Provide[Container.queries])) -> dict:
+    period = (int(month[:4]), int(month[5:])) if month else None
+    return s.to_declare(*queries.to_declare(company, period))
 
 
 @router.get("/interventions/{intervention_id}", response_model=out.Intervention, tags=["Planning"])

@@ -1,0 +1,22 @@
+"""Months as operators name them (``2026-10``): their days, and their instants in the company's time zone."""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from datetime import time as day_time
+from zoneinfo import ZoneInfo
+
+from ogust.domain.errors import InvalidValue
+
+
+def month_period(year: int, month: int) -> tuple[date, date]:
+    """First and last day of the month."""
+    if not (2000 <= year <= 2100 and 1 <= month <= 12):
+        raise InvalidValue(f"Mois invalide : {year}-{month:02d}", field="month")
+    first = date(year, month, 1)
+    following = date(year + month // 12, month % 12 + 1, 1)
+    return first, following - timedelta(days=1)
+
+
+def month_instants(first: date, last: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    """The first instant of ``first`` and the last of ``last``, in the company's time zone."""
+    return datetime.combine(first, day_time.min, zone), datetime.combine(last, day_time.max, zone)
