@@ -55,6 +55,11 @@ Fonctionnalité: Débit de la carte bancaire du client
     Et la carte de Claire Dubois est débitée une seule fois, de 55,00 €
     Et Claire Dubois reçoit un seul email : « Aide & Vous Services – Paiement de votre facture n° {numéro} confirmé »
 
+  Scénario: Une intervention ne se déclare réalisée qu'une fois commencée
+    Étant donné que Claire Dubois a commandé en ligne « Ménage » avec Marie Curie dans 3 jours, de 9 h à 11 h
+    Quand je déclare aujourd'hui réalisée l'intervention de Marie Curie chez Claire Dubois dans 3 jours
+    Alors c'est refusé : « n'a pas encore commencé : elle ne peut être déclarée réalisée qu'à partir de son début. »
+
   Scénario: Une carte refusée laisse la facture impayée et le client est prévenu
     Étant donné Jeanne Martin, jeanne.martin@example.fr, qui achète sur la boutique avec la carte 4000 0000 0000 0341
     Et que Jeanne Martin a commandé en ligne « Ménage » avec Marie Curie dans 3 jours, de 9 h à 11 h

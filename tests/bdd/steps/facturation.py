@@ -70,13 +70,23 @@ def a_la_main(monde: Monde, nom: str, datatable: list[list[str]]) -> Invoice:
     return monde.container.manual_invoice()(c.ManualInvoice(monde.entreprise, monde.client(nom), lines))
 
 
-@given(p("l'intervention de {intervenant} chez {nom} {day:Jour} est réalisée"))
-def realisee(monde: Monde, intervenant: str, nom: str, day: date) -> None:
+def _intervention(monde: Monde, intervenant: str, nom: str, day: date) -> str:
     found = [i for i in monde.container.queries().planning(
         monde.entreprise, monde.intervenant(intervenant), datetime.now(PARIS), datetime.now(PARIS).replace(year=2100))
         if i.client_id == monde.client(nom) and i.start.astimezone(PARIS).date() == day]
     assert len(found) == 1, found
-    declare_done(monde.container, monde.entreprise, found[0].id)  # at the end of the visit
+    return found[0].id
+
+
+@given(p("l'intervention de {intervenant} chez {nom} {day:Jour} est réalisée"))
+def realisee(monde: Monde, intervenant: str, nom: str, day: date) -> None:
+    declare_done(monde.container, monde.entreprise, _intervention(monde, intervenant, nom, day))  # at the visit's end
+
+
+@when(p("je déclare aujourd'hui réalisée l'intervention de {intervenant} chez {nom} {day:Jour}"))
+def declarer_aujourdhui(monde: Monde, intervenant: str, nom: str, day: date) -> None:
+    intervention_id = _intervention(monde, intervenant, nom, day)
+    monde.tenter(lambda: monde.container.mark_done()(c.MarkInterventionDone(monde.entreprise, intervention_id)))
 
 
 @when(p("je génère la facture du contrat de {nom} d'{debut:Jour} à {fin:Jour}"), target_fixture="facture")
