@@ -11,24 +11,21 @@ from dependency_injector import providers
 from ogust.application import commands as c
 from ogust.domain.intervention import Intervention
 from ogust.entrypoints.container import Container
+from tests.fakes import FixedClock
 
 
-class MovedClock:
-    """The system clock, ``offset`` ahead."""
+class ShiftedClock:
+    """The system clock plus an offset: subprocess workers (on the system clock) stay in step
+    as long as the offset is zero."""
 
-    def __init__(self, offset: timedelta) -> None:
-        self.offset = offset
+    def __init__(self) -> None:
+        self.offset = timedelta(0)
 
     def now(self) -> datetime:
         return datetime.now(UTC) + self.offset
 
-
-class StoppedClock:
-    def __init__(self, moment: datetime) -> None:
-        self.moment = moment
-
-    def now(self) -> datetime:
-        return self.moment
+    def advance(self, **delta: float) -> None:
+        self.offset += timedelta(**delta)
 
 
 @contextmanager
@@ -45,5 +42,5 @@ def declare_done(container: Container, company_id: str, intervention_id: str) ->
     """``ogust intervention done`` at the end of the visit (the container's clock set there for the call)."""
     with container.uow() as uow:
         end = uow.interventions.get(company_id, intervention_id).end
-    with clock_of(container, StoppedClock(end)):
+    with clock_of(container, FixedClock(end)):
         return container.mark_done()(c.MarkInterventionDone(company_id, intervention_id))

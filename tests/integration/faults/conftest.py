@@ -26,10 +26,11 @@ from ogust.application.outbox import JobStatus
 from ogust.domain.money import Money, VatRate
 from ogust.domain.units import Unit
 from ogust.entrypoints.container import build_container
-from tests.integration.faults.office import ADDRESS, Office, ShiftedClock
+from tests.integration.faults.office import ADDRESS, Office
 from tests.integration.faults.proxy import FaultProxy
 from tests.support.databases import BACKENDS
 from tests.support.localstripe import LocalStripe
+from tests.support.planning import ShiftedClock
 from tests.support.platform import settings_for
 from tests.support.shop_server import RunningShop
 from tests.support.smtp_server import SmtpTestServer

@@ -12,7 +12,7 @@ import uuid
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
@@ -30,25 +30,11 @@ from ogust.entrypoints.container import Container
 from ogust.entrypoints.settings import Settings
 from tests.integration.faults.proxy import FaultProxy
 from tests.support.localstripe import CARD_SUCCEEDS, LocalStripe
+from tests.support.planning import ShiftedClock
 from tests.support.shop_server import RunningShop
 from tests.support.smtp_server import SmtpTestServer
 
 ADDRESS = Address("12 rue des Lilas", "69003", "Lyon")
-
-
-# ---------------------------------------------------------------------- a clock that can be moved on
-class ShiftedClock:
-    """The system clock plus an offset: subprocess workers (on the system clock) stay in step
-    as long as the offset is zero."""
-
-    def __init__(self) -> None:
-        self.offset = timedelta(0)
-
-    def now(self) -> datetime:
-        return datetime.now(UTC) + self.offset
-
-    def advance(self, **delta: float) -> None:
-        self.offset += timedelta(**delta)
 
 
 # ---------------------------------------------------------------------- waiting without sleeping blindly

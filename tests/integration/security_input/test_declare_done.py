@@ -15,7 +15,8 @@ from ogust.domain.intervenant import ShopProfile
 from ogust.domain.money import Money
 from ogust.entrypoints.cli import billing_commands
 from ogust.entrypoints.cli.base import Cli
-from tests.support.planning import StoppedClock, clock_of
+from tests.fakes import FixedClock
+from tests.support.planning import clock_of
 
 pytestmark = pytest.mark.integration
 PARIS = ZoneInfo("Europe/Paris")
@@ -47,7 +48,7 @@ def test_refused_before_it_begins_then_declared_once_under_way(offline_api, http
                                  "peut être déclarée réalisée qu'à partir de son début.")
     assert http.get(f"/api/interventions/{intervention_id}").json()["status"] == "planned"
 
-    with clock_of(offline_api.container, StoppedClock(start + timedelta(minutes=5))):
+    with clock_of(offline_api.container, FixedClock(start + timedelta(minutes=5))):
         done = http.post(f"/api/interventions/{intervention_id}/done")
     assert done.status_code == 200 and done.json()["status"] == "done", done.text
 
@@ -68,7 +69,7 @@ def test_what_remains_to_declare_is_listed_by_api_and_cli(offline_api, http):
     month = f"{start:%Y-%m}"
     assert http.get("/api/interventions/to-declare").json() == {"total": 0, "interventions": []}
     cli = Cli(_container=offline_api.container)
-    with clock_of(offline_api.container, StoppedClock(start + timedelta(hours=3))):  # the visit is over
+    with clock_of(offline_api.container, FixedClock(start + timedelta(hours=3))):  # the visit is over
         listed = http.get("/api/interventions/to-declare", params={"month": month})
         assert listed.status_code == 200, listed.text
         [item] = listed.json()["interventions"]

@@ -36,7 +36,7 @@ from ogust.domain.money import Money, VatRate
 from ogust.domain.payment import PaymentMethod
 from ogust.domain.shop_service import ShopService
 from ogust.domain.units import Unit
-from tests.support.planning import MovedClock, declare_done
+from tests.support.planning import ShiftedClock, declare_done
 
 pytestmark = pytest.mark.integration
 
@@ -114,7 +114,9 @@ def tell_a_story(api) -> dict[str, dict]:
               "period_end": (slots[3][0] + timedelta(days=1)).date().isoformat()}
 
     # the API is exercised once the intervention it declares done has taken place
-    container.clock.override(providers.Object(MovedClock(slots[1][1] - datetime.now().astimezone())))
+    clock = ShiftedClock()
+    clock.advance(seconds=(slots[1][1] - datetime.now().astimezone()).total_seconds())
+    container.clock.override(providers.Object(clock))
     return {
         "*": {"path": {"client_id": api.client_id, "intervenant_id": api.intervenant_id,
                        "devis_id": order.devis_id, "intervention_id": from_devis, "invoice_id": api.invoice_id,
