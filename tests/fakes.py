@@ -155,8 +155,9 @@ class FakeInterventions(FakeRepository):
     def count_clients_with_done_not_invoiced(self, company_id, start, end):
         return len(self.clients_with_done_not_invoiced(company_id, start, end))
 
-    def count_begun_still_planned(self, company_id, start, end, now):
-        return len(self.begun_still_planned(company_id, start, end, now, None))
+    def count_begun_still_planned(self, company_id, start, end, now, client_id=None):
+        return sum(1 for i in self.begun_still_planned(company_id, start, end, now, None)
+                   if client_id is None or i.client_id == client_id)
 
     def begun_still_planned(self, company_id, start, end, now, limit):
         found = sorted((i for i in self.list(company_id)

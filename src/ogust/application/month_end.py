@@ -26,7 +26,7 @@ from ogust.application.handlers import UowFactory
 from ogust.application.handlers.invoicing import ContractInvoiceHandler, ValidateInvoiceHandler
 from ogust.application.outbox import Effect, JobStatus, OutboxJob, job_key
 from ogust.application.page_garbage import PageGarbage
-from ogust.application.periods import month_instants, month_period
+from ogust.application.periods import month_period, period_instants
 from ogust.application.ports import PaymentGateway
 from ogust.application.rate_limit import RateLimitedGateway, TokenBucket
 from ogust.application.worker import OutboxProcessor, WorkerSettings, worker_name
@@ -125,14 +125,14 @@ class MonthEndRun:
         with self.uow() as uow:
             counts = uow.invoices.contract_counts(cmd.company_id, first, last)
             report.not_declared_done = uow.interventions.count_begun_still_planned(
-                cmd.company_id, *month_instants(first, last, zone), uow.clock.now())
+                cmd.company_id, *period_instants(first, last, zone), uow.clock.now())
         report.month_invoices = {status.value: counts[status] for status in InvoiceStatus if counts.get(status)}
         return report
 
     # ------------------------------------------------------------ 1. one contract invoice per client
     def _generate(self, cmd: RunMonthEnd, first: date, last: date, zone: ZoneInfo, report: MonthEndReport,
                   progress: MonthEndProgress, stop: threading.Event) -> None:
-        start, end = month_instants(first, last, zone)
+        start, end = period_instants(first, last, zone)
         with self.uow() as uow:
             total = uow.interventions.count_clients_with_done_not_invoiced(cmd.company_id, start, end)
         progress.phase("generate", total)

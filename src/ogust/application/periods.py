@@ -1,4 +1,5 @@
-"""Months as operators name them (``2026-10``): their days, and their instants in the company's time zone."""
+"""Months as operators name them (``2026-10``) and their days; a span of days as instants in the
+company's time zone."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
@@ -17,6 +18,6 @@ def month_period(year: int, month: int) -> tuple[date, date]:
     return first, following - timedelta(days=1)
 
 
-def month_instants(first: date, last: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
+def period_instants(first: date, last: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
     """The first instant of ``first`` and the last of ``last``, in the company's time zone."""
     return datetime.combine(first, day_time.min, zone), datetime.combine(last, day_time.max, zone)

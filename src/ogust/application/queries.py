@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from ogust.application.handlers import UowFactory
 from ogust.application.outbox import JobStatus, OutboxJob
-from ogust.application.periods import month_instants, month_period
+from ogust.application.periods import month_period, period_instants
 from ogust.domain.attestation import Attestation
 from ogust.domain.client import Client
 from ogust.domain.company import Company
@@ -110,7 +110,7 @@ class Queries:
             start, end = _EVER, now
             if month is not None:
                 zone = ZoneInfo(uow.companies.get(company_id).timezone)
-                start, end = month_instants(*month_period(*month), zone)
+                start, end = period_instants(*month_period(*month), zone)
             found = uow.interventions.begun_still_planned(company_id, start, end, now, limit)
             total = uow.interventions.count_begun_still_planned(company_id, start, end, now) \
                 if len(found) == limit else len(found)

@@ -103,9 +103,10 @@ class InterventionRepository(Repository[Intervention], Protocol):
 
     def count_clients_with_done_not_invoiced(self, company_id: str, start: datetime, end: datetime) -> int: ...
 
-    def count_begun_still_planned(self, company_id: str, start: datetime, end: datetime, now: datetime) -> int:
+    def count_begun_still_planned(self, company_id: str, start: datetime, end: datetime, now: datetime,
+                                  client_id: str | None = None) -> int:
         """Interventions starting within [start, end] that had begun by ``now`` but are still planned:
-        never declared done, so never invoiced."""
+        never declared done, so never invoiced (of one client, or of all)."""
 
     def begun_still_planned(self, company_id: str, start: datetime, end: datetime, now: datetime,
                             limit: int) -> list[Intervention]:

@@ -261,6 +261,9 @@ def test_planning_and_invoicing_queries(world: World, make_uow) -> None:
         # begun by the 5th at 10:00, still planned (never declared done): early and touching; not afterwards
         assert repo.count_begun_still_planned(cid, *period, datetime(2026, 10, 5, 10, tzinfo=PARIS)) == 2
         assert repo.count_begun_still_planned(cid, *period, datetime(2026, 10, 5, 9, 59, tzinfo=PARIS)) == 1
+        assert repo.count_begun_still_planned(cid, *period, datetime(2026, 10, 5, 10, tzinfo=PARIS),
+                                              world.client.id) == 2
+        assert repo.count_begun_still_planned(cid, *period, datetime(2026, 10, 5, 10, tzinfo=PARIS), "other") == 0
         assert repo.count_begun_still_planned(cid, datetime(2026, 10, 6, tzinfo=PARIS), period[1],
                                               datetime(2026, 11, 1, tzinfo=PARIS)) == 0
 

@@ -136,6 +136,21 @@ def test_contract_invoice_refusals_write_nothing(uow, ready, marie, cards):
     assert contents(uow) == before
 
 
+def test_nothing_to_invoice_names_what_was_never_declared_done(uow, ready, marie, cards):
+    clock = uow.clock
+    now, clock.current = clock.current, datetime(2026, 10, 1, tzinfo=UTC)
+    booked = place(uow, ready, marie, cards, item(marie, datetime(2026, 10, 20, 10, tzinfo=PARIS)), order_id="b")
+    clock.current = now  # 2 November: it has taken place, and nobody declared it done
+    before = contents(uow)
+    october = c.ContractInvoice(ready.id, booked.client_id, date(2026, 10, 1), date(2026, 10, 31))
+    with pytest.raises(NothingToInvoice) as refused:
+        ContractInvoiceHandler(uow)(october)
+    assert refused.value.message == (
+        "Aucune intervention réalisée et non facturée du 01/10/2026 au 31/10/2026. 1 intervention(s) de la période "
+        "commencée(s) mais encore « prévue(s) » : déclarez-les réalisées d'abord.")
+    assert refused.value.details["not_declared_done"] == 1 and contents(uow) == before
+
+
 # ---------------------------------------------------------------- by hand
 def test_manual_invoice_with_an_intervenant(uow, ready, marie, cards):
     client_id = place(uow, ready, marie, cards).client_id

@@ -264,10 +264,12 @@ class SqlAlchemyInterventionRepository(_Repository[Intervention]):
         with conflicts_as_domain_errors(self.session):
             return self.session.scalar(select(func.count()).select_from(clients.subquery())) or 0
 
-    def count_begun_still_planned(self, company_id: str, start: datetime, end: datetime, now: datetime) -> int:
+    def count_begun_still_planned(self, company_id: str, start: datetime, end: datetime, now: datetime,
+                                  client_id: str | None = None) -> int:
+        of_client = () if client_id is None else (self.c.client_id == client_id,)
         with conflicts_as_domain_errors(self.session):
             return self.session.scalar(select(func.count()).where(
-                self.c.company_id == company_id, *self._begun_still_planned(start, end, now))) or 0
+                self.c.company_id == company_id, *of_client, *self._begun_still_planned(start, end, now))) or 0
 
     def begun_still_planned(self, company_id: str, start: datetime, end: datetime, now: datetime,
                             limit: int) -> list[Intervention]:

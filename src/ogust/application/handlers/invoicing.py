@@ -13,6 +13,7 @@ from ogust.application.commands import (
     ValidateInvoice,
 )
 from ogust.application.handlers import UowFactory
+from ogust.application.periods import period_instants
 from ogust.application.unit_of_work import UnitOfWork
 from ogust.domain.devis import DevisStatus
 from ogust.domain.errors import InvalidTransition, InvalidValue, NotFound, NothingToInvoice
@@ -129,15 +130,18 @@ class ContractInvoiceHandler:
         with self.uow() as uow:
             uow.clients.get(cmd.company_id, cmd.client_id)
             zone = ZoneInfo(uow.companies.get(cmd.company_id).timezone)
-            start = datetime.combine(cmd.period_start, time.min, zone)
-            end = datetime.combine(cmd.period_end, time.max, zone)
+            start, end = period_instants(cmd.period_start, cmd.period_end, zone)
             interventions = sorted(
                 uow.interventions.done_not_invoiced(cmd.company_id, cmd.client_id, start, end), key=lambda i: i.start
             )
             if not interventions:
+                undeclared = uow.interventions.count_begun_still_planned(cmd.company_id, start, end, uow.clock.now(),
+                                                                         cmd.client_id)
+                hint = (f" {undeclared} intervention(s) de la période commencée(s) mais encore « prévue(s) » : "
+                        "déclarez-les réalisées d'abord." if undeclared else "")
                 raise NothingToInvoice(
                     f"Aucune intervention réalisée et non facturée du {cmd.period_start:%d/%m/%Y} "
-                    f"au {cmd.period_end:%d/%m/%Y}.", client_id=cmd.client_id,
+                    f"au {cmd.period_end:%d/%m/%Y}.{hint}", client_id=cmd.client_id, not_declared_done=undeclared,
                 )
             invoice = Invoice(
                 company_id=cmd.company_id, client_id=cmd.client_id, source=InvoiceSource.CONTRACT,
