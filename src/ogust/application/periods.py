@@ -7,11 +7,12 @@ from datetime import time as day_time
 from zoneinfo import ZoneInfo
 
 from ogust.domain.errors import InvalidValue
+from ogust.domain.validation import MAX_YEAR, MIN_YEAR
 
 
 def month_period(year: int, month: int) -> tuple[date, date]:
     """First and last day of the month."""
-    if not (2000 <= year <= 2100 and 1 <= month <= 12):
+    if not (MIN_YEAR <= year <= MAX_YEAR and 1 <= month <= 12):
         raise InvalidValue(f"Mois invalide : {year}-{month:02d}", field="month")
     first = date(year, month, 1)
     following = date(year + month // 12, month % 12 + 1, 1)

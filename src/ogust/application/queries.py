@@ -19,6 +19,7 @@ from ogust.domain.invoice import Invoice, InvoiceStatus
 from ogust.domain.payment import Payment, PaymentAttempt
 from ogust.domain.shop_service import ShopServiceMapping
 from ogust.domain.tarif import Tarif
+from ogust.domain.validation import MIN_YEAR
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,7 @@ class ToDeclare:
 
 
 TO_DECLARE_SHOWN = 500
-_EVER = datetime(2000, 1, 1, tzinfo=UTC)
+_EVER = datetime(MIN_YEAR, 1, 1, tzinfo=UTC)  # no intervention starts before (a domain rule)
 
 
 class Queries:
