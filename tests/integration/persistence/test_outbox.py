@@ -4,6 +4,7 @@ Also the e-mail log and the inbox."""
 from __future__ import annotations
 
 import multiprocessing
+import time
 import uuid
 from datetime import UTC, date, datetime, timedelta
 
@@ -182,6 +183,10 @@ def _claim_until_empty(url: str, effect: str, worker: str, start) -> list[str]:
             if not jobs:
                 return claimed
             claimed += [j.id for j in jobs]
+            # the effects' work, outside any transaction: the other processes get the lock meanwhile (without
+            # it, on a fast machine, one process could drain the 200 jobs while the others' SQLite busy
+            # handlers slept — no race left to test)
+            time.sleep(0.01)
             with SqlAlchemyUnitOfWork(factory, clock) as uow:
                 for j in jobs:
                     assert uow.outbox.complete(j.id, worker, NOW)
