@@ -129,3 +129,38 @@ def test_a_body_over_the_limit_is_refused_with_413(offline_api, http):
             yield b"x" * 1024
     problem(http.post("/api/clients", content=chunks(), headers={"content-type": "application/json"}), 413)
     assert counts(offline_api) == before
+
+
+@pytest.mark.parametrize("path,params,body,expected", [
+    ("/api/clients", None, CLIENT | {"address": ADDRESS | {"postal_code": "7500"}},
+     "address.postal_code : code postal français attendu (5 chiffres, ex. 69003)"),
+    ("/api/clients", None, CLIENT | {"phone": "06 12 ab"},
+     "phone : numéro de téléphone attendu (chiffres, espaces et + . ( ) -)"),
+    ("/api/clients", None, CLIENT | {"last_name": "   "}, "last_name : ne peut pas être vide"),
+    ("/api/interventions/to-declare", {"month": "novembre"}, None, "month : mois attendu (AAAA-MM, ex. 2026-10)"),
+])
+def test_a_format_refused_says_what_it_expects(offline_api, http, path, params, body, expected):
+    """Not the regular expression, nor a bare « format invalide »: the format the operator must give."""
+    before = counts(offline_api)
+    response = http.post(path, json=body) if body is not None else http.get(path, params=params)
+    detail = problem(response, 422)["detail"]
+    assert expected in detail and "format invalide" not in detail, detail
+    assert counts(offline_api) == before
+
+
+def test_every_pattern_of_the_api_is_explained(offline_api, http):
+    """A pattern added to a schema without its French explanation would answer « format invalide »."""
+    from ogust.entrypoints.api.schemas import EXPECTED_FORMATS
+
+    def patterns(node):
+        if isinstance(node, dict):
+            if isinstance(node.get("pattern"), str):
+                yield node["pattern"]
+            for value in node.values():
+                yield from patterns(value)
+        elif isinstance(node, list):
+            for value in node:
+                yield from patterns(value)
+
+    found = set(patterns(http.get("/openapi.json").json()))
+    assert found and found <= set(EXPECTED_FORMATS), found - set(EXPECTED_FORMATS)

@@ -8,6 +8,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
+from ogust.entrypoints.api.schemas import EXPECTED_FORMATS
 from ogust.entrypoints.errors import TITLES, describe
 
 MEDIA_TYPE = "application/problem+json"
@@ -34,9 +35,9 @@ def french_message(error: dict[str, Any]) -> str:
         "missing": "champ obligatoire",
         "extra_forbidden": "champ inconnu",
         "json_invalid": "JSON illisible",
-        "string_pattern_mismatch": "format invalide",
-        "string_too_short": "trop court" + (f" (au moins {context.get('min_length')} caractère(s))"
-                                            if "min_length" in context else ""),
+        "string_pattern_mismatch": EXPECTED_FORMATS.get(str(context.get("pattern")), "format invalide"),
+        "string_too_short": "ne peut pas être vide" if context.get("min_length") == 1 else "trop court" + (
+            f" (au moins {context.get('min_length')} caractères)" if "min_length" in context else ""),
         "string_too_long": f"trop long (au plus {context.get('max_length')} caractères)",
         "too_short": f"au moins {context.get('min_length')} élément(s)",
         "too_long": f"au plus {context.get('max_length')} élément(s)",

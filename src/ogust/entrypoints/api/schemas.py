@@ -32,13 +32,28 @@ def _in_years(value: date) -> date:
 NOT_BLANK = r"\S"
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=NOT_BLANK)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=4000)]
-Phone = Annotated[str, StringConstraints(strip_whitespace=True, max_length=30, pattern=r"^[0-9+(). -]*$"),
+PHONE_PATTERN = r"^[0-9+(). -]*$"
+Phone = Annotated[str, StringConstraints(strip_whitespace=True, max_length=30, pattern=PHONE_PATTERN),
                   _rule(rules.normalise_phone)]
 Cents = Annotated[int, Field(gt=0, le=rules.MAX_AMOUNT_CENTS, description="centimes d'euro, entier positif")]
 # 01 to 95 (Corsica: 20xxx), overseas departments 971 to 976, Monaco and the collectivities 98x
 POSTAL_CODE_PATTERN = r"^(?:(?:0[1-9]|[1-8]\d|9[0-5])\d{3}|97[1-6]\d{2}|98\d{3})$"
 PostalCode = Annotated[str, StringConstraints(strip_whitespace=True, pattern=POSTAL_CODE_PATTERN)]
-Siret = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\d{14}$"), _rule(rules.normalise_siret)]
+SIRET_PATTERN = r"^\d{14}$"
+Siret = Annotated[str, StringConstraints(strip_whitespace=True, pattern=SIRET_PATTERN), _rule(rules.normalise_siret)]
+MONTH_PATTERN = r"^\d{4}-\d{2}$"
+STRIPE_CUSTOMER_PATTERN = r"^cus_[A-Za-z0-9]+$"
+STRIPE_PAYMENT_METHOD_PATTERN = r"^pm_[A-Za-z0-9]+$"
+# what each pattern above expects, said to the operator instead of the regular expression
+EXPECTED_FORMATS = {
+    NOT_BLANK: "ne peut pas être vide",
+    PHONE_PATTERN: "numéro de téléphone attendu (chiffres, espaces et + . ( ) -)",
+    POSTAL_CODE_PATTERN: "code postal français attendu (5 chiffres, ex. 69003)",
+    SIRET_PATTERN: "SIRET attendu (14 chiffres)",
+    MONTH_PATTERN: "mois attendu (AAAA-MM, ex. 2026-10)",
+    STRIPE_CUSTOMER_PATTERN: "identifiant de client Stripe attendu (cus_…)",
+    STRIPE_PAYMENT_METHOD_PATTERN: "identifiant de moyen de paiement Stripe attendu (pm_…)",
+}
 Year = Annotated[int, Field(ge=rules.MIN_YEAR, le=rules.MAX_YEAR)]
 BoundedDate = Annotated[date, _rule(_in_years)]
 
@@ -162,8 +177,8 @@ class OrderCustomerIn(BaseModel):
 
 
 class OrderPaymentIn(BaseModel):
-    stripe_customer_id: Annotated[str, StringConstraints(pattern=r"^cus_[A-Za-z0-9]+$")]
-    stripe_payment_method_id: Annotated[str, StringConstraints(pattern=r"^pm_[A-Za-z0-9]+$")]
+    stripe_customer_id: Annotated[str, StringConstraints(pattern=STRIPE_CUSTOMER_PATTERN)]
+    stripe_payment_method_id: Annotated[str, StringConstraints(pattern=STRIPE_PAYMENT_METHOD_PATTERN)]
 
 
 class OrderItemIn(BaseModel):

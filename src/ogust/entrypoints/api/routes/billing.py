@@ -11,6 +11,7 @@ from ogust.entrypoints import serializers as s
 from ogust.entrypoints.api import responses as out
 from ogust.entrypoints.api.deps import company_id
 from ogust.entrypoints.api.schemas import (
+    MONTH_PATTERN,
     PROBLEM_RESPONSES,
     AttestationBatchIn,
     AttestationIn,
@@ -44,7 +45,7 @@ def get_devis(devis_id: str, company: str = Depends(company_id),
             description="Commencées mais encore « prévues » : jamais déclarées réalisées, elles ne sont pas "
                         "facturées. Du mois `month` (AAAA-MM, fuseau de l'entreprise) ou de toute date.")
 @inject
-def to_declare(month: str | None = Query(None, pattern=r"^\d{4}-\d{2}$", description="AAAA-MM"),
+def to_declare(month: str | None = Query(None, pattern=MONTH_PATTERN, description="AAAA-MM"),
                company: str = Depends(company_id),
                queries: Queries = Depends(Provide[Container.queries])) -> dict:
     period = (int(month[:4]), int(month[5:])) if month else None
