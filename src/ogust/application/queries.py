@@ -115,8 +115,9 @@ class Queries:
             found = uow.interventions.begun_still_planned(company_id, start, end, now, limit)
             total = uow.interventions.count_begun_still_planned(company_id, start, end, now) \
                 if len(found) == limit else len(found)
-            return [ToDeclare(i, uow.intervenants.get(company_id, i.intervenant_id),
-                              uow.clients.get(company_id, i.client_id)) for i in found], total
+            intervenants = {r.id: r for r in uow.intervenants.get_many(company_id, {i.intervenant_id for i in found})}
+            clients = {r.id: r for r in uow.clients.get_many(company_id, {i.client_id for i in found})}
+            return [ToDeclare(i, intervenants[i.intervenant_id], clients[i.client_id]) for i in found], total
 
     def clients(self, company_id: str) -> list[Client]:
         with self.uow() as uow:
