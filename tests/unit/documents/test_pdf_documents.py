@@ -97,6 +97,19 @@ def test_an_unpaid_invoice_says_it_is_to_be_paid_and_when(s):
     assert "Lieu d'intervention".upper() in text and "(domicile du client)" in text  # no intervention known
 
 
+@pytest.mark.parametrize("card", [True, False])
+def test_an_unpaid_invoice_says_how_it_is_paid_card_or_not(s, card):
+    """The card saved at ordering is debited; without one, the client pays otherwise — never told of a debit."""
+    s.invoice.status, s.invoice.paid_at = type(s.invoice.status).VALIDATED, None
+    s.client.stripe_customer_id = s.client.stripe_payment_method_id = None
+    if card:
+        s.client.save_payment_method("cus_Sample1", "pm_Sample1")
+    text = flat(text_of(renderer.invoice(s.invoice, s.company, s.client, DocumentContext(s.company, s.client))))
+    debit = "Le montant est débité sur la carte enregistrée lors de la commande."
+    otherwise = "Règlement par virement, chèque, CESU ou espèces, en rappelant le numéro de la facture."
+    assert (debit in text, otherwise in text) == (card, not card), text
+
+
 def test_a_draft_is_marked_and_carries_no_factur_x(s):
     draft = samples.build().invoice
     draft.status, draft.number, draft.issued_on, draft.due_on = type(draft.status).DRAFT, None, None, None

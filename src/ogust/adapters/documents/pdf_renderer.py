@@ -423,7 +423,10 @@ class PdfDocumentRenderer:
             return f"Statut : à payer{due}. Le débit de la carte a été refusé ({invoice.payment_failure or 'refus'})."
         if invoice.status is InvoiceStatus.NEEDS_AUTHENTICATION:
             return f"Statut : à payer{due}. Votre banque demande de confirmer le paiement (3-D Secure)."
-        return f"Statut : à payer{due}. Le montant est débité sur la carte enregistrée lors de la commande."
+        if context.client.stripe_customer_id and context.client.stripe_payment_method_id:
+            return f"Statut : à payer{due}. Le montant est débité sur la carte enregistrée lors de la commande."
+        return (f"Statut : à payer{due}. Règlement par virement, chèque, CESU ou espèces, en rappelant le numéro "
+                "de la facture.")
 
     @staticmethod
     def _xml_notes(company: Company, tax_credit: bool) -> list[tuple[str, str]]:
