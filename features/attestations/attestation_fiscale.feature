@@ -29,8 +29,18 @@ Fonctionnalité: Envoi de l'attestation fiscale
       | Marie Curie | 2 h    |
       | Paul Martin | 1 h 30 |
 
+  Scénario: L'attestation ne se valide qu'une fois l'année terminée
+    Étant donné que l'attestation fiscale de cette année pour Claire Dubois a été générée
+    Quand je valide l'attestation
+    Alors c'est refusé : « L'année {année} n'est pas terminée : l'attestation fiscale se valide à partir du 1er janvier {année suivante}, avec tout ce que le client aura payé en {année}. »
+    Et l'attestation est encore un brouillon, sans numéro
+    Quand l'année se termine
+    Et que je valide l'attestation
+    Alors l'attestation est validée et numérotée
+
   Scénario: L'attestation validée est transmise dans le compte boutique du client et envoyée par email
     Étant donné que l'attestation fiscale de cette année pour Claire Dubois a été générée
+    Et que l'année est terminée
     Quand je valide l'attestation
     Et que le back office traite les envois en attente
     Alors l'attestation est publiée dans le compte boutique de Claire Dubois, pour 88,00 €
@@ -42,6 +52,7 @@ Fonctionnalité: Envoi de l'attestation fiscale
 
   Scénario: Une attestation validée ne se génère ni ne se valide une seconde fois
     Étant donné que l'attestation fiscale de cette année pour Claire Dubois a été générée
+    Et que l'année est terminée
     Et que l'attestation a été validée
     Quand je valide de nouveau l'attestation
     Alors c'est refusé : « L'attestation {numéro} est déjà validée. »

@@ -25,6 +25,7 @@ from tests.e2e.helpers import (
     unique_email,
 )
 from tests.support.pdf_text import text_of as pdf_text
+from tests.support.planning import ShiftedClock, clock_of
 from tests.support.shop_contract import assert_matches
 
 pytestmark = pytest.mark.e2e
@@ -232,9 +233,14 @@ def test_the_help_article_story_over_http(ogust_api, fresh_shop_account, shop_se
     attestation = ok(http.post("/api/attestations", json={"client_id": jean["id"], "year": year}), 201)
     assert (attestation["status"], attestation["amount_paid"]["cents"], attestation["total_minutes"]) == (
         "draft", 5500, 120)
-    validated_attestation = ok(http.post(f"/api/attestations/{attestation['id']}/validate"))
-    assert validated_attestation["number"] and validated_attestation["status"] == "validated"
-    ogust_api.container.processor().run_until_idle()
+    early = http.post(f"/api/attestations/{attestation['id']}/validate")  # the year is not over
+    assert problem(early, 409, "year_not_over")["detail"].startswith(f"L'année {year} n'est pas terminée")
+    january = ShiftedClock()
+    january.advance(seconds=(datetime(year + 1, 1, 5, 9, 0, tzinfo=PARIS) - january.now()).total_seconds())
+    with clock_of(ogust_api.container, january):  # its effects are due in January too
+        validated_attestation = ok(http.post(f"/api/attestations/{attestation['id']}/validate"))
+        assert validated_attestation["number"] and validated_attestation["status"] == "validated"
+        ogust_api.container.processor().run_until_idle()
 
     documents = admin.account(account)["documents"][placed["shop_client_id"]]
     assert sorted((d["kind"], d["number"]) for d in documents) == [

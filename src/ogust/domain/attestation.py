@@ -4,13 +4,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, tzinfo
 from enum import Enum
 
 from ogust.domain.aggregate import Aggregate, new_id
 from ogust.domain.client import Client
 from ogust.domain.client_identity import ClientIdentity, ShowsClient
-from ogust.domain.errors import InvalidTransition, NothingToAttest
+from ogust.domain.errors import InvalidTransition, NothingToAttest, YearNotOver
 from ogust.domain.events import AttestationValidated
 from ogust.domain.invoice import Invoice
 from ogust.domain.money import Money, total
@@ -65,10 +65,21 @@ class Attestation(Aggregate, ShowsClient):
         self.cesu_paid = cesu_paid if cesu_paid is not None else Money.zero()
         self.lines = lines
 
-    def validate(self, number: str, at: datetime, client: Client) -> None:
-        """Number the attestation and keep ``client``'s name and address as of now: it never changes again."""
+    def require_year_over(self, at: datetime, zone: tzinfo) -> None:
+        if at.astimezone(zone).year <= self.year:
+            raise YearNotOver(
+                f"L'année {self.year} n'est pas terminée : l'attestation fiscale se valide à partir du "
+                f"1er janvier {self.year + 1}, avec tout ce que le client aura payé en {self.year}.",
+                year=self.year, attestation_id=self.id,
+            )
+
+    def validate(self, number: str, at: datetime, client: Client, zone: tzinfo) -> None:
+        """Number the attestation and keep ``client``'s name and address as of now: it never changes
+        again. Only once its year is over (in the company's time zone ``zone``): a draft of the year
+        under way is a preview, recomputed until then."""
         if self.status is not AttestationStatus.DRAFT:
             raise InvalidTransition(f"L'attestation {self.number} est déjà validée.")
+        self.require_year_over(at, zone)
         self._keep_client_identity(client)
         self.status = AttestationStatus.VALIDATED
         self.number = number

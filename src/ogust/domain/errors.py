@@ -85,6 +85,12 @@ class InterventionNotStarted(DomainError):
     code = "intervention_not_started"
 
 
+class YearNotOver(DomainError):
+    """An attestation fiscale validated before its year is over: frozen, it would leave out what the
+    client pays until 31 December, and they would declare too little."""
+    code = "year_not_over"
+
+
 class PriceMismatch(DomainError):
     code = "price_mismatch"
 

@@ -16,6 +16,7 @@ STATUS_BY_CODE: dict[str, int] = {
     e.SlotInPast.code: 422,
     e.SlotUnavailable.code: 409,
     e.InterventionNotStarted.code: 409,
+    e.YearNotOver.code: 409,
     e.PriceMismatch.code: 422,
     e.InvoiceAlreadyValidated.code: 409,
     e.NothingToInvoice.code: 422,

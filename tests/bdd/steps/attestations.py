@@ -6,6 +6,7 @@ from collections import defaultdict
 from datetime import datetime
 from email.message import EmailMessage
 
+from dependency_injector import providers
 from pytest_bdd import given, then, when
 
 from ogust.application import commands as c
@@ -13,12 +14,23 @@ from ogust.domain.attestation import Attestation
 from ogust.domain.units import Quantity
 from tests.bdd.steps.monde import Monde
 from tests.bdd.steps.parseurs import PARIS, espaces, p
+from tests.support.planning import ShiftedClock
 
 
 def cette_annee(monde: Monde) -> int:
+    """The year of the scenario's payments: the calendar's, even once the scenario's clock is in January."""
     year = datetime.now(PARIS).year
-    monde.valeurs["année"] = str(year)
+    monde.valeurs["année"], monde.valeurs["année suivante"] = str(year), str(year + 1)
     return year
+
+
+@given("l'année est terminée")
+@when("l'année se termine")
+def annee_terminee(monde: Monde) -> None:
+    """ogust's clock moves to 5 January of the next year (and keeps running from there)."""
+    clock = ShiftedClock()
+    clock.advance(seconds=(datetime(cette_annee(monde) + 1, 1, 5, 9, 0, tzinfo=PARIS) - clock.now()).total_seconds())
+    monde.container.clock.override(providers.Object(clock))
 
 
 def generer(monde: Monde, nom: str) -> Attestation | None:
@@ -40,11 +52,33 @@ def generee(monde: Monde, nom: str) -> Attestation:
 
 
 @when("je valide l'attestation", target_fixture="attestation")
-@given("l'attestation a été validée", target_fixture="attestation")
 def valide(monde: Monde, attestation: Attestation) -> Attestation:
-    validated = monde.container.validate_attestation()(c.ValidateAttestation(monde.entreprise, attestation.id))
+    validated = monde.tenter(lambda: monde.container.validate_attestation()(
+        c.ValidateAttestation(monde.entreprise, attestation.id)))
+    if validated is None:
+        return attestation
     monde.valeurs["numéro"] = validated.number
     return validated
+
+
+@given("l'attestation a été validée", target_fixture="attestation")
+def validee(monde: Monde, attestation: Attestation) -> Attestation:
+    validated = valide(monde, attestation)
+    monde.sans_erreur()
+    return validated
+
+
+@then("l'attestation est encore un brouillon, sans numéro")
+def brouillon(monde: Monde, attestation: Attestation) -> None:
+    stored = monde.container.queries().attestation(monde.entreprise, attestation.id)
+    assert (stored.status.value, stored.number) == ("draft", None)
+
+
+@then("l'attestation est validée et numérotée")
+def numerotee(monde: Monde, attestation: Attestation) -> None:
+    monde.sans_erreur()
+    stored = monde.container.queries().attestation(monde.entreprise, attestation.id)
+    assert stored.status.value == "validated" and stored.number == f"AF-{monde.valeurs['année']}-000001"
 
 
 @when("je valide de nouveau l'attestation")

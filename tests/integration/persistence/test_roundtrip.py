@@ -102,7 +102,7 @@ def _invoice(w: World, invoice_id: str = "") -> Aggregate:
 def _attestation(w: World, invoice_id: str = "") -> Aggregate:
     lines = [AttestationLine("M-001", "Paul Durand", month, 60 * month, month) for month in (1, 2, 12)]
     attestation = Attestation(w.company_id, w.client.id, 2025, Money(123456), lines, created_at=AT)
-    attestation.validate("AF-2025-000001", AT + timedelta(hours=1), w.client)
+    attestation.validate("AF-2025-000001", AT + timedelta(hours=1), w.client, PARIS)
     return attestation
 
 

@@ -58,7 +58,11 @@ def make_uow(request, empty_database):
     engine = make_engine(url)
     factory = make_session_factory(engine)
     clock = FixedClock(datetime(2026, 11, 2, 9, 0, tzinfo=UTC))
-    yield lambda: SqlAlchemyUnitOfWork(factory, clock)
+
+    def make() -> SqlAlchemyUnitOfWork:
+        return SqlAlchemyUnitOfWork(factory, clock)
+    make.clock = clock  # type: ignore[attr-defined]  # the story moves it to January
+    yield make
     engine.dispose()
 
 
@@ -102,6 +106,7 @@ def test_order_to_attestation(make_uow) -> None:
     attestation = GenerateAttestationHandler(make_uow)(c.GenerateAttestation(company.id, placed.client_id, 2026))
     assert attestation.amount_paid == Money(5500)
     assert [(line.intervenant_matricule, line.month, line.minutes) for line in attestation.lines] == [("M001", 11, 120)]
+    make_uow.clock.current = datetime(2027, 1, 4, 9, 0, tzinfo=UTC)  # validated once the year is over
     ValidateAttestationHandler(make_uow)(c.ValidateAttestation(company.id, attestation.id))
     processor.run_until_idle()
     assert mailer.sent[-1].kind is EmailKind.ATTESTATION_AVAILABLE

@@ -33,7 +33,7 @@ from ogust.application.ports import ChargeOutcome
 from ogust.domain.address import Address
 from ogust.domain.intervenant import ShopProfile
 from ogust.domain.money import Money, VatRate
-from ogust.domain.payment import PaymentMethod
+from ogust.domain.payment import Payment, PaymentMethod
 from ogust.domain.shop_service import ShopService
 from ogust.domain.units import Unit
 from tests.support.planning import ShiftedClock, declare_done
@@ -105,6 +105,12 @@ def tell_a_story(api) -> dict[str, dict]:
     container.record_payment()(c.RecordPayment(company, cheque_paid.id, PaymentMethod.CHEQUE, today))
     to_refund = container.issue_credit_note()(c.IssueCreditNote(company, cheque_paid.id, "Heure non faite",
                                                                 Money(500)))  # after the cheque: given back
+    with container.uow() as uow:  # what Marc paid last December: an attestation of a year that is over
+        uow.payments.add(Payment(company_id=company, invoice_id=cheque_paid.id, client_id=marc.id,
+                                 amount=Money(1000), method=PaymentMethod.CHEQUE,
+                                 received_at=datetime(year - 1, 12, 15, 10, 0, tzinfo=ZoneInfo("Europe/Paris"))))
+        uow.commit()
+    last_year = container.generate_attestation()(c.GenerateAttestation(company, marc.id, year - 1))
     erasable = container.create_client()(c.CreateClient(company, "Paul", "Effacé", "paul@example.fr",
                                                         Address("1 rue Basse", "69001", "Lyon")))
     links = container.links()
@@ -140,6 +146,7 @@ def tell_a_story(api) -> dict[str, dict]:
                      "reference": "1234567", "amount_cents": None}},
         "POST /api/attestations": {"body": {"client_id": api.client_id, "year": year}},
         "POST /api/attestations/batch": {"body": {"year": year}},
+        "POST /api/attestations/{attestation_id}/validate": {"path": {"attestation_id": last_year.id}},
         "GET /api/attestations": {"query": {"year": year}},
         "GET /api/attestations/{ref}": {"path": {"ref": attestation.id}},
         "POST /api/invoices/{invoice_ref}/credit-notes": {"body": {"amount_cents": 100, "full": False}},

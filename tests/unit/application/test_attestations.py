@@ -13,7 +13,7 @@ from ogust.application.handlers.attestations import (
 )
 from ogust.application.outbox import Effect
 from ogust.domain.attestation import AttestationStatus
-from ogust.domain.errors import InvalidTransition, InvalidValue, NothingToAttest
+from ogust.domain.errors import InvalidTransition, InvalidValue, NothingToAttest, YearNotOver
 from ogust.domain.money import Money
 from ogust.domain.payment import Payment, PaymentMethod
 from tests.unit.application.conftest import contents, validated_invoice
@@ -56,8 +56,25 @@ def test_the_year_is_that_of_paris(uow, ready, marie, cards, worker):
     assert generate(c.GenerateAttestation(ready.id, invoice.client_id, 2027)).amount_paid == Money(5500)
 
 
+def test_validated_only_once_the_year_is_over_until_then_a_draft_recomputed(uow, ready, paid):
+    """In November the draft is a preview: validated then, it would leave out December's payments."""
+    generate, validate = GenerateAttestationHandler(uow), ValidateAttestationHandler(uow)
+    attestation = generate(c.GenerateAttestation(ready.id, paid.client_id, 2026))
+    before = contents(uow)
+    with pytest.raises(YearNotOver):
+        validate(c.ValidateAttestation(ready.id, attestation.id))
+    assert contents(uow) == before and attestation.status is AttestationStatus.DRAFT
+    uow.payments.add(Payment(company_id=ready.id, invoice_id=paid.id, client_id=paid.client_id, amount=Money(500),
+                             received_at=datetime(2026, 12, 20, 10, 0, tzinfo=UTC), method=PaymentMethod.CHEQUE))
+    uow.clock.current = datetime(2027, 1, 4, 9, 0, tzinfo=UTC)
+    generate(c.GenerateAttestation(ready.id, paid.client_id, 2026))
+    validated = validate(c.ValidateAttestation(ready.id, attestation.id))
+    assert (validated.number, validated.amount_paid) == ("AF-2026-000001", Money(6000))
+
+
 def test_validate_numbers_once_and_freezes(uow, ready, paid):
     attestation = GenerateAttestationHandler(uow)(c.GenerateAttestation(ready.id, paid.client_id, 2026))
+    uow.clock.current = datetime(2027, 1, 4, 9, 0, tzinfo=UTC)  # the year is over
     validated = ValidateAttestationHandler(uow)(c.ValidateAttestation(ready.id, attestation.id))
     assert (validated.status, validated.number) == (AttestationStatus.VALIDATED, "AF-2026-000001")
     keys = {j.key for j in uow.outbox.jobs.values()}

@@ -140,6 +140,7 @@ def test_attestation_counts_what_was_paid(uow, company, shop, gateway, mailer, p
     attestation = GenerateAttestationHandler(uow)(c.GenerateAttestation(company.id, result.client_id, 2026))
     assert attestation.amount_paid == Money(5500)
     assert [(l.intervenant_matricule, l.month, l.minutes) for l in attestation.lines] == [("M001", 11, 120)]
+    uow.clock.advance(days=70)  # January: the year is over
     ValidateAttestationHandler(uow)(c.ValidateAttestation(company.id, attestation.id))
     processor.run_until_idle()
     assert mailer.sent[-1].kind is EmailKind.ATTESTATION_AVAILABLE

@@ -108,7 +108,7 @@ def build() -> Samples:
                                   AttestationLine("M002", "Paul Martin", 4, 45, 1),
                                   AttestationLine("M001", "Marie Curie", 5, 600, 4),
                               ])
-    attestation.validate("AF-2026-000003", paris(2027, 1, 15, 9, 30), client)
+    attestation.validate("AF-2026-000003", paris(2027, 1, 15, 9, 30), client, PARIS)
     assert attestation.status is AttestationStatus.VALIDATED and invoice.status is InvoiceStatus.PAID
     assert note.refund_status is RefundStatus.SUCCEEDED
     return Samples(company, client, {t.id: t for t in (men, toilette, bricolage)},

@@ -9,12 +9,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ogust.domain.attestation import Attestation, AttestationStatus, eligible_amount, summarise_year
-from ogust.domain.errors import InvalidTransition, NothingToAttest
+from ogust.domain.errors import InvalidTransition, NothingToAttest, YearNotOver
 from ogust.domain.events import AttestationValidated
 from ogust.domain.money import Money
 from ogust.domain.payment import PaymentMethod
 from ogust.domain.units import Unit
-from tests.unit.domain.builders import COMPANY, at, client, invoice, line, payment
+from tests.unit.domain.builders import COMPANY, PARIS, at, client, invoice, line, payment
 
 
 def in_2026(p):
@@ -127,14 +127,25 @@ def attestation():
 def test_validated_attestation_cannot_be_recomputed_nor_validated_again():
     a = attestation()
     a.recompute(Money(6000), [])
-    a.validate("AF-2026-000001", at(2027, 1, 10), client(id="cli-1"))
+    a.validate("AF-2026-000001", at(2027, 1, 10), client(id="cli-1"), PARIS)
     assert (a.status, a.number, a.amount_paid) == (AttestationStatus.VALIDATED, "AF-2026-000001", Money(6000))
     assert a.pull_events() == [AttestationValidated(COMPANY, a.id, "AF-2026-000001")]
     with pytest.raises(InvalidTransition):
         a.recompute(Money(1), [])
     with pytest.raises(InvalidTransition):
-        a.validate("AF-2026-000002", at(2027, 1, 11), client(id="cli-1"))
+        a.validate("AF-2026-000002", at(2027, 1, 11), client(id="cli-1"), PARIS)
     assert (a.amount_paid, a.number) == (Money(6000), "AF-2026-000001")
+
+
+def test_validated_only_once_its_year_is_over_in_the_company_time_zone():
+    """31 December 23:30 in Paris is still the year (22:30 UTC); 1 January 00:30 is the next one."""
+    a = attestation()
+    for still_the_year in (at(2026, 6, 1), at(2026, 12, 31, 22, 30)):
+        with pytest.raises(YearNotOver, match="à partir du 1er janvier 2027"):
+            a.validate("AF-2026-000001", still_the_year, client(id="cli-1"), PARIS)
+        assert (a.status, a.number, a.pull_events()) == (AttestationStatus.DRAFT, None, [])
+    a.validate("AF-2026-000001", at(2026, 12, 31, 23, 30), client(id="cli-1"), PARIS)
+    assert a.status is AttestationStatus.VALIDATED
 
 
 def test_interventions_of_the_same_month_of_two_years_are_not_merged():

@@ -15,7 +15,7 @@ from ogust.domain.invoice import InvoiceStatus
 from ogust.domain.lines import DevisLine
 from ogust.domain.money import Money, VatRate
 from ogust.domain.units import Quantity
-from tests.unit.domain.builders import ADDRESS, COMPANY, at, client, invoice
+from tests.unit.domain.builders import ADDRESS, COMPANY, PARIS, at, client, invoice
 
 AS_ISSUED = ClientIdentity("Jean", "Dupont", "jean@example.fr", ADDRESS)
 NEW_HOME = Address("9 avenue Foch", "69006", "Lyon")
@@ -80,7 +80,7 @@ def test_a_validated_attestation_keeps_the_client_of_its_validation():
     jean = client()
     attestation = Attestation(company_id=COMPANY, client_id=jean.id, year=2026, amount_paid=Money(5500), lines=[])
     assert attestation.shown_client(jean) == AS_ISSUED and attestation.client_identity is None
-    attestation.validate("AF-2026-000001", at(2027, 1, 10), jean)
+    attestation.validate("AF-2026-000001", at(2027, 1, 10), jean, PARIS)
     moved_then_erased(jean)
     assert attestation.status is AttestationStatus.VALIDATED
     assert attestation.client_identity == AS_ISSUED and attestation.shown_client(jean) == AS_ISSUED

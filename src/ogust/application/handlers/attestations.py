@@ -178,7 +178,9 @@ class ValidateAttestationHandler:
             attestation = uow.attestations.get(cmd.company_id, cmd.attestation_id)
             if attestation.status is not AttestationStatus.DRAFT:
                 raise InvalidTransition(f"L'attestation {attestation.number} est déjà validée.")
+            now, zone = uow.clock.now(), ZoneInfo(uow.companies.get(cmd.company_id).timezone)
+            attestation.require_year_over(now, zone)  # before a number is taken
             number = uow.sequences.next_number(cmd.company_id, "AF", attestation.year)
-            attestation.validate(number, uow.clock.now(), uow.clients.get(cmd.company_id, attestation.client_id))
+            attestation.validate(number, now, uow.clients.get(cmd.company_id, attestation.client_id), zone)
             uow.commit()
             return attestation
