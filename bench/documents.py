@@ -97,7 +97,7 @@ def documents(renderer: PdfDocumentRenderer) -> dict[str, Callable[[], bytes]]:
         lines=[AttestationLine(who.matricule, who.full_name, month, minutes, count)
                for month in range(1, 13)
                for who, minutes, count in ((marie, 600, 4), (paul, 180, 4))[:1 + month % 2]])
-    attestation.validate("AF-2026-000003", _at(date(2027, 1, 15), 9, 30), client)
+    attestation.validate("AF-2026-000003", _at(date(2027, 1, 15), 9, 30), client, PARIS)
     tarifs = {t.id: t for t in (men, toilette)}
     intervenants = {i.id: i for i in (marie, paul)}
     by_id = {i.id: i for i in interventions}
