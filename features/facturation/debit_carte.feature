@@ -29,8 +29,8 @@ Fonctionnalité: Débit de la carte bancaire du client
   Scénario: Une facture faite à la main est débitée de la même façon
     Étant donné que Claire Dubois a commandé en ligne « Ménage » avec Marie Curie dans 3 jours, de 9 h à 11 h
     Quand je fais à la main une facture pour Claire Dubois :
-      | tarif | quantité |
-      | MEN   | 1 h 30   |
+      | tarif | quantité | intervenant |
+      | MEN   | 1 h 30   | Marie Curie |
     Et que je valide la facture
     Et que le back office traite les envois en attente
     Alors la facture est « payée », pour 41,25 € TTC
@@ -38,6 +38,14 @@ Fonctionnalité: Débit de la carte bancaire du client
     Et la carte de Claire Dubois est débitée une seule fois, de 41,25 €
     Et Claire Dubois reçoit un seul email : « Aide & Vous Services – Paiement de votre facture n° {numéro} confirmé »
     Et le lien de l'email télécharge la facture {numéro}
+
+  Scénario: Une prestation faite à la main se facture avec son intervenant
+    Étant donné que Claire Dubois a commandé en ligne « Ménage » avec Marie Curie dans 3 jours, de 9 h à 11 h
+    Quand je fais à la main une facture pour Claire Dubois :
+      | tarif | quantité |
+      | MEN   | 1 h 30   |
+    Alors c'est refusé : « Ligne MEN : une prestation de services à la personne se facture avec l'intervenant (art. D.7233-1 du code du travail). »
+    Et Claire Dubois n'a aucune facture
 
   Scénario: La facture d'un contrat reprend les interventions réalisées de la période
     Étant donné que Claire Dubois a commandé en ligne :

@@ -22,8 +22,8 @@ Fonctionnalité: Enregistrer un règlement par chèque, virement, CESU ou espèc
   Scénario: Une facture réglée par chèque est publiée payée, sans débit ni email de débit, et comptée sur l'attestation fiscale
     Étant donné la cliente Jeanne Martin, jeanne.martin@example.fr, saisie dans le back office
     Quand je fais à la main une facture pour Jeanne Martin :
-      | tarif | quantité |
-      | MEN   | 2 h      |
+      | tarif | quantité | intervenant |
+      | MEN   | 2 h      | Marie Curie |
     Et que je valide la facture
     Et que le back office traite les envois en attente
     Alors la facture est « validée », pour 55,00 € TTC
@@ -39,8 +39,8 @@ Fonctionnalité: Enregistrer un règlement par chèque, virement, CESU ou espèc
   Scénario: Des CESU préfinancés règlent la facture ; l'attestation fiscale les indique à part, hors du montant ouvrant droit au crédit d'impôt
     Étant donné la cliente Jeanne Martin, jeanne.martin@example.fr, saisie dans le back office
     Quand je fais à la main une facture pour Jeanne Martin :
-      | tarif | quantité |
-      | MEN   | 2 h      |
+      | tarif | quantité | intervenant |
+      | MEN   | 2 h      | Marie Curie |
     Et que je valide la facture
     Et que j'enregistre un règlement par CESU de 55,00 €, n° « CESU-0042 », reçu aujourd'hui
     Alors la facture est « payée », pour 55,00 € TTC
@@ -51,8 +51,8 @@ Fonctionnalité: Enregistrer un règlement par chèque, virement, CESU ou espèc
   Scénario: Un avoir émis après le règlement par chèque est remboursé par l'entreprise ; l'attestation fiscale compte le règlement moins ce remboursement
     Étant donné la cliente Jeanne Martin, jeanne.martin@example.fr, saisie dans le back office
     Quand je fais à la main une facture pour Jeanne Martin :
-      | tarif | quantité |
-      | MEN   | 2 h      |
+      | tarif | quantité | intervenant |
+      | MEN   | 2 h      | Marie Curie |
     Et que je valide la facture
     Et que j'enregistre un règlement par chèque de 55,00 €, n° « 1234567 », reçu aujourd'hui
     Et que j'émets un avoir de 20,00 € sur la facture, motif « Intervention écourtée »
@@ -123,8 +123,8 @@ Fonctionnalité: Enregistrer un règlement par chèque, virement, CESU ou espèc
   Scénario: Un règlement partiel n'est pas enregistré
     Étant donné la cliente Jeanne Martin, jeanne.martin@example.fr, saisie dans le back office
     Quand je fais à la main une facture pour Jeanne Martin :
-      | tarif | quantité |
-      | MEN   | 2 h      |
+      | tarif | quantité | intervenant |
+      | MEN   | 2 h      | Marie Curie |
     Et que je valide la facture
     Et que j'enregistre un règlement par chèque de 50,00 €, n° « 1234567 », reçu aujourd'hui
     Alors c'est refusé : « Règlement partiel non géré : un règlement solde la facture {numéro}, soit 55,00 € »

@@ -342,8 +342,12 @@ def test_errors_are_problem_details_and_refusals_write_nothing(ogust_api, fresh_
 
     # validating an invoice twice: 409
     [jean] = ok(http.get("/api/clients"))
-    invoice = ok(http.post("/api/invoices/manual", json={
-        "client_id": jean["id"], "lines": [{"tarif_code": "MEN", "quantity": 90}]}), 201)
+    undated = problem(http.post("/api/invoices/manual", json={
+        "client_id": jean["id"], "lines": [{"tarif_code": "MEN", "quantity": 90}]}), 422, "invalid_value")
+    assert "D.7233-1" in undated["detail"] and undated["details"]["field"] == "lines.performed_on", undated
+    invoice = ok(http.post("/api/invoices/manual", json={"client_id": jean["id"], "lines": [
+        {"tarif_code": "MEN", "quantity": 90, "performed_on": f"{datetime.now(PARIS):%Y-%m-%d}",
+         "intervenant_id": marie["id"]}]}), 201)
     assert invoice["total_ttc"]["cents"] == 4125  # 1 h 30 × 27,50 €
     ok(http.post(f"/api/invoices/{invoice['id']}/validate"))
     twice = problem(http.post(f"/api/invoices/{invoice['id']}/validate"), 409, "invoice_already_validated")

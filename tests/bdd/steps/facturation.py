@@ -63,11 +63,18 @@ def depuis_le_devis(monde: Monde, commande: dict) -> Invoice:
 
 
 @when(p("je fais à la main une facture pour {nom} :"), target_fixture="facture")
-def a_la_main(monde: Monde, nom: str, datatable: list[list[str]]) -> Invoice:
-    """| tarif | quantité |, the quantity as a duration (« 1 h 30 »)."""
-    lines = tuple(c.ManualInvoiceLine(line["tarif"], duree(line["quantité"]), datetime.now(PARIS).date())
+def a_la_main(monde: Monde, nom: str, datatable: list[list[str]]) -> Invoice | None:
+    """| tarif | quantité | intervenant |, the quantity as a duration (« 1 h 30 »), performed today."""
+    lines = tuple(c.ManualInvoiceLine(line["tarif"], duree(line["quantité"]), datetime.now(PARIS).date(),
+                                      monde.intervenant(line["intervenant"]) if line.get("intervenant") else None)
                   for line in lignes(datatable))
-    return monde.container.manual_invoice()(c.ManualInvoice(monde.entreprise, monde.client(nom), lines))
+    return monde.tenter(lambda: monde.container.manual_invoice()(
+        c.ManualInvoice(monde.entreprise, monde.client(nom), lines)))
+
+
+@then(p("{nom} n'a aucune facture"))
+def aucune_facture(monde: Monde, nom: str) -> None:
+    assert [i for i in monde.container.queries().invoices(monde.entreprise) if i.client_id == monde.client(nom)] == []
 
 
 def _intervention(monde: Monde, intervenant: str, nom: str, day: date) -> str:

@@ -15,6 +15,7 @@ from ogust.domain.money import Money, VatRate
 from ogust.domain.units import Unit
 from ogust.entrypoints.container import Container, build_container
 from ogust.entrypoints.settings import Settings
+from tests.support.invoicing import served
 from tests.support.localstripe import CARD_SUCCEEDS, LocalStripe
 from tests.support.shop_server import RunningShop
 
@@ -67,8 +68,8 @@ def billing(container: Container, localstripe_server: LocalStripe, shop_account:
 def paid_invoice(billing: Billing, minutes: int = 150) -> Invoice:
     """A manual invoice, validated, then debited on the saved card by the outbox worker."""
     container = billing.container
-    invoice = container.manual_invoice()(c.ManualInvoice(billing.company_id, billing.client_id, (
-        c.ManualInvoiceLine("MEN", minutes, date(2026, 4, 6)),)))
+    invoice = container.manual_invoice()(c.ManualInvoice(billing.company_id, billing.client_id, served(
+        container, billing.company_id, minutes, date(2026, 4, 6))))
     container.validate_invoice()(c.ValidateInvoice(billing.company_id, invoice.id))
     container.processor().run_until_idle()
     paid = container.queries().invoice(billing.company_id, invoice.id).invoice

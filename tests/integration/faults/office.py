@@ -12,7 +12,7 @@ import uuid
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import timedelta
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
@@ -29,6 +29,7 @@ from ogust.domain.payment import PaymentAttempt
 from ogust.entrypoints.container import Container
 from ogust.entrypoints.settings import Settings
 from tests.integration.faults.proxy import FaultProxy
+from tests.support.invoicing import served
 from tests.support.localstripe import CARD_SUCCEEDS, LocalStripe
 from tests.support.planning import ShiftedClock
 from tests.support.shop_server import RunningShop
@@ -128,7 +129,7 @@ class Office:
         """2 h of ménage at 25 € HT + 10 % VAT = 55,00 € TTC, validated (numbered): the outbox now
         holds its publication and its debit."""
         draft = self.container.manual_invoice()(c.ManualInvoice(
-            self.company_id, client.id, (c.ManualInvoiceLine("MEN", minutes, date.today()),)))
+            self.company_id, client.id, served(self.container, self.company_id, minutes)))
         return self.container.validate_invoice()(c.ValidateInvoice(self.company_id, draft.id))
 
     # ------------------------------------------------------------ working

@@ -61,7 +61,8 @@ def test_erasing_a_client_redacts_its_entries_once_and_keeps_who_and_when(engine
         uow.interventions.add(intervention)
         uow.commit()
     invoice = ManualInvoiceHandler(make_uow)(c.ManualInvoice(world.company_id, world.client.id,
-                                                             (c.ManualInvoiceLine(world.tarif.code, 60),)))
+                                                             (c.ManualInvoiceLine(world.tarif.code, 60, start.date(),
+                                                                                  world.intervenant.id),)))
     ValidateInvoiceHandler(make_uow)(c.ValidateInvoice(world.company_id, invoice.id))  # names her as issued
     with make_uow() as uow:  # done and paid: nothing under way any more, she may be erased
         done = uow.interventions.get(world.company_id, intervention.id)

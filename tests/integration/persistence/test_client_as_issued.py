@@ -40,7 +40,7 @@ def test_an_invoice_renders_as_issued_after_the_clients_erasure(world: World, ma
         uow.clients.add(camille)
         uow.commit()
     draft = ManualInvoiceHandler(make_uow)(c.ManualInvoice(world.company_id, camille.id, (
-        c.ManualInvoiceLine("MENAGE", 120, date(2026, 11, 3)),)))
+        c.ManualInvoiceLine("MENAGE", 120, date(2026, 11, 3), world.intervenant.id),)))
     invoice = ValidateInvoiceHandler(make_uow)(c.ValidateInvoice(world.company_id, draft.id))
     issued = rendered(make_uow, world.company_id, "invoice", invoice.id)
     for mention in AS_INVOICED:
@@ -84,7 +84,7 @@ def test_an_invoice_renders_as_issued_after_the_clients_erasure(world: World, ma
 
 def test_a_draft_invoice_has_no_snapshot_and_follows_the_client(world: World, make_uow) -> None:
     draft = ManualInvoiceHandler(make_uow)(c.ManualInvoice(world.company_id, world.client.id, (
-        c.ManualInvoiceLine("MENAGE", 60, date(2026, 11, 3)),)))
+        c.ManualInvoiceLine("MENAGE", 60, date(2026, 11, 3), world.intervenant.id),)))
     with make_uow() as uow:
         uow.clients.get(world.company_id, world.client.id).update(address=HOME)
         uow.commit()

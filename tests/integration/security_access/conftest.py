@@ -29,6 +29,7 @@ class Tenant:
     webhook_secret: str
     client_id: str
     invoice_id: str
+    intervenant_id: str
     operator: dict[str, str]  # Authorization headers of an operator key
     reader: dict[str, str]
     shop: dict[str, str]
@@ -72,9 +73,10 @@ def make_tenant(container: Container, shop_server: RunningShop, localstripe: Loc
     with container.uow() as uow:
         uow.clients.get(company.id, client.id).save_payment_method(customer, method)
         uow.commit()
+    marie = container.create_intervenant()(c.CreateIntervenant(company.id, "Marie", "Curie", "M001", "", ""))
     invoice = container.manual_invoice()(c.ManualInvoice(company.id, client.id, (
-        c.ManualInvoiceLine("MEN", 120, date(2026, 4, 6)),)))
-    return Tenant(company.id, account, secret, client.id, invoice.id,
+        c.ManualInvoiceLine("MEN", 120, date(2026, 4, 6), marie.id),)))
+    return Tenant(company.id, account, secret, client.id, invoice.id, marie.id,
                   bearer(api_key(container, company.id, "operator")), bearer(api_key(container, company.id, "read")),
                   bearer(api_key(container, company.id, "shop")))
 

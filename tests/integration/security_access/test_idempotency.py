@@ -40,14 +40,16 @@ def test_the_same_key_with_another_body_is_refused(api, tenants):
 def test_invoices_tarifs_and_keys_are_per_company(api, tenants):
     a, b = tenants
     key = f"invoice-{uuid.uuid4()}"
-    line = {"lines": [{"tarif_code": "MEN", "quantity": 60}]}
-    first_a = api.post("/api/invoices/manual", json={"client_id": a.client_id, **line},
+    def line(tenant):
+        return {"lines": [{"tarif_code": "MEN", "quantity": 60, "performed_on": "2026-04-06",
+                           "intervenant_id": tenant.intervenant_id}]}
+    first_a = api.post("/api/invoices/manual", json={"client_id": a.client_id, **line(a)},
                        headers={**a.operator, "Idempotency-Key": key})
-    replay_a = api.post("/api/invoices/manual", json={"client_id": a.client_id, **line},
+    replay_a = api.post("/api/invoices/manual", json={"client_id": a.client_id, **line(a)},
                         headers={**a.operator, "Idempotency-Key": key})
     assert first_a.status_code == 201 and replay_a.json()["id"] == first_a.json()["id"]
     # the same key in company B is B's own: a new invoice, no clash, nothing of A's answer
-    first_b = api.post("/api/invoices/manual", json={"client_id": b.client_id, **line},
+    first_b = api.post("/api/invoices/manual", json={"client_id": b.client_id, **line(b)},
                        headers={**b.operator, "Idempotency-Key": key})
     assert first_b.status_code == 201 and first_b.json()["id"] != first_a.json()["id"]
 
@@ -60,7 +62,8 @@ def test_invoices_tarifs_and_keys_are_per_company(api, tenants):
 def test_a_refused_request_does_not_burn_the_key(api, tenants):
     a, _ = tenants
     headers = {**a.operator, "Idempotency-Key": f"retry-{uuid.uuid4()}"}
-    body = {"client_id": a.client_id, "lines": [{"tarif_code": "NOPE", "quantity": 60}]}
+    body = {"client_id": a.client_id, "lines": [{"tarif_code": "NOPE", "quantity": 60, "performed_on": "2026-04-06",
+                                                 "intervenant_id": a.intervenant_id}]}
     assert api.post("/api/invoices/manual", json=body, headers=headers).status_code == 404
     body["lines"][0]["tarif_code"] = "MEN"
     assert api.post("/api/invoices/manual", json=body, headers=headers).status_code == 201

@@ -55,6 +55,9 @@ class OfflineApi:
     gateway: FakePaymentGateway
 
 
+SERVED_ON = date(2026, 4, 6)  # the day of the services the tests invoice by hand
+
+
 @pytest.fixture
 def offline_api(tmp_path: Path) -> Iterator[OfflineApi]:
     url = f"sqlite:///{tmp_path / 'ogust.db'}"
@@ -73,7 +76,7 @@ def offline_api(tmp_path: Path) -> Iterator[OfflineApi]:
     client = container.create_client()(c.CreateClient(company.id, "Jean", "Dupont", "jean.dupont@example.fr",
                                                       Address("3 rue Haute", "69003", "Lyon"), "04 78 00 00 00"))
     invoice = container.manual_invoice()(c.ManualInvoice(company.id, client.id,
-                                                         (c.ManualInvoiceLine("MEN", 90),)))
+                                                         (c.ManualInvoiceLine("MEN", 90, SERVED_ON, intervenant.id),)))
     app = create_app(container, run_worker=False)
     assert any(getattr(m, "cls", None) is BodySizeLimit for m in app.user_middleware)  # the product's own limit
     yield OfflineApi(container, company.id, client.id, intervenant.id, invoice.id, app, shop, gateway)

@@ -43,6 +43,20 @@ def test_company_create_checks_the_siret(offline_api):
         assert len(uow.companies.list()) == 1
 
 
+@pytest.mark.parametrize("line,expected", [
+    ("MEN:60:2026-02-30:M001", "date invalide dans 'MEN:60:2026-02-30:M001' : 2026-02-30"),
+    ("MEN:60", "se facture avec la date de l'intervention et l'intervenant (art. D.7233-1"),
+    ("MEN:60:2026-04-06", "se facture avec l'intervenant (art. D.7233-1"),
+])
+def test_manual_invoice_line_without_a_real_day_or_an_intervenant(offline_api, line, expected):
+    before = len(offline_api.container.queries().invoices(offline_api.company_id))
+    result = CliRunner().invoke(billing_commands.invoice, ["manual", offline_api.client_id, "--line", line],
+                                obj=Cli(_container=offline_api.container))
+    assert result.exit_code in (1, 2) and expected in result.output and "Traceback" not in result.output, \
+        result.output
+    assert len(offline_api.container.queries().invoices(offline_api.company_id)) == before
+
+
 def test_manual_invoice_quantity_bound(offline_api):
     result = CliRunner().invoke(billing_commands.invoice, ["manual", offline_api.client_id, "--line", "MEN:100001"],
                                 obj=Cli(_container=offline_api.container))

@@ -77,6 +77,8 @@ def test_no_secret_card_or_iban_anywhere(tmp_path, caplog, localstripe_server, s
 
         call("POST", "/api/tarifs", json={"code": "MEN", "label": "Ménage", "unit": "hour", "price_ht_cents": 2500,
                                           "vat_rate": "10"})
+        marie = call("POST", "/api/intervenants", json={"first_name": "Marie", "last_name": "Curie",
+                                                        "matricule": "M001"}).json()
         invoices = []
         for n, card in enumerate((CARD_OK, CARD_DECLINED)):
             client = call("POST", "/api/clients", json={
@@ -88,7 +90,9 @@ def test_no_secret_card_or_iban_anywhere(tmp_path, caplog, localstripe_server, s
                 uow.clients.get(company.id, client["id"]).save_payment_method(customer, method)
                 uow.commit()
             invoice = call("POST", "/api/invoices/manual", json={"client_id": client["id"],
-                                                                 "lines": [{"tarif_code": "MEN", "quantity": 120}]})
+                                                                 "lines": [{"tarif_code": "MEN", "quantity": 120,
+                                                                            "performed_on": "2026-04-06",
+                                                                            "intervenant_id": marie["id"]}]})
             invoices.append(call("POST", f"/api/invoices/{invoice.json()['id']}/validate").json())
         container.processor().run_until_idle()
         paid, declined = (call("GET", f"/api/invoices/{i['id']}").json() for i in invoices)

@@ -36,6 +36,7 @@ from ogust.domain.money import Money, VatRate
 from ogust.domain.payment import Payment, PaymentMethod
 from ogust.domain.shop_service import ShopService
 from ogust.domain.units import Unit
+from tests.integration.security_input.conftest import SERVED_ON
 from tests.support.planning import ShiftedClock, declare_done
 
 pytestmark = pytest.mark.integration
@@ -70,16 +71,19 @@ def tell_a_story(api) -> dict[str, dict]:
     declare_done(container, company, from_devis)
     declare_done(container, company, in_contract)
 
+    def served(minutes: int) -> tuple[c.ManualInvoiceLine, ...]:  # by Marie, on the day tests invoice by hand
+        return (c.ManualInvoiceLine("MEN", minutes, SERVED_ON, api.intervenant_id),)
+
     with container.uow() as uow:  # Jean's card: his invoice is paid, then part of it credited
         uow.clients.get(company, api.client_id).save_payment_method("cus_jean", "pm_jean")
         uow.commit()
-    paid = container.manual_invoice()(c.ManualInvoice(company, api.client_id, (c.ManualInvoiceLine("MEN", 120),)))
+    paid = container.manual_invoice()(c.ManualInvoice(company, api.client_id, served(120)))
     container.validate_invoice()(c.ValidateInvoice(company, paid.id))
-    refused = container.manual_invoice()(c.ManualInvoice(company, order.client_id, (c.ManualInvoiceLine("MEN", 60),)))
+    refused = container.manual_invoice()(c.ManualInvoice(company, order.client_id, served(60)))
     container.validate_invoice()(c.ValidateInvoice(company, refused.id))
     marc = container.create_client()(c.CreateClient(company, "Marc", "Chèque", "marc@example.fr",
                                                    Address("2 rue Basse", "69001", "Lyon")))  # no card: pays by cheque
-    by_cheque = container.manual_invoice()(c.ManualInvoice(company, marc.id, (c.ManualInvoiceLine("MEN", 60),)))
+    by_cheque = container.manual_invoice()(c.ManualInvoice(company, marc.id, served(60)))
     by_cheque = container.validate_invoice()(c.ValidateInvoice(company, by_cheque.id))
     api.gateway.script("pm_nina", ChargeOutcome.AUTHENTICATION_REQUIRED)
     nina = container.create_client()(c.CreateClient(company, "Nina", "Simone", "nina@example.fr",
@@ -87,7 +91,7 @@ def tell_a_story(api) -> dict[str, dict]:
     with container.uow() as uow:  # Nina's bank asks her to confirm the debit (3-D Secure)
         uow.clients.get(company, nina.id).save_payment_method("cus_nina", "pm_nina")
         uow.commit()
-    awaiting = container.manual_invoice()(c.ManualInvoice(company, nina.id, (c.ManualInvoiceLine("MEN", 60),)))
+    awaiting = container.manual_invoice()(c.ManualInvoice(company, nina.id, served(60)))
     awaiting = container.validate_invoice()(c.ValidateInvoice(company, awaiting.id))
     container.processor().run_until_idle()
     with container.uow() as uow:
@@ -100,7 +104,7 @@ def tell_a_story(api) -> dict[str, dict]:
     with container.uow() as uow:
         [job] = [j for j in uow.outbox.list(company) if j.effect == Effect.REFUND_CREDIT_NOTE.value]
     today = datetime.now(ZoneInfo("Europe/Paris")).date()
-    cheque_paid = container.manual_invoice()(c.ManualInvoice(company, marc.id, (c.ManualInvoiceLine("MEN", 60),)))
+    cheque_paid = container.manual_invoice()(c.ManualInvoice(company, marc.id, served(60)))
     container.validate_invoice()(c.ValidateInvoice(company, cheque_paid.id))
     container.record_payment()(c.RecordPayment(company, cheque_paid.id, PaymentMethod.CHEQUE, today))
     to_refund = container.issue_credit_note()(c.IssueCreditNote(company, cheque_paid.id, "Heure non faite",
@@ -135,7 +139,9 @@ def tell_a_story(api) -> dict[str, dict]:
         "POST /api/interventions/{intervention_id}/cancel": {"path": {"intervention_id": to_cancel}},
         "POST /api/invoices/from-devis": {"body": {"devis_id": order.devis_id}},
         "POST /api/invoices/manual": {"body": {"client_id": api.client_id,
-                                               "lines": [{"tarif_code": "MEN", "quantity": 90}]}},
+                                               "lines": [{"tarif_code": "MEN", "quantity": 90,
+                                                          "intervenant_id": api.intervenant_id,
+                                                          "performed_on": SERVED_ON.isoformat()}]}},
         "POST /api/invoices/contract": {"body": {"client_id": order.client_id, **period}},
         "GET /api/invoices/{ref}": {"path": {"ref": paid.number}},
         "POST /api/invoices/{invoice_id}/retry-payment": {"path": {"invoice_id": refused.id}},

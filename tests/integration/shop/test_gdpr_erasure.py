@@ -30,6 +30,7 @@ from ogust.entrypoints.container import Container, build_container
 from ogust.entrypoints.settings import Settings
 from tests.integration.shop.conftest import FaultyTransport, ShopAccount
 from tests.support.databases import BACKENDS
+from tests.support.invoicing import served
 from tests.support.shop_server import RunningShop
 
 pytestmark = pytest.mark.integration
@@ -69,7 +70,7 @@ class Office:
 
     def paid_invoice(self) -> Invoice:
         draft = self.container.manual_invoice()(c.ManualInvoice(
-            self.company_id, self.client_id, (c.ManualInvoiceLine("MEN", 120, date(2026, 4, 6)),)))
+            self.company_id, self.client_id, served(self.container, self.company_id, 120, date(2026, 4, 6))))
         self.container.validate_invoice()(c.ValidateInvoice(self.company_id, draft.id))
         self.container.processor().run_until_idle()  # debited, published in the shop
         paid = self.container.queries().invoice(self.company_id, draft.id).invoice

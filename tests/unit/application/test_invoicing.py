@@ -17,6 +17,7 @@ from ogust.application.handlers.invoicing import (
 from ogust.application.handlers.orders import PlaceOrderHandler
 from ogust.application.handlers.planning import CancelInterventionHandler, MarkInterventionDoneHandler
 from ogust.application.outbox import Effect
+from ogust.domain.devis import Devis
 from ogust.domain.errors import InvalidTransition, InvalidValue, InvoiceAlreadyValidated, NotFound, NothingToInvoice
 from ogust.domain.invoice import InvoiceSource, InvoiceStatus
 from ogust.domain.money import Money
@@ -49,6 +50,21 @@ def test_invoicing_a_devis_twice_is_refused_and_writes_nothing(uow, ready, marie
     before = contents(uow)
     with pytest.raises(NothingToInvoice):
         InvoiceFromDevisHandler(uow)(c.InvoiceFromDevis(ready.id, result.devis_id))
+    assert contents(uow) == before
+
+
+def test_a_devis_without_interventions_in_the_planning_is_not_invoiced(uow, ready, marie, cards):
+    """Its lines name no day and no intervenant, which an invoice must (art. D.7233-1)."""
+    placed = place(uow, ready, marie, cards)
+    with uow:
+        devis = uow.devis.get(ready.id, placed.devis_id)
+        bare = Devis.accepted_from_shop_order(ready.id, uow.clients.get(ready.id, placed.client_id), "cmd-2",
+                                              list(devis.lines), uow.clock.now())
+        uow.devis.add(bare)
+        uow.commit()
+    before = contents(uow)
+    with pytest.raises(NothingToInvoice, match="aucune intervention au planning"):
+        InvoiceFromDevisHandler(uow)(c.InvoiceFromDevis(ready.id, bare.id))
     assert contents(uow) == before
 
 
@@ -156,36 +172,56 @@ def test_manual_invoice_with_an_intervenant(uow, ready, marie, cards):
     client_id = place(uow, ready, marie, cards).client_id
     invoice = ManualInvoiceHandler(uow)(c.ManualInvoice(ready.id, client_id, (
         c.ManualInvoiceLine("MEN", 90, date(2026, 10, 7), marie.id),
-        c.ManualInvoiceLine("VIT", 2, label="Vitres (2 passages)"),
-        c.ManualInvoiceLine("HORS", 60),
+        c.ManualInvoiceLine("VIT", 2, date(2026, 10, 8), marie.id, label="Vitres (2 passages)"),
+        c.ManualInvoiceLine("HORS", 60),  # no tax credit (ancillary): may go without day and intervenant
     )))
     men, vit, hors = invoice.lines
     assert invoice.source is InvoiceSource.MANUAL
     assert (men.quantity, men.performed_on, men.intervenant_matricule, men.intervenant_name) == (
         Quantity.hours_minutes(90), date(2026, 10, 7), "M001", "Marie Curie")
-    assert (vit.quantity, vit.label, vit.intervenant_matricule) == (Quantity.pieces(2), "Vitres (2 passages)", None)
+    assert (vit.quantity, vit.label, vit.intervenant_matricule) == (Quantity.pieces(2), "Vitres (2 passages)", "M001")
+    assert (hors.performed_on, hors.intervenant_matricule) == (None, None)
     assert not hors.tax_credit_eligible and men.tax_credit_eligible
     assert invoice.total_ttc == Money(4125 + 12000 + 3600)
 
 
+SERVED = date(2026, 10, 7)
+
+
 @pytest.mark.parametrize("lines,error", [
-    ((), InvalidValue),
-    ((c.ManualInvoiceLine("MEN", 60), c.ManualInvoiceLine("NOPE", 60)), NotFound),
-    ((c.ManualInvoiceLine("MEN", 60, intervenant_id="nobody"),), NotFound),
-    ((c.ManualInvoiceLine("MEN", 60), c.ManualInvoiceLine("VIT", 0)), InvalidValue),  # a domain error, not a crash
-    ((c.ManualInvoiceLine("MEN", -30),), InvalidValue),
+    (lambda marie: (), InvalidValue),
+    (lambda marie: (c.ManualInvoiceLine("MEN", 60, SERVED, marie), c.ManualInvoiceLine("NOPE", 60)), NotFound),
+    (lambda marie: (c.ManualInvoiceLine("MEN", 60, SERVED, intervenant_id="nobody"),), NotFound),
+    (lambda marie: (c.ManualInvoiceLine("MEN", 60, SERVED, marie), c.ManualInvoiceLine("VIT", 0, SERVED, marie)),
+     InvalidValue),  # a domain error, not a crash
+    (lambda marie: (c.ManualInvoiceLine("MEN", -30, SERVED, marie),), InvalidValue),
+    (lambda marie: (c.ManualInvoiceLine("MEN", 60, intervenant_id=marie),), InvalidValue),  # no day
+    (lambda marie: (c.ManualInvoiceLine("VIT", 1, SERVED),), InvalidValue),  # no intervenant
 ])
 def test_manual_invoice_refusals_write_nothing(uow, ready, marie, cards, lines, error):
     client_id = place(uow, ready, marie, cards).client_id
     before = contents(uow)
     with pytest.raises(error):
-        ManualInvoiceHandler(uow)(c.ManualInvoice(ready.id, client_id, lines))
+        ManualInvoiceHandler(uow)(c.ManualInvoice(ready.id, client_id, lines(marie.id)))
     assert contents(uow) == before
+
+
+def test_a_service_is_invoiced_by_hand_with_its_day_and_its_intervenant(uow, ready, marie, cards):
+    """Art. D.7233-1 du code du travail: the date of each intervention and the intervenant's identifier."""
+    client_id = place(uow, ready, marie, cards).client_id
+    with pytest.raises(InvalidValue) as refused:
+        ManualInvoiceHandler(uow)(c.ManualInvoice(ready.id, client_id, (c.ManualInvoiceLine("MEN", 60),)))
+    assert refused.value.message == (
+        "Ligne MEN : une prestation de services à la personne se facture avec la date de l'intervention et "
+        "l'intervenant (art. D.7233-1 du code du travail).")
+    assert refused.value.details["field"] == "lines.performed_on"
 
 
 # ---------------------------------------------------------------- validation and numbering
 def _manual(uow, ready, client_id):
-    return ManualInvoiceHandler(uow)(c.ManualInvoice(ready.id, client_id, (c.ManualInvoiceLine("MEN", 60),)))
+    marie = uow.intervenants.by_matricule(ready.id, "M001")
+    return ManualInvoiceHandler(uow)(c.ManualInvoice(ready.id, client_id, (
+        c.ManualInvoiceLine("MEN", 60, SERVED, marie.id),)))
 
 
 def test_numbering_is_gapless_per_year_in_paris_time(uow, ready, marie, cards):

@@ -29,6 +29,7 @@ from ogust.application.handlers.invoicing import (
     ValidateInvoiceHandler,
 )
 from ogust.application.handlers.payments import CancelDebitHandler, RecordPaymentEvent, RecordPaymentEventHandler
+from ogust.application.handlers.people import CreateIntervenantHandler
 from ogust.application.handlers.setup import CreateTarifHandler, LinkShopAccountHandler
 from ogust.application.outbox import JobStatus
 from ogust.application.ports import ChargeOutcome, PaymentOutcomeUnknown
@@ -74,6 +75,7 @@ class PaymentLifecycle(RuleBasedStateMachine):
         CreateTarifHandler(self.uow)(c.CreateTarif(company.id, "MEN", "Ménage", Unit.HOUR, Money(2500),
                                                    VatRate.INTERMEDIATE_10))
         LinkShopAccountHandler(self.uow, shop)(c.LinkShopAccount(company.id, "acc_demo", "s" * 32))
+        self.marie = CreateIntervenantHandler(self.uow)(c.CreateIntervenant(company.id, "Marie", "Curie", "M001")).id
         self.clients = {}
         for n, pm in enumerate(CARDS):
             client = Client(company.id, "Jean", f"Dupont{n}", f"jean{n}@example.fr",
@@ -110,7 +112,8 @@ class PaymentLifecycle(RuleBasedStateMachine):
     @rule(target=invoices, card=st.sampled_from(CARDS), minutes=st.integers(1, 600))
     def create_invoice(self, card: str, minutes: int) -> str:
         invoice = ManualInvoiceHandler(self.uow)(c.ManualInvoice(
-            self.company_id, self.clients[card], (c.ManualInvoiceLine("MEN", minutes),)))
+            self.company_id, self.clients[card],
+            (c.ManualInvoiceLine("MEN", minutes, date(2026, 10, 30), self.marie),)))
         return invoice.id
 
     @rule(invoice_id=invoices)

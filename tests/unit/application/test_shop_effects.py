@@ -1,6 +1,8 @@
 """Pushes to the shop: the record keeps the outcome; invoices go after their client."""
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from ogust.application import commands as c
@@ -71,8 +73,12 @@ def test_a_record_changed_while_being_sent_stays_changed(uow, ready, marie, shop
     assert marie.sync_status is SyncStatus.CHANGED
 
 
-def test_publishing_an_invoice_transmits_the_client_first(uow, ready, jean, shop, processor):
-    invoice = ManualInvoiceHandler(uow)(c.ManualInvoice(ready.id, jean.id, (c.ManualInvoiceLine("MEN", 60),)))
+def served_by(marie) -> tuple[c.ManualInvoiceLine, ...]:
+    return (c.ManualInvoiceLine("MEN", 60, date(2026, 10, 30), marie.id),)
+
+
+def test_publishing_an_invoice_transmits_the_client_first(uow, ready, marie, jean, shop, processor):
+    invoice = ManualInvoiceHandler(uow)(c.ManualInvoice(ready.id, jean.id, served_by(marie)))
     ValidateInvoiceHandler(uow)(c.ValidateInvoice(ready.id, invoice.id))
     processor.run_until_idle()
     assert shop.calls[:2] == ["upsert_client", "publish_document"]
@@ -84,9 +90,9 @@ def test_publishing_an_invoice_transmits_the_client_first(uow, ready, jean, shop
     assert jean.sync_status is SyncStatus.IN_SYNC and jean.shop_client_id == shop_client_id
 
 
-def test_a_client_already_in_the_shop_is_not_sent_again(uow, ready, jean, shop):
+def test_a_client_already_in_the_shop_is_not_sent_again(uow, ready, marie, jean, shop):
     TransmitClientEffect(uow, shop)(job_of(uow, TransmitClientHandler(uow)(c.TransmitClient(ready.id, jean.id))))
-    invoice = ManualInvoiceHandler(uow)(c.ManualInvoice(ready.id, jean.id, (c.ManualInvoiceLine("MEN", 60),)))
+    invoice = ManualInvoiceHandler(uow)(c.ManualInvoice(ready.id, jean.id, served_by(marie)))
     ValidateInvoiceHandler(uow)(c.ValidateInvoice(ready.id, invoice.id))
     shop.calls.clear()
     job = uow.outbox.by_key(ready.id, f"{Effect.PUBLISH_INVOICE.value}|invoice:{invoice.id}:validated")
@@ -94,8 +100,8 @@ def test_a_client_already_in_the_shop_is_not_sent_again(uow, ready, jean, shop):
     assert shop.calls == ["publish_document"]
 
 
-def test_publishing_fails_when_the_client_cannot_be_sent(uow, ready, jean, shop):
-    invoice = ManualInvoiceHandler(uow)(c.ManualInvoice(ready.id, jean.id, (c.ManualInvoiceLine("MEN", 60),)))
+def test_publishing_fails_when_the_client_cannot_be_sent(uow, ready, marie, jean, shop):
+    invoice = ManualInvoiceHandler(uow)(c.ManualInvoice(ready.id, jean.id, served_by(marie)))
     ValidateInvoiceHandler(uow)(c.ValidateInvoice(ready.id, invoice.id))
     job = uow.outbox.by_key(ready.id, f"{Effect.PUBLISH_INVOICE.value}|invoice:{invoice.id}:validated")
     shop.fail_next.append(ShopUnavailable("timeout"))

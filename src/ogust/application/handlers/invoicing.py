@@ -8,6 +8,7 @@ from ogust.application.commands import (
     ContractInvoice,
     InvoiceFromDevis,
     ManualInvoice,
+    ManualInvoiceLine,
     RecordPayment,
     RetryPayment,
     ValidateInvoice,
@@ -20,6 +21,7 @@ from ogust.domain.errors import InvalidTransition, InvalidValue, NotFound, Nothi
 from ogust.domain.intervention import Intervention, InterventionStatus
 from ogust.domain.invoice import Invoice, InvoiceSource
 from ogust.domain.lines import InvoiceLine
+from ogust.domain.tarif import Tarif
 from ogust.domain.units import Quantity, Unit
 from ogust.domain.validation import check_quantity, check_text, check_year
 
@@ -64,8 +66,9 @@ class InvoiceFromDevisHandler:
                 raise NothingToInvoice("Les interventions de ce devis sont déjà facturées.", devis_id=devis.id)
             elif planned:  # every intervention was cancelled: the devis lines are not owed
                 raise NothingToInvoice("Les interventions de ce devis sont annulées.", devis_id=devis.id)
-            else:
-                lines = [InvoiceLine(l.tarif_id, l.label, l.quantity, l.unit_price_ht, l.vat_rate) for l in devis.lines]
+            else:  # an invoice names the day and the intervenant of each service (art. D.7233-1)
+                raise NothingToInvoice("Ce devis n'a aucune intervention au planning : une facture indique le jour "
+                                       "et l'intervenant de chaque prestation.", devis_id=devis.id)
             invoice = Invoice(company_id=cmd.company_id, client_id=devis.client_id, source=InvoiceSource.DEVIS,
                               lines=lines, devis_id=devis.id, created_at=uow.clock.now())
             _invoice_interventions(uow, invoice, interventions)
@@ -101,6 +104,7 @@ class ManualInvoiceHandler:
                 if spec.quantity <= 0:
                     raise InvalidValue(f"Quantité invalide pour {spec.tarif_code} : {spec.quantity} "
                                        "(minutes ou nombre, positif).", field="quantity")
+                _require_when_and_who(spec, tarif)
                 intervenant = uow.intervenants.get(cmd.company_id, spec.intervenant_id) if spec.intervenant_id else None
                 lines.append(InvoiceLine(
                     tarif_id=tarif.id, label=spec.label or tarif.label, quantity=Quantity(spec.quantity, tarif.unit),
@@ -114,6 +118,21 @@ class ManualInvoiceHandler:
             uow.invoices.add(invoice)
             uow.commit()
             return invoice
+
+
+def _require_when_and_who(spec: ManualInvoiceLine, tarif: Tarif) -> None:
+    """A service à la personne is invoiced with the day it was performed and the intervenant who did
+    it (art. D.7233-1 du code du travail), which the attestation fiscale lists too; a line of a tarif
+    that opens no right to the tax credit (ancillary fees: dossier, travel) may go without."""
+    if not tarif.tax_credit_eligible:
+        return
+    missing = [what for what, given in (("la date de l'intervention", spec.performed_on),
+                                        ("l'intervenant", spec.intervenant_id)) if not given]
+    if missing:
+        raise InvalidValue(
+            f"Ligne {tarif.code} : une prestation de services à la personne se facture avec "
+            f"{' et '.join(missing)} (art. D.7233-1 du code du travail).",
+            field="lines.performed_on" if spec.performed_on is None else "lines.intervenant_id")
 
 
 class ContractInvoiceHandler:

@@ -218,8 +218,10 @@ class ManualLineIn(Strict):
     tarif_code: Text
     quantity: Annotated[int, Field(gt=0, le=rules.MAX_QUANTITY)] = Field(
         description="minutes (tarif horaire) ou nombre")
-    performed_on: BoundedDate | None = None
-    intervenant_id: Text | None = None
+    performed_on: BoundedDate | None = Field(None, description="jour de la prestation : obligatoire, sauf pour un "
+                                                                "tarif hors crédit d'impôt (frais annexes)")
+    intervenant_id: Text | None = Field(None, description="intervenant de la prestation : obligatoire, sauf pour un "
+                                                          "tarif hors crédit d'impôt (frais annexes)")
     label: Text | None = None
 
 

@@ -151,7 +151,8 @@ def invoice_from_devis(cli: Cli, devis_id, as_json) -> None:
 @invoice.command("manual")
 @click.argument("client_ref")
 @click.option("--line", "lines", multiple=True, required=True,
-              help="TARIF:QUANTITÉ[:AAAA-MM-JJ[:INTERVENANT]] — quantité en minutes pour un tarif horaire")
+              help="TARIF:QUANTITÉ:AAAA-MM-JJ:INTERVENANT — quantité en minutes pour un tarif horaire ; le jour "
+                   "et l'intervenant (matricule) sont obligatoires, sauf pour un tarif hors crédit d'impôt (frais)")
 @json_option
 @pass_cli
 def invoice_manual(cli: Cli, client_ref, lines, as_json) -> None:
@@ -162,8 +163,12 @@ def invoice_manual(cli: Cli, client_ref, lines, as_json) -> None:
     for text in lines:
         parts = text.split(":")
         if len(parts) < 2 or not parts[1].isdigit():
-            raise click.BadParameter(f"ligne illisible : {text!r} (TARIF:QUANTITÉ[:DATE[:INTERVENANT]])")
-        performed = date.fromisoformat(parts[2]) if len(parts) > 2 and parts[2] else None
+            raise click.BadParameter(f"ligne illisible : {text!r} (TARIF:QUANTITÉ:AAAA-MM-JJ:INTERVENANT)")
+        try:
+            performed = date.fromisoformat(parts[2]) if len(parts) > 2 and parts[2] else None
+        except ValueError:
+            raise click.BadParameter(f"date invalide dans {text!r} : {parts[2]} (AAAA-MM-JJ, un jour qui existe)",
+                                     param_hint="--line") from None
         who = queries.intervenant_ref(company_id, parts[3]).id if len(parts) > 3 and parts[3] else None
         specs.append(c.ManualInvoiceLine(parts[0], int(parts[1]), performed, who))
     found = queries.client_ref(company_id, client_ref)
