@@ -65,9 +65,16 @@ class Intervention(Aggregate):
                 "déclarée réalisée qu'à partir de son début.", start=self.start.isoformat())
         self.status = InterventionStatus.DONE
 
-    def cancel(self) -> None:
+    def cancel(self, invoice_label: str = "") -> None:
+        """Only a planned intervention not yet invoiced: once invoiced (``invoice_label`` names its
+        invoice), the invoice stands and the client is paid back by a credit note."""
         if self.status is not InterventionStatus.PLANNED:
             raise InvalidTransition(f"L'intervention est « {self.status.value} ».", status=self.status.value)
+        if self.invoice_id is not None:
+            raise InvalidTransition(
+                f"L'intervention est déjà facturée{f' ({invoice_label})' if invoice_label else ''} : elle ne "
+                "s'annule plus au planning. Émettez un avoir sur la facture pour ce qui n'est pas dû.",
+                invoice_id=self.invoice_id)
         self.status = InterventionStatus.CANCELLED
 
     def forget_address(self) -> None:

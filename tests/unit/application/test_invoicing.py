@@ -75,6 +75,27 @@ def test_cancelled_interventions_are_not_invoiced(uow, ready, marie, cards):
     assert [l.intervention_id for l in invoice.lines] == [result.intervention_ids[1]]
 
 
+def test_an_invoiced_intervention_is_not_cancelled_the_invoice_stands(uow, ready, marie, cards):
+    """Cancelled after its invoice, it stayed billed and paid, and counted on the attestation fiscale:
+    the invoice is corrected by a credit note, the planning keeps the intervention."""
+    result = place(uow, ready, marie, cards)
+    invoice = InvoiceFromDevisHandler(uow)(c.InvoiceFromDevis(ready.id, result.devis_id))
+    cancel = CancelInterventionHandler(uow)
+    before = contents(uow)
+    with pytest.raises(InvalidTransition, match=r"déjà facturée \(facture en brouillon\)"):
+        cancel(c.CancelIntervention(ready.id, result.intervention_ids[0]))
+    assert contents(uow) == before
+    ValidateInvoiceHandler(uow)(c.ValidateInvoice(ready.id, invoice.id))
+    before = contents(uow)
+    with pytest.raises(InvalidTransition) as refused:
+        cancel(c.CancelIntervention(ready.id, result.intervention_ids[0]))
+    assert refused.value.message == (
+        "L'intervention est déjà facturée (facture FA-2026-000001) : elle ne s'annule plus au planning. "
+        "Émettez un avoir sur la facture pour ce qui n'est pas dû.")
+    assert contents(uow) == before
+    assert uow.interventions.get(ready.id, result.intervention_ids[0]).status.value == "planned"
+
+
 def test_a_devis_whose_interventions_are_all_cancelled_has_nothing_to_invoice(uow, ready, marie, cards):
     result = place(uow, ready, marie, cards)
     CancelInterventionHandler(uow)(c.CancelIntervention(ready.id, result.intervention_ids[0]))

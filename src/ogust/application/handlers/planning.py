@@ -28,6 +28,7 @@ class CancelInterventionHandler:
     def __call__(self, cmd: CancelIntervention) -> Intervention:
         with self.uow() as uow:
             intervention = uow.interventions.get(cmd.company_id, cmd.intervention_id)
-            intervention.cancel()
+            invoice = uow.invoices.find(cmd.company_id, intervention.invoice_id) if intervention.invoice_id else None
+            intervention.cancel(f"facture {invoice.number or 'en brouillon'}" if invoice else "")
             uow.commit()
             return intervention
