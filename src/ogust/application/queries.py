@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from ogust.application.handlers import UowFactory
@@ -19,7 +19,7 @@ from ogust.domain.invoice import Invoice, InvoiceStatus
 from ogust.domain.payment import Payment, PaymentAttempt
 from ogust.domain.shop_service import ShopServiceMapping
 from ogust.domain.tarif import Tarif
-from ogust.domain.validation import MIN_YEAR
+from ogust.domain.validation import MIN_YEAR, check_year
 
 
 @dataclass(frozen=True)
@@ -94,7 +94,16 @@ class Queries:
             raise NotFound("intervenant", ref)
         return found
 
-    def planning(self, company_id: str, intervenant_id: str, start: datetime, end: datetime) -> list[Intervention]:
+    def planning(self, company_id: str, intervenant_id: str, start: datetime | None = None,
+                 end: datetime | None = None) -> list[Intervention]:
+        """From ``start`` (a month ago) to ``end`` (three months after ``start``)."""
+        if start is not None:
+            check_year(start.year, "from")  # before any arithmetic: year 1 at +14:00 is before datetime.min in UTC
+        if end is not None:
+            check_year(end.year, "to")
+        with self.uow() as uow:
+            start = start or uow.clock.now() - timedelta(days=31)
+        end = end or start + timedelta(days=93)
         if end <= start:
             raise InvalidValue("La fin de la période est avant son début.", field="end")
         with self.uow() as uow:

@@ -55,6 +55,11 @@ def counts(api) -> dict[str, int]:
     ("/api/invoices/contract", {"client_id": "x", "period_start": "1999-12-01", "period_end": "2027-01-01"},
      "period_start"),
     ("/api/attestations", {"client_id": "x", "year": 2101}, "year"),
+    ("/api/attestations", {"client_id": "x", "year": "2026"}, "year"),
+    ("/api/tarifs", {"code": "X", "label": "X", "unit": "hour", "price_ht_cents": True, "vat_rate": "10"},
+     "price_ht_cents : nombre entier attendu"),  # not 1 cent
+    ("/api/tarifs", {"code": "X", "label": "X", "unit": "hour", "price_ht_cents": 2500.0, "vat_rate": "10"},
+     "price_ht_cents"),
 ])
 def test_refused_with_a_problem_naming_the_field_and_nothing_written(offline_api, http, path, body, field):
     before = counts(offline_api)
@@ -83,7 +88,15 @@ def test_credit_note_amounts(offline_api, http):
     problem(http.post(url, json={"reason": "x" * 501, "full": True}), 422, "reason")
     problem(http.post(url, json={"reason": "x", "amount_cents": 10**9}), 422, "amount_cents")
     problem(http.post(url, json={"reason": "x", "amount_cents": 1_000_000}), 409)  # more than the invoice
+    problem(http.post(url, json={"reason": "x", "amount_cents": True}), 422, "amount_cents")  # not 1 cent
+    problem(http.post(url, json={"reason": "x", "amount_cents": "500"}), 422, "amount_cents")
     assert counts(offline_api) == before
+
+
+def test_a_list_limit_out_of_its_bounds_is_refused(http):
+    for limit in (-1, 0, 1001):
+        problem(http.get("/api/outbox", params={"limit": limit}), 422, "limit")
+    assert http.get("/api/outbox", params={"limit": 1000}).status_code == 200
 
 
 def test_a_patch_that_breaks_a_rule_changes_nothing(offline_api, http):
@@ -164,3 +177,14 @@ def test_every_pattern_of_the_api_is_explained(offline_api, http):
 
     found = set(patterns(http.get("/openapi.json").json()))
     assert found and found <= set(EXPECTED_FORMATS), found - set(EXPECTED_FORMATS)
+
+
+@pytest.mark.parametrize("params,field", [
+    ({"from": "0001-01-01T00:00:00+14:00", "to": "0001-01-02T00:00:00+01:00"}, "from"),
+    ({"from": "9999-12-31T00:00:00+01:00"}, "from"),
+    ({"from": "2026-01-01T00:00:00+01:00", "to": "9999-12-31T23:59:59-12:00"}, "to"),
+])
+def test_a_planning_at_the_ends_of_time_is_refused_not_a_500(offline_api, http, params, field):
+    """Year 1 at +14:00 is before datetime.min in UTC: refused before any arithmetic."""
+    body = problem(http.get(f"/api/intervenants/{offline_api.intervenant_id}/planning", params=params), 422)
+    assert body["detail"].startswith("Année invalide") and body["details"]["field"] == field, body

@@ -61,3 +61,29 @@ def test_manual_invoice_quantity_bound(offline_api):
     result = CliRunner().invoke(billing_commands.invoice, ["manual", offline_api.client_id, "--line", "MEN:100001"],
                                 obj=Cli(_container=offline_api.container))
     assert result.exit_code != 0 and "Quantité invalide" in result.output, result.output
+
+
+@pytest.mark.parametrize("group,args,message", [
+    (setup_commands.tarif, ["create", "INF", "--label", "X", "--unit", "hour", "--price-ht", "inf", "--vat", "10"],
+     "montant invalide : 'inf'"),
+    (setup_commands.tarif, ["create", "NAN", "--label", "X", "--unit", "hour", "--price-ht", "NaN", "--vat", "10"],
+     "montant invalide : 'NaN'"),
+    (billing_commands.invoice, ["run", "--month", "2026-10", "--rate", "nan"], "débits par seconde"),
+    (people_commands.intervenant, ["planning", "M001", "--from", "0001-01-01", "--to", "9999-12-31"],
+     "année invalide : 1"),
+    (people_commands.client, ["export", "jean.dupont@example.fr", "-o", "/nonexistent/x.zip"],
+     "Impossible d'écrire /nonexistent/x.zip"),
+])
+def test_absurd_values_and_unwritable_files_are_said_not_raised(offline_api, group, args, message):
+    """inf, NaN, year 1, a folder that does not exist: a French message and a non-zero exit, no traceback."""
+    result = CliRunner().invoke(group, args, obj=Cli(_container=offline_api.container))
+    assert result.exit_code in (1, 2) and message in result.output, (result.exit_code, result.output)
+    assert not isinstance(result.exception, (OverflowError, ValueError, OSError)), result.exception
+
+
+def test_a_document_to_a_folder_that_does_not_exist(offline_api):
+    cli = Cli(_container=offline_api.container)
+    CliRunner().invoke(billing_commands.invoice, ["validate", offline_api.invoice_id], obj=cli)
+    result = CliRunner().invoke(billing_commands.invoice, ["document", offline_api.invoice_id, "-o",
+                                                           "/nonexistent/x.pdf"], obj=cli)
+    assert result.exit_code == 1 and "Impossible d'écrire /nonexistent/x.pdf" in result.output, result.output

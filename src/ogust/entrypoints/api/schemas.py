@@ -2,7 +2,16 @@
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    StrictInt,
+    StringConstraints,
+    model_validator,
+)
 
 from ogust.application import commands as c
 from ogust.domain import validation as rules
@@ -35,7 +44,8 @@ LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=40
 PHONE_PATTERN = r"^[0-9+(). -]*$"
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, max_length=30, pattern=PHONE_PATTERN),
                   _rule(rules.normalise_phone)]
-Cents = Annotated[int, Field(gt=0, le=rules.MAX_AMOUNT_CENTS, description="centimes d'euro, entier positif")]
+# Strict: a JSON number without decimals, never true (1 cent), "12" or 12.0
+Cents = Annotated[StrictInt, Field(gt=0, le=rules.MAX_AMOUNT_CENTS, description="centimes d'euro, entier positif")]
 # 01 to 95 (Corsica: 20xxx), overseas departments 971 to 976, Monaco and the collectivities 98x
 POSTAL_CODE_PATTERN = r"^(?:(?:0[1-9]|[1-8]\d|9[0-5])\d{3}|97[1-6]\d{2}|98\d{3})$"
 PostalCode = Annotated[str, StringConstraints(strip_whitespace=True, pattern=POSTAL_CODE_PATTERN)]
@@ -54,7 +64,7 @@ EXPECTED_FORMATS = {
     STRIPE_CUSTOMER_PATTERN: "identifiant de client Stripe attendu (cus_…)",
     STRIPE_PAYMENT_METHOD_PATTERN: "identifiant de moyen de paiement Stripe attendu (pm_…)",
 }
-Year = Annotated[int, Field(ge=rules.MIN_YEAR, le=rules.MAX_YEAR)]
+Year = Annotated[StrictInt, Field(ge=rules.MIN_YEAR, le=rules.MAX_YEAR)]
 BoundedDate = Annotated[date, _rule(_in_years)]
 
 
@@ -216,7 +226,7 @@ class InvoiceFromDevisIn(Strict):
 
 class ManualLineIn(Strict):
     tarif_code: Text
-    quantity: Annotated[int, Field(gt=0, le=rules.MAX_QUANTITY)] = Field(
+    quantity: Annotated[StrictInt, Field(gt=0, le=rules.MAX_QUANTITY)] = Field(
         description="minutes (tarif horaire) ou nombre")
     performed_on: BoundedDate | None = Field(None, description="jour de la prestation : obligatoire, sauf pour un "
                                                                 "tarif hors crédit d'impôt (frais annexes)")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -87,10 +88,22 @@ def euros_to_cents(text: str) -> int:
         value = Decimal(text.replace(",", ".").replace("€", "").strip())
     except InvalidOperation as error:
         raise click.BadParameter(f"montant illisible : {text!r} (ex. 27,50)") from error
+    if not value.is_finite():
+        raise click.BadParameter(f"montant invalide : {text!r} (un nombre, ex. 27,50)")
     cents = value * 100
     if cents != cents.to_integral_value() or cents <= 0:
         raise click.BadParameter(f"montant invalide : {text!r} (positif, au centime près)")
     return int(cents)
+
+
+def write_file(path: str | os.PathLike, content: bytes) -> None:
+    """Write a file the operator named; a folder that does not exist, or no right to write, is said
+    in French (exit 1) rather than a traceback."""
+    try:
+        with open(path, "wb") as file:
+            file.write(content)
+    except OSError as error:
+        raise click.ClickException(f"Impossible d'écrire {path} : {error.strerror or error}.") from None
 
 
 def output(data: Any, as_json: bool, lines: list[str] | None = None) -> None:

@@ -1,6 +1,7 @@
 """ogust order / devis / intervention / invoice / attestation."""
 from __future__ import annotations
 
+import math
 from datetime import datetime
 from pathlib import Path
 
@@ -334,11 +335,18 @@ def _month_end_lines(report) -> list[str]:
     return lines
 
 
+def _a_number(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
+    """FloatRange lets NaN through (every comparison with it is false): a rate limit of NaN is none."""
+    if value is not None and math.isnan(value):
+        raise click.BadParameter("un nombre de débits par seconde est attendu (ex. 25)")
+    return value
+
+
 @invoice.command("run")
 @click.option("--month", "month_text", required=True, help="AAAA-MM, mois du fuseau de l'entreprise")
 @click.option("--concurrency", type=click.IntRange(1, 64), default=None,
               help="Débits menés en même temps (défaut : OGUST_MONTH_END_CONCURRENCY, 8)")
-@click.option("--rate", type=click.FloatRange(0, min_open=True), default=None,
+@click.option("--rate", type=click.FloatRange(0, 10_000, min_open=True), default=None, callback=_a_number,
               help="Débits par seconde au plus : la limite de la passerelle de paiement (défaut : "
                    "OGUST_PAYMENT_RATE_LIMIT, 25). Avec Stripe, un débit coûte jusqu'à deux requêtes.")
 @json_option

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from ogust.entrypoints.cli.base import Cli
+from ogust.entrypoints.cli.base import Cli, write_file
 
 
 def write_document(cli: Cli, kind: str, document_id: str, target: Path) -> None:
@@ -18,7 +18,7 @@ def write_document(cli: Cli, kind: str, document_id: str, target: Path) -> None:
     if str(target) == "-":
         click.get_binary_stream("stdout").write(content)
         return
-    target.write_bytes(content)
+    write_file(target, content)
     click.echo(f"Écrit : {target} ({len(content) // 1024} Ko)")
 
 

@@ -10,8 +10,9 @@ from ogust.application.gdpr import EraseClient
 from ogust.application.shop_sync_service import RecordReport
 from ogust.domain.address import Address
 from ogust.domain.intervenant import ShopProfile
+from ogust.domain.validation import MAX_YEAR, MIN_YEAR
 from ogust.entrypoints import serializers as s
-from ogust.entrypoints.cli.base import Cli, OgustGroup, json_option, output, pass_cli
+from ogust.entrypoints.cli.base import Cli, OgustGroup, json_option, output, pass_cli, write_file
 from ogust.entrypoints.gdpr_export import client_data_zip
 
 _OUTCOMES = {"sent": "envoyée à la boutique", "unchanged": "déjà à jour dans la boutique",
@@ -130,8 +131,12 @@ def intervenant_planning(cli: Cli, ref, start, end, as_json) -> None:
     queries = cli.container.queries()
     found = queries.intervenant_ref(company_id, ref)
     zone = cli.local(datetime.now().astimezone()).tzinfo
-    begin = start.replace(tzinfo=zone) if start else datetime.now(zone) - timedelta(days=31)
-    finish = end.replace(tzinfo=zone) + timedelta(days=1) if end else begin + timedelta(days=93)
+    for day, option in ((start, "--from"), (end, "--to")):
+        if day is not None and not MIN_YEAR <= day.year <= MAX_YEAR:
+            raise click.BadParameter(f"année invalide : {day.year} (de {MIN_YEAR} à {MAX_YEAR})",
+                                     param_hint=option)
+    begin = start.replace(tzinfo=zone) if start else None
+    finish = end.replace(tzinfo=zone) + timedelta(days=1) if end else None
     items = queries.planning(company_id, found.id, begin, finish)
     output([s.intervention(i) for i in items], as_json,
            [f"{cli.local(i.start):%d/%m/%Y %H:%M}–{cli.local(i.end):%H:%M}  {i.status.value:<9} "
@@ -204,8 +209,7 @@ def client_export(cli: Cli, ref, path) -> None:
     company_id = cli.company_id()
     found = cli.container.queries().client_ref(company_id, ref)
     data = cli.container.export_client_data()(company_id, found.id)
-    with open(path, "wb") as archive:
-        archive.write(client_data_zip(data))
+    write_file(path, client_data_zip(data))
     click.echo(f"Données de {data.client.full_name} exportées dans {path} : {len(data.invoices)} facture(s), "
                f"{len(data.documents)} document(s).")
 

@@ -1,6 +1,6 @@
 """The outbox, the email log, document downloads and payment webhooks."""
 from dependency_injector.wiring import Provide, inject
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
@@ -28,10 +28,11 @@ router = APIRouter(responses=PROBLEM_RESPONSES)
 
 @router.get("/outbox", response_model=out.Outbox, tags=["Exploitation"], summary="Effets en attente, faits ou en échec")
 @inject
-def list_outbox(status: JobStatus | None = None, limit: int = 200, company: str = Depends(company_id),
+def list_outbox(status: JobStatus | None = None, limit: int = Query(200, ge=1, le=1000),
+                company: str = Depends(company_id),
                 queries: Queries = Depends(Provide[Container.queries])) -> dict:
     return {"counts": queries.outbox_counts(company),
-            "jobs": [s.job(j) for j in queries.outbox(company, status, max(1, min(limit, 1000)))]}
+            "jobs": [s.job(j) for j in queries.outbox(company, status, limit)]}
 
 
 @router.post("/outbox/{job_id}/retry", response_model=out.OutboxJob, tags=["Exploitation"],

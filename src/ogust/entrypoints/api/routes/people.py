@@ -1,5 +1,4 @@
 """Intervenants and clients, their planning, and sending them to the shop."""
-from datetime import datetime, timedelta
 
 from dependency_injector.wiring import Provide, inject
 from fastapi import APIRouter, Depends, Query, status
@@ -83,8 +82,6 @@ def sync_intervenant(intervenant_id: str, force: bool = False, company: str = De
 def planning(intervenant_id: str, start: AwareDatetime | None = Query(None, alias="from"),
              end: AwareDatetime | None = Query(None, alias="to"), company: str = Depends(company_id),
              queries: Queries = Depends(Provide[Container.queries])) -> list[dict]:
-    start = start or datetime.now().astimezone() - timedelta(days=31)
-    end = end or start + timedelta(days=93)
     return [s.intervention(i) for i in queries.planning(company, intervenant_id, start, end)]
 
 
