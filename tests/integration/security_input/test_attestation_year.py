@@ -51,3 +51,16 @@ def test_refused_while_the_year_lasts_then_validated_in_january(offline_api, htt
     assert f"Attestation AF-{year}-000001 validée." in done.output
     shown = http.get(f"/api/attestations/{attestation_id}").json()
     assert (shown["status"], shown["number"]) == ("validated", f"AF-{year}-000001")
+
+
+def test_the_cli_shows_each_line_in_the_year_of_its_interventions():
+    """Paid in January 2027, a December 2026 visit is « 12/2026 » on the 2027 attestation, not « 12/2027 »."""
+    from ogust.domain.attestation import Attestation, AttestationLine
+    from ogust.domain.money import Money
+
+    attestation = Attestation("company", "client", 2027, Money(5500), [
+        AttestationLine("M001", "Marie Curie", 12, 120, 1, year=2026),
+        AttestationLine("M001", "Marie Curie", 1, 60, 1, year=2027)])
+    shown = billing_commands._attestation_lines(attestation)
+    assert "  12/2026 Marie Curie (M001) : 1 intervention(s), 2 h 00" in shown
+    assert "  01/2027 Marie Curie (M001) : 1 intervention(s), 1 h 00" in shown

@@ -12,14 +12,14 @@ from ogust.application.page_garbage import PageGarbage
 from ogust.application.unit_of_work import UnitOfWork
 from ogust.domain.attestation import Attestation, AttestationStatus, YearPaid, summarise_year
 from ogust.domain.credit_note import CreditNote
-from ogust.domain.errors import ConcurrencyConflict, DomainError, InvalidTransition, InvalidValue
+from ogust.domain.errors import ConcurrencyConflict, DomainError, InvalidTransition
 from ogust.domain.money import Money, total
 from ogust.domain.payment import Payment
+from ogust.domain.validation import check_year
 
 
 def _generate(uow: UnitOfWork, company_id: str, client_id: str, year: int) -> Attestation:
-    if not 2000 <= year <= 2100:
-        raise InvalidValue(f"Année invalide : {year}", field="year")
+    check_year(year)
     uow.clients.get(company_id, client_id)
     zone = ZoneInfo(uow.companies.get(company_id).timezone)
     pairs = [(net_of_refunds(uow, p), uow.invoices.get(company_id, p.invoice_id))
@@ -140,8 +140,7 @@ class GenerateAttestationsHandler:
                 outcomes = []
                 for client_id in client_ids:
                     try:
-                        if not 2000 <= cmd.year <= 2100:
-                            raise InvalidValue(f"Année invalide : {cmd.year}", field="year")
+                        check_year(cmd.year)
                         pairs = [(payment_net_of(p, notes.get(p.invoice_id, ())), invoices[p.invoice_id])
                                  for p in paid.get(client_id, [])]
                         paid_in_year = summarise_year(cmd.year, pairs,

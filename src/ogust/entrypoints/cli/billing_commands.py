@@ -13,6 +13,7 @@ from ogust.domain.errors import InvalidValue
 from ogust.domain.invoice import InvoiceStatus
 from ogust.domain.money import Money
 from ogust.domain.payment import PaymentMethod
+from ogust.domain.validation import MAX_YEAR, MIN_YEAR
 from ogust.entrypoints import serializers as s
 from ogust.entrypoints.api.problems import field_errors
 from ogust.entrypoints.api.schemas import OrderIn
@@ -439,13 +440,14 @@ def _attestation_lines(a) -> list[str]:
     return [f"Attestation {a.number or '(brouillon)'} {a.year} — {a.id} — {a.status.value}",
             f"Montant payé éligible : {a.amount_paid}",
             *([f"Réglé en CESU préfinancés (à part) : {a.cesu_paid}"] if a.cesu_paid.cents else []),
-            *[f"  {l.month:02d}/{a.year} {l.intervenant_name} ({l.intervenant_matricule}) : "
+            # the interventions' own year: paid in January, a December visit is of the year before
+            *[f"  {l.month:02d}/{l.year or a.year} {l.intervenant_name} ({l.intervenant_matricule}) : "
               f"{l.interventions} intervention(s), {l.minutes // 60} h {l.minutes % 60:02d}" for l in a.lines]]
 
 
 @attestation.command("generate")
 @click.argument("client_ref")
-@click.option("--year", type=click.IntRange(2000, 2100), required=True)
+@click.option("--year", type=click.IntRange(MIN_YEAR, MAX_YEAR), required=True)
 @json_option
 @pass_cli
 def attestation_generate(cli: Cli, client_ref, year, as_json) -> None:
@@ -456,7 +458,7 @@ def attestation_generate(cli: Cli, client_ref, year, as_json) -> None:
 
 
 @attestation.command("generate-all")
-@click.option("--year", type=click.IntRange(2000, 2100), required=True)
+@click.option("--year", type=click.IntRange(MIN_YEAR, MAX_YEAR), required=True)
 @json_option
 @pass_cli
 def attestation_generate_all(cli: Cli, year, as_json) -> None:
