@@ -73,12 +73,15 @@ class ShopExport:
                     after = (last.last_name, last.first_name, last.id)
                     chosen = [r for r in page if not wanted or r.id in wanted]
                     order = [(r.id, r.full_name) for r in chosen]
+                    erased = {r.id for r in chosen if getattr(r, "is_erased", False)}  # the shop's copy is gone too
                     sending = [_Sending(r.id, r.full_name, r.shop_fields(), r.fingerprint)
-                               for r in chosen if r.sync_status is not SyncStatus.IN_SYNC]
+                               for r in chosen if r.sync_status is not SyncStatus.IN_SYNC and r.id not in erased]
                 del page, chosen
                 reports = self._send(cmd.company_id, account, kind, sending) if sending else {}
                 for record_id, label in order:
-                    report = reports.get(record_id) or RecordReport(kind.name, record_id, label, "unchanged")
+                    report = reports.get(record_id) or RecordReport(
+                        kind.name, record_id, label, "unchanged",
+                        "effacé (RGPD) : plus transmis à la boutique" if record_id in erased else None)
                     summary[report.outcome] = summary.get(report.outcome, 0) + 1
                     if on_record:
                         on_record(report)

@@ -76,11 +76,19 @@ class Client(Aggregate, ShopSynced):
         }
 
     def update(self, **changes: object) -> None:
+        self.require_not_erased()
         self._apply_changes(frozenset({"first_name", "last_name", "email", "phone", "address"}), changes)
 
     @property
     def is_erased(self) -> bool:
         return self.email.endswith(ERASED_EMAIL_DOMAIN)
+
+    def require_not_erased(self) -> None:
+        """An erased client (GDPR) is no longer changed, sent to the shop nor invoiced: only what was
+        issued before stays."""
+        if self.is_erased:
+            raise InvalidTransition("Ce client a été effacé (RGPD) : sa fiche ne se modifie, ne se transmet "
+                                    "ni ne se facture plus.", client_id=self.id)
 
     def erase(self) -> None:
         """GDPR erasure: names, email, phone, address and the shop's and Stripe's ids are replaced; the
@@ -118,6 +126,7 @@ class Client(Aggregate, ShopSynced):
 
     def request_transmission(self, force: bool = False) -> bool:
         """Ask for the client to be sent to the shop; False when the shop already has exactly this."""
+        self.require_not_erased()
         if self.sync_status is SyncStatus.IN_SYNC and not force:
             return False
         request = self.sync_request_id(force)

@@ -69,6 +69,22 @@ def test_export_then_erase_over_the_api(offline_api, http):
     kept = http.get(f"/api/invoices/{number}")
     assert kept.status_code == 200 and kept.json()["status"] == "paid"
     assert http.delete(f"/api/clients/{offline_api.client_id}").status_code == 409  # once
+    # nothing brings her back: no change, no transmission to the shop, no new invoice
+    offline_api.container.link_shop()(c.LinkShopAccount(offline_api.company_id, "acc_demo"))
+    before = http.get(f"/api/clients/{offline_api.client_id}").json()
+    for refused in (http.patch(f"/api/clients/{offline_api.client_id}", json={"first_name": "Cécile"}),
+                    http.post(f"/api/clients/{offline_api.client_id}/transmit"),
+                    http.post("/api/invoices/manual", json={"client_id": offline_api.client_id, "lines": [
+                        {"tarif_code": "MEN", "quantity": 60, "performed_on": "2026-04-06",
+                         "intervenant_id": offline_api.intervenant_id}]})):
+        assert refused.status_code == 409 and "effacé (RGPD)" in refused.json()["detail"], refused.text
+    assert http.get(f"/api/clients/{offline_api.client_id}").json() == before
+    assert len(http.get("/api/invoices").json()) == 1
+    exported = http.post("/api/shop/export", json={"ids": []}).json()
+    [erased_record] = [r for r in exported["records"] if r["id"] == offline_api.client_id]
+    assert (erased_record["outcome"], erased_record["reason"]) == (
+        "unchanged", "effacé (RGPD) : plus transmis à la boutique"), exported
+    assert offline_api.client_id not in offline_api.shop.clients  # never sent again
     for row in http.get("/api/emails").json():
         assert "jean.dupont" not in row["to_email"]
     # the audit log keeps who erased and when, not who she was

@@ -83,3 +83,15 @@ def test_no_document_is_issued_to_an_erased_client() -> None:
     with pytest.raises(InvalidTransition, match="effacé"):
         draft.validate("FA-2027-000009", date(2027, 2, 1), client)
     assert draft.is_draft and draft.number is None
+
+
+def test_an_erased_client_is_no_longer_changed_nor_sent_to_the_shop() -> None:
+    client = Client("co", "Jean", "Dupont", "jean@example.fr", HOME, id="cli")
+    client.erase()
+    client.pull_events()
+    erased = (client.first_name, client.last_name, client.email)
+    with pytest.raises(InvalidTransition, match=r"effacé \(RGPD\)"):
+        client.update(first_name="Cécile")
+    with pytest.raises(InvalidTransition, match=r"effacé \(RGPD\)"):
+        client.request_transmission(force=True)
+    assert (client.first_name, client.last_name, client.email) == erased and client.pull_events() == []

@@ -95,7 +95,7 @@ class ManualInvoiceHandler:
             if spec.performed_on is not None:
                 check_year(spec.performed_on.year, "lines.performed_on")
         with self.uow() as uow:
-            uow.clients.get(cmd.company_id, cmd.client_id)
+            uow.clients.get(cmd.company_id, cmd.client_id).require_not_erased()
             lines = []
             for spec in cmd.lines:
                 tarif = uow.tarifs.by_code(cmd.company_id, spec.tarif_code)

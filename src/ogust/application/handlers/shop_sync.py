@@ -81,7 +81,7 @@ class ExportToShopHandler:
                     requests.append(_intervenant_request(intervenant, intervenant.request_sync()))
             if cmd.clients:
                 for client in uow.clients.list(cmd.company_id):
-                    if wanted and client.id not in wanted:
+                    if (wanted and client.id not in wanted) or client.is_erased:  # the shop's copy is gone too
                         continue
                     requests.append(_client_request(client, client.request_transmission()))
             uow.commit()
