@@ -101,7 +101,10 @@ class EraseClientHandler:
             client.erase()
             uow.emails.anonymise(cmd.company_id, email, client.email)
             for intervention in interventions:
-                intervention.forget_address()  # the client's home
+                # the client's home goes, but not from an invoice: the place of intervention is one of its
+                # mentions (art. D.7233-1), kept with it 10 years (art. L123-22 du Code de commerce)
+                if intervention.invoice_id is None:
+                    intervention.forget_address()
             uow.audit.redact_client(cmd.company_id, client.id)  # the audit log held the names and addresses too
             uow.commit()
             return client

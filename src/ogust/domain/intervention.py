@@ -78,8 +78,8 @@ class Intervention(Aggregate):
         self.status = InterventionStatus.CANCELLED
 
     def forget_address(self) -> None:
-        """GDPR erasure of the client: the client's home address goes; when, who and how long stay
-        (the invoices and the attestation fiscale rely on them)."""
+        """GDPR erasure of the client: the client's home address goes from an intervention never
+        invoiced; when, who and how long stay (the attestation fiscale relies on them)."""
         self.address = ERASED_ADDRESS
 
     def mark_invoiced(self, invoice_id: str) -> None:

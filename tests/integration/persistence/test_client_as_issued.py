@@ -91,3 +91,39 @@ def test_a_draft_invoice_has_no_snapshot_and_follows_the_client(world: World, ma
     with make_uow() as uow:
         assert uow.invoices.get(world.company_id, draft.id).client_identity is None
     assert "7 impasse des Tilleuls" in rendered(make_uow, world.company_id, "invoice", draft.id)
+
+
+def test_the_place_of_an_invoiced_intervention_outlives_the_erasure(world: World, make_uow) -> None:
+    """The place of intervention is a mention of the invoice (art. D.7233-1), kept with it (art. L123-22
+    du Code de commerce, GDPR art. 17(3)(b)); the address of an intervention never invoiced goes."""
+    from datetime import UTC, datetime, timedelta
+
+    from ogust.application.handlers.invoicing import ContractInvoiceHandler
+    from ogust.domain.intervention import Intervention
+
+    place = Address("9 rue des Vignes", "69009", "Lyon")  # her mother's, not her home
+    camille = Client(world.company_id, "Camille", "Lenoir", "camille.lenoir@example.fr", HOME)
+    start = datetime(2026, 10, 6, 8, 0, tzinfo=UTC)
+    done = Intervention(world.company_id, camille.id, world.intervenant.id, world.tarif.id, start,
+                        start + timedelta(hours=2), place)
+    cancelled = Intervention(world.company_id, camille.id, world.intervenant.id, world.tarif.id,
+                             start + timedelta(days=1), start + timedelta(days=1, hours=2), place)
+    done.mark_done(done.end)
+    cancelled.cancel()
+    with make_uow() as uow:
+        uow.clients.add(camille)
+        uow.interventions.add(done)
+        uow.interventions.add(cancelled)
+        uow.commit()
+    draft = ContractInvoiceHandler(make_uow)(c.ContractInvoice(world.company_id, camille.id, date(2026, 10, 1),
+                                                               date(2026, 10, 31)))
+    invoice = ValidateInvoiceHandler(make_uow)(c.ValidateInvoice(world.company_id, draft.id))
+    IssueCreditNoteHandler(make_uow)(c.IssueCreditNote(world.company_id, invoice.id, "Geste commercial"))
+    issued = rendered(make_uow, world.company_id, "invoice", invoice.id)
+    assert "9 rue des Vignes" in issued
+
+    EraseClientHandler(make_uow)(EraseClient(world.company_id, camille.id))
+    assert rendered(make_uow, world.company_id, "invoice", invoice.id) == issued
+    with make_uow() as uow:
+        assert uow.interventions.get(world.company_id, done.id).address == place
+        assert uow.interventions.get(world.company_id, cancelled.id).address.street == "Adresse effacée"
