@@ -100,8 +100,8 @@ def test_erasing_a_client_redacts_its_entries_once_and_keeps_who_and_when(engine
     validated = next(e for e in related_after if e.changes["after"].get("status") == "validated")
     assert validated.changes["after"]["number"].startswith("FA-") and validated.redacted_at is not None
     assert validated.changes["after"]["client_identity"] == REDACTED
-    with make_uow() as uow:
-        assert uow.interventions.get(world.company_id, intervention.id).address.street == "Adresse effacée"
+    with make_uow() as uow:  # invoiced, the intervention keeps its place: a mention of the invoice (D.7233-1)
+        assert uow.interventions.get(world.company_id, intervention.id).address == world.client.address
     # the other entities' entries are untouched, and a redacted entry cannot be rewritten again
     untouched = [e for e in others if e.entity_id not in (intervention.id, invoice.id)]
     assert [e for e in log_of(engine, world.company_id) if e.id in {o.id for o in untouched}] == untouched
