@@ -89,6 +89,10 @@ class PaymentAttempt(Aggregate):
         self.updated_at = at
 
 
+# The smallest card debit in euros (Stripe's minimum charge): a smaller amount is paid another way
+MINIMUM_CARD_DEBIT = Money(50)
+
+
 class PaymentMethod(Enum):
     CARD = "card"
     TRANSFER = "transfer"

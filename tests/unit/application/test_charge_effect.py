@@ -153,3 +153,24 @@ def test_an_event_is_matched_by_the_idempotency_key_only_when_the_key_is_ours(uo
     assert uow.invoices.get(ready.id, invoice.id).status is InvoiceStatus.VALIDATED
     assert record(RecordPaymentEvent("evt_ok", "payment_intent.succeeded", "pi_fake_1", "", key)) == "applied"
     assert uow.invoices.get(ready.id, invoice.id).status is InvoiceStatus.PAID
+
+
+def test_an_amount_below_the_card_minimum_is_not_debited_nor_said_refused(uow, ready, marie, cards, worker, mailer):
+    """0,46 € cannot be debited (Stripe's minimum is 0,50 €): no attempt, no « paiement refusé »
+    email — the invoice awaits a payment made another way."""
+    from datetime import date
+
+    from ogust.application.handlers.invoicing import ManualInvoiceHandler, ValidateInvoiceHandler
+    from ogust.domain.money import Money
+
+    client_id = validated_invoice(uow, ready, marie, cards).client_id  # a client with a saved card
+    worker.run_until_idle()
+    sent = len(mailer.sent)
+    draft = ManualInvoiceHandler(uow)(c.ManualInvoice(ready.id, client_id, (
+        c.ManualInvoiceLine("MEN", 1, date(2026, 10, 30), marie.id),)))
+    invoice = ValidateInvoiceHandler(uow)(c.ValidateInvoice(ready.id, draft.id))
+    assert invoice.total_ttc == Money(46)
+    worker.run_until_idle()
+    assert attempts(uow, invoice) == [] and len(cards.requests) == 1  # the first invoice's debit only
+    assert uow.invoices.get(ready.id, invoice.id).status is InvoiceStatus.VALIDATED
+    assert len(mailer.sent) == sent and charge_job(uow, invoice).status is JobStatus.DONE

@@ -30,10 +30,11 @@ from ogust.application.ports import (
     RefundResult,
 )
 from ogust.domain.money import Money
+from ogust.domain.payment import MINIMUM_CARD_DEBIT
 
 logger = logging.getLogger(__name__)
 
-MINIMUM_CENTS = 50  # Stripe's minimum charge in euros: 0,50 €
+MINIMUM_CENTS = MINIMUM_CARD_DEBIT.cents  # Stripe's minimum charge in euros: 0,50 €
 IDEMPOTENCY_METADATA_KEY = "idempotency_key"
 DEFAULT_TIMEOUT_SECONDS = 30.0
 

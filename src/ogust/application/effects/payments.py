@@ -13,7 +13,7 @@ from ogust.application.unit_of_work import UnitOfWork
 from ogust.domain.credit_note import not_deducted_from
 from ogust.domain.errors import ConcurrencyConflict
 from ogust.domain.invoice import Invoice, InvoiceStatus
-from ogust.domain.payment import AttemptStatus, Payment, PaymentAttempt, PaymentMethod
+from ogust.domain.payment import MINIMUM_CARD_DEBIT, AttemptStatus, Payment, PaymentAttempt, PaymentMethod
 
 
 class ChargeInvoiceEffect:
@@ -62,6 +62,8 @@ class ChargeInvoiceEffect:
             if attempt is None:
                 if invoice.amount_due.cents <= 0:
                     return None  # fully credited before any debit: nothing is owed
+                if invoice.amount_due < MINIMUM_CARD_DEBIT:
+                    return None  # too small for a card debit: paid another way, no "refused" email
                 attempt = PaymentAttempt(
                     company_id=company_id, invoice_id=invoice_id, number=number, amount=invoice.amount_due,
                     idempotency_key=PaymentAttempt.key_for(company_id, invoice_id, number),
