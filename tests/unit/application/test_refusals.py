@@ -50,6 +50,13 @@ def test_company_with_a_bad_siret(uow):
         "X", HERE, "123", "SAP1", date(2020, 1, 1))))
 
 
+def test_company_declared_in_the_future(uow):
+    """Every document cites the SAP declaration as made: a date to come is a typing error (2030 for 2020)."""
+    refused(uow, InvalidValue, lambda: CreateCompanyHandler(uow)(c.CreateCompany(
+        "X", HERE, "73282932000074", "SAP1", date(2030, 1, 1))))
+    assert CreateCompanyHandler(uow)(c.CreateCompany("X", HERE, "73282932000074", "SAP1", date(2026, 11, 2)))
+
+
 def test_tarif_refusals(uow, company):
     create = CreateTarifHandler(uow)
     create(c.CreateTarif(company.id, "MEN", "Ménage", Unit.HOUR, Money(2500), VatRate.INTERMEDIATE_10))

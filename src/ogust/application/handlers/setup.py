@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import secrets
+from zoneinfo import ZoneInfo
 
 from ogust.application.commands import CreateCompany, CreateTarif, LinkShopAccount, MapShopService
 from ogust.application.handlers import UowFactory
@@ -26,6 +27,9 @@ class CreateCompanyHandler:
                 sap_declaration_date=cmd.sap_declaration_date,
                 email=cmd.email,
             )
+            if cmd.sap_declaration_date > uow.clock.now().astimezone(ZoneInfo(company.timezone)).date():
+                raise InvalidValue(f"La déclaration SAP du {cmd.sap_declaration_date:%d/%m/%Y} est dans le futur : "
+                                   "les documents la citent comme faite.", field="sap_declaration_date")
             uow.companies.add(company)
             uow.commit()
             return company
