@@ -413,6 +413,14 @@ def _reason(code: str | None, decline_code: str | None, message: str | None) -> 
     return f"Paiement refusé ({message})" if message else "Paiement refusé"
 
 
+def decline_reason(last_payment_error: Any) -> str:
+    """A webhook's ``last_payment_error`` in French, as the debit's own answer says it ("" if none)."""
+    if not last_payment_error:
+        return ""
+    return _reason(_field(last_payment_error, "code"), _field(last_payment_error, "decline_code"),
+                   _field(last_payment_error, "message"))
+
+
 def _message(error: stripe.StripeError) -> str:
     return error.user_message or str(error)
 

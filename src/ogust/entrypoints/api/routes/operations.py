@@ -5,7 +5,12 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from ogust.adapters.documents.links import BadLink, SignedDocumentLinks
-from ogust.adapters.payments.stripe_gateway import IDEMPOTENCY_METADATA_KEY, WebhookVerificationFailed, parse_webhook
+from ogust.adapters.payments.stripe_gateway import (
+    IDEMPOTENCY_METADATA_KEY,
+    WebhookVerificationFailed,
+    decline_reason,
+    parse_webhook,
+)
 from ogust.application.access import set_actor
 from ogust.application.documents import DocumentQueries
 from ogust.application.handlers.payments import RecordPaymentEvent, RecordPaymentEventHandler
@@ -139,7 +144,7 @@ async def stripe_webhook(request: Request, settings: Settings = Depends(Provide[
     data = event.get("data", {}).get("object", {}) or {}
     if data.get("object") != "payment_intent":
         return JSONResponse({"received": True, "outcome": "ignored"})
-    failure = (data.get("last_payment_error") or {}).get("message", "")
+    failure = decline_reason(data.get("last_payment_error"))  # in French, as the debit's own answer
     set_actor("stripe-webhook")
     key = str((data.get("metadata") or {}).get(IDEMPOTENCY_METADATA_KEY) or "")
     outcome = await run_in_threadpool(handler, RecordPaymentEvent(str(event.get("id")), str(event.get("type")),
