@@ -182,6 +182,15 @@ def test_the_devis_carries_prices_ht_and_ttc_the_mode_and_the_100_euros_notice(s
     assert "Devis accepté le 01/04/2026 lors de la commande en ligne." in text
 
 
+@pytest.mark.parametrize("eligible", [True, False])
+def test_the_devis_promises_a_tax_advantage_only_for_eligible_services(s, eligible):
+    """Ancillary fees alone (no tarif open to the tax credit): no « Avantage fiscal » on the devis."""
+    for tarif in s.tarifs.values():
+        tarif.tax_credit_eligible = eligible
+    text = flat(text_of(renderer.devis(s.devis, s.company, s.client, s.devis_context())))
+    assert ("Avantage fiscal (à titre indicatif)" in text) is eligible
+
+
 def test_a_devis_not_yet_accepted_has_a_place_for_the_signature(s):
     devis = samples.build().devis
     devis.status, devis.accepted_at = type(devis.status).SENT, None

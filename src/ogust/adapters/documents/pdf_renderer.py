@@ -514,8 +514,10 @@ class PdfDocumentRenderer:
             pdf.notice(MANDATAIRE, size=7.8)
         pdf.notice(f"Organisme de services à la personne déclaré sous le n° {company.sap_declaration_number} "
                    f"le {date_fr(company.sap_declaration_date)}.")
-        pdf.notice("Avantage fiscal (à titre indicatif) : " + TAX_CREDIT.removeprefix("Crédit d'impôt : "),
-                   size=6.8, style="I")
+        known = [context.tarifs[line.tarif_id] for line in devis.lines if line.tarif_id in context.tarifs]
+        if not known or any(tarif.tax_credit_eligible for tarif in known):  # no advantage promised for none
+            pdf.notice("Avantage fiscal (à titre indicatif) : " + TAX_CREDIT.removeprefix("Crédit d'impôt : "),
+                       size=6.8, style="I")
 
         if devis.status is DevisStatus.ACCEPTED:
             accepted_on = date_fr(devis.accepted_at.astimezone(zone).date()) if devis.accepted_at else ""
