@@ -146,11 +146,13 @@ def summarise_year(
             continue
         seen_invoices.add(invoice.id)
         for line in invoice.lines:
-            if not line.tax_credit_eligible or line.performed_on is None or line.quantity.unit is not Unit.HOUR:
+            if not line.tax_credit_eligible or line.performed_on is None:
                 continue
             key = (line.intervenant_matricule or "", line.intervenant_name or "", line.performed_on.year,
                    line.performed_on.month)
-            minutes[key].append(line.quantity.value)
+            # a service at a flat rate is an intervention of its own, listed with its day and its
+            # intervenant like the others (its price counts in the amount), without hours
+            minutes[key].append(line.quantity.value if line.quantity.unit is Unit.HOUR else 0)
     if amount.cents == 0 and cesu.cents == 0:
         raise NothingToAttest(f"Aucun paiement éligible reçu en {year}.", year=year)
     lines = [

@@ -199,6 +199,15 @@ def test_a_devis_not_yet_accepted_has_a_place_for_the_signature(s):
 
 
 # ---------------------------------------------------------------------- attestation
+def test_the_attestation_lists_flat_rate_services_with_their_intervenant(s):
+    """A forfait is an intervention: listed with its month and its intervenant, « au forfait », not « 0 h »."""
+    from ogust.domain.attestation import AttestationLine
+
+    s.attestation.lines.append(AttestationLine("M002", "Paul Martin", 6, 0, 1, year=2026))
+    text = flat(text_of(renderer.attestation(s.attestation, s.company, s.client)))
+    assert "juin 2026 Paul Martin M002 1 au forfait" in text
+
+
 def test_the_attestation_carries_the_amount_paid_and_the_hours_per_intervenant_and_month(s):
     text = flat(text_of(renderer.attestation(s.attestation, s.company, s.client)))
 

@@ -65,13 +65,13 @@ def test_minutes_grouped_per_intervenant_and_month():
         line(90, performed_on=date(2026, 3, 16)),
         line(60, performed_on=date(2026, 4, 6)),
         line(45, performed_on=date(2026, 3, 9), matricule="M002", name="Ada Lovelace"),
-        line(1, performed_on=date(2026, 3, 9), unit=Unit.FLAT, price=3000),  # a flat fee adds no hours
+        line(1, performed_on=date(2026, 3, 9), unit=Unit.FLAT, price=3000),  # a forfait: listed, no hours
         line(30, performed_on=None),  # no date: not an intervention
     )
     amount, lines, _ = summarise(2026, [(payment(inv), inv)], in_2026)
     assert amount == inv.total_ttc
     assert [(l.month, l.intervenant_matricule, l.minutes, l.interventions) for l in lines] == [
-        (3, "M002", 45, 1), (3, "M001", 210, 2), (4, "M001", 60, 1),
+        (3, "M002", 45, 1), (3, "M001", 210, 3), (4, "M001", 60, 1),
     ]
 
 

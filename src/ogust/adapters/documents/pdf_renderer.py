@@ -659,7 +659,8 @@ class PdfDocumentRenderer:
 
         pdf.section("Interventions (regroupées par mois)")
         rows = [[f"{MONTHS[line.month - 1]} {line.year or attestation.year}", line.intervenant_name,
-                 line.intervenant_matricule, str(line.interventions), duration_fr(line.minutes)]
+                 line.intervenant_matricule, str(line.interventions),
+                 duration_fr(line.minutes) if line.minutes else "au forfait"]  # flat-rate services only
                 for line in attestation.lines]
         rows.append(["Total", "", "", str(sum(line.interventions for line in attestation.lines)),
                      duration_fr(attestation.total_minutes)])

@@ -442,7 +442,8 @@ def _attestation_lines(a) -> list[str]:
             *([f"Réglé en CESU préfinancés (à part) : {a.cesu_paid}"] if a.cesu_paid.cents else []),
             # the interventions' own year: paid in January, a December visit is of the year before
             *[f"  {l.month:02d}/{l.year or a.year} {l.intervenant_name} ({l.intervenant_matricule}) : "
-              f"{l.interventions} intervention(s), {l.minutes // 60} h {l.minutes % 60:02d}" for l in a.lines]]
+              f"{l.interventions} intervention(s), "
+              + (f"{l.minutes // 60} h {l.minutes % 60:02d}" if l.minutes else "au forfait") for l in a.lines]]
 
 
 @attestation.command("generate")
