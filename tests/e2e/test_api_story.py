@@ -175,7 +175,7 @@ def test_the_help_article_story_over_http(ogust_api, fresh_shop_account, shop_se
     assert forged["ogust_status"] == 401 and forged["ogust_body"]["code"] == "bad_signature", forged
     assert_matches("Problem", forged["ogust_body"])
     stale = admin.place_order(account, **order, signing={"timestamp": int(time.time()) - 3600})
-    assert stale["ogust_status"] == 401 and "stale" in stale["ogust_body"]["detail"], stale
+    assert stale["ogust_status"] == 401 and "périmé" in stale["ogust_body"]["detail"], stale
     replay = admin.place_order(account, **order | {"items": [{**order["items"][0], "start": start.isoformat(),
                                                               "end": end.isoformat()}]},
                                order_id=placed["order_id"])

@@ -70,7 +70,7 @@ def test_a_secret_rotated_by_another_process_is_accepted_at_once(api, container,
 def test_stale_and_future_timestamps_are_refused(api, tenants):
     a, _ = tenants
     now = int(time.time())
-    for timestamp, words in ((now - 400, "stale"), (now + 400, "future")):
+    for timestamp, words in ((now - 400, "périmé"), (now + 400, "dans le futur")):
         refused = post_order(api, a.shop_account_id, a.webhook_secret, timestamp)
         assert refused.status_code == 401 and words in refused.json()["detail"], refused.text
     assert post_order(api, a.shop_account_id, a.webhook_secret, now - 200).status_code == 422

@@ -39,10 +39,10 @@ def verify(
     received = _received_digest(signature_header)
     usable = [secret for secret in secrets if secret]
     if not usable:
-        raise BadSignature("no webhook secret configured")
+        raise BadSignature("aucun secret de signature configuré")
     matches = [hmac.compare_digest(_digest(secret, timestamp, raw_body), received) for secret in usable]
     if not any(matches):
-        raise BadSignature("signature does not match")
+        raise BadSignature("la signature ne correspond pas")
 
 
 def _digest(secret: str, timestamp: str, raw_body: bytes) -> str:
@@ -52,20 +52,20 @@ def _digest(secret: str, timestamp: str, raw_body: bytes) -> str:
 
 def _checked_timestamp(header: str | None, now: datetime | float, tolerance: int) -> str:
     if header is None or not _TIMESTAMP.fullmatch(header):
-        raise BadSignature("missing or malformed X-Ogust-Timestamp")
+        raise BadSignature("X-Ogust-Timestamp absent ou illisible")
     now_seconds = now.timestamp() if isinstance(now, datetime) else float(now)
     age = now_seconds - int(header)
     if age > tolerance:
-        raise BadSignature(f"stale timestamp ({int(age)} s old)")
+        raise BadSignature(f"horodatage périmé (il y a {int(age)} s)")
     if age < -tolerance:
-        raise BadSignature(f"timestamp in the future ({int(-age)} s ahead)")
+        raise BadSignature(f"horodatage dans le futur ({int(-age)} s d'avance)")
     return header
 
 
 def _received_digest(header: str | None) -> str:
     if header is None or not header.startswith(PREFIX):
-        raise BadSignature("missing or malformed X-Ogust-Signature")
+        raise BadSignature("X-Ogust-Signature absent ou illisible")
     received = header[len(PREFIX):].strip().lower()
     if not _HEX_DIGEST.fullmatch(received):
-        raise BadSignature("malformed X-Ogust-Signature")
+        raise BadSignature("X-Ogust-Signature illisible")
     return received
