@@ -11,7 +11,7 @@ from ogust.domain.aggregate import Aggregate, new_id
 from ogust.domain.errors import InvalidTransition, InvalidValue, NoPaymentMethod
 from ogust.domain.events import ClientErased, ClientTransmissionRequested
 from ogust.domain.shop_sync import ShopSynced, SyncStatus
-from ogust.domain.validation import NAME_MAX, check_text, normalise_email, normalise_phone
+from ogust.domain.validation import PERSON_NAME_MAX, check_text, normalise_email, normalise_phone
 
 # one "@", no spaces, a domain of non-empty dot-separated labels (jean.dupont@example.fr)
 _EMAIL = re.compile(r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)+")
@@ -54,8 +54,8 @@ class Client(Aggregate, ShopSynced):
         if not (isinstance(self.first_name, str) and isinstance(self.last_name, str)
                 and self.first_name.strip() and self.last_name.strip()):
             raise InvalidValue("Le nom et le prénom du client sont obligatoires.", field="name")
-        self.first_name = check_text(self.first_name, "first_name", "Prénom", NAME_MAX)
-        self.last_name = check_text(self.last_name, "last_name", "Nom", NAME_MAX)
+        self.first_name = check_text(self.first_name, "first_name", "Prénom", PERSON_NAME_MAX)
+        self.last_name = check_text(self.last_name, "last_name", "Nom", PERSON_NAME_MAX)
         self.phone = normalise_phone(self.phone)
         self.address.check()
 

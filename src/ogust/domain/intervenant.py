@@ -8,7 +8,16 @@ from ogust.domain.aggregate import Aggregate, new_id
 from ogust.domain.errors import InvalidValue, ServiceNotOffered
 from ogust.domain.events import IntervenantSyncRequested
 from ogust.domain.shop_sync import ShopSynced, SyncStatus
-from ogust.domain.validation import NAME_MAX, check_postal_code, check_text, normalise_email, normalise_phone
+from ogust.domain.validation import (
+    NAME_MAX,
+    PERSON_NAME_MAX,
+    PRESENTATION_MAX,
+    SKILL_MAX,
+    check_postal_code,
+    check_text,
+    normalise_email,
+    normalise_phone,
+)
 
 
 @dataclass(frozen=True)
@@ -20,15 +29,17 @@ class ShopProfile:
 
     def check(self) -> None:
         """Zones are French postal codes; a presentation and lists of a sane size."""
-        check_text(self.presentation, "profile.presentation", "Présentation", 4000, required=False)
+        check_text(self.presentation, "profile.presentation", "Présentation", PRESENTATION_MAX, required=False)
         for name, values, limit in (("services", self.services, 50), ("zones", self.zones, 200),
                                     ("skills", self.skills, 50)):
             if len(values) > limit:
                 raise InvalidValue(f"Au plus {limit} éléments dans {name}.", field=f"profile.{name}")
         for zone in self.zones:
             check_postal_code(zone, "profile.zones")
-        for value in (*self.services, *self.skills):
-            check_text(value, "profile", "Service ou compétence", NAME_MAX)
+        for value in self.services:
+            check_text(value, "profile.services", "Service", NAME_MAX)
+        for value in self.skills:
+            check_text(value, "profile.skills", "Compétence", SKILL_MAX)
 
 
 @dataclass(eq=False)
@@ -55,8 +66,8 @@ class Intervenant(Aggregate, ShopSynced):
                 and self.first_name.strip() and self.last_name.strip()):
             raise InvalidValue("Le nom et le prénom de l'intervenant sont obligatoires.", field="name")
         self.matricule = check_text(self.matricule, "matricule", "Matricule", 30)
-        self.first_name = check_text(self.first_name, "first_name", "Prénom", NAME_MAX)
-        self.last_name = check_text(self.last_name, "last_name", "Nom", NAME_MAX)
+        self.first_name = check_text(self.first_name, "first_name", "Prénom", PERSON_NAME_MAX)
+        self.last_name = check_text(self.last_name, "last_name", "Nom", PERSON_NAME_MAX)
         self.email = normalise_email(self.email, required=False)
         self.phone = normalise_phone(self.phone)
         if not isinstance(self.active, bool):

@@ -14,6 +14,11 @@ MAX_QUANTITY = 100_000  # minutes (about 1 666 h) or pieces on one invoice line
 MAX_INTERVENTION = timedelta(hours=24)
 MIN_YEAR, MAX_YEAR = 2000, 2100
 NAME_MAX = 200
+# What the shop takes (its contract): clients and intervenants go there, so they are held to it here,
+# rather than accepted here and refused there, in the shop's English, by a job that then goes dead
+PERSON_NAME_MAX = 100  # a first or a last name
+PRESENTATION_MAX = 2000  # an intervenant's presentation
+SKILL_MAX = 80  # one skill of an intervenant
 EMAIL_MAX = 254  # RFC 5321
 PHONE_MAX = 30
 

@@ -87,3 +87,24 @@ def test_intervenant_must_offer_the_service():
     with pytest.raises(ServiceNotOffered) as refused:
         person.require_offers("svc_garde")
     assert refused.value.details == {"intervenant": "Marie Curie", "shop_service_id": "svc_garde"}
+
+
+@pytest.mark.parametrize("changes,field,message", [
+    ({"profile": ShopProfile(presentation="x" * 2001)}, "profile.presentation",
+     "Présentation : trop long (au plus 2000 caractères)."),
+    ({"profile": ShopProfile(skills=("r" * 81,))}, "profile.skills", "Compétence : trop long (au plus 80 caractères)."),
+    ({"first_name": "A" * 101}, "first_name", "Prénom : trop long (au plus 100 caractères)."),
+])
+def test_an_intervenant_is_held_to_what_the_shop_takes(changes, field, message):
+    """Accepted here and refused by the shop (in English), the sync job went dead: refused here, in French."""
+    worker = intervenant()
+    with pytest.raises(InvalidValue) as refused:
+        worker.update(**changes)
+    assert (refused.value.details["field"], refused.value.message) == (field, message)
+    worker.update(profile=ShopProfile(presentation="x" * 2000, skills=("r" * 80,)), first_name="A" * 100)
+
+
+def test_a_client_name_is_held_to_what_the_shop_takes():
+    with pytest.raises(InvalidValue):
+        client().update(last_name="B" * 101)
+    client().update(last_name="B" * 100)
