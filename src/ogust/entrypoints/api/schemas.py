@@ -41,6 +41,12 @@ def _in_years(value: date) -> date:
 NOT_BLANK = r"\S"
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=NOT_BLANK)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=4000)]
+# held to what the shop takes (its contract), where clients and intervenants go
+PersonName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=rules.PERSON_NAME_MAX,
+                                              pattern=NOT_BLANK)]
+Presentation = Annotated[str, StringConstraints(strip_whitespace=True, max_length=rules.PRESENTATION_MAX)]
+Skill = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=rules.SKILL_MAX,
+                                         pattern=NOT_BLANK)]
 PHONE_PATTERN = r"^[0-9+(). -]*$"
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, max_length=30, pattern=PHONE_PATTERN),
                   _rule(rules.normalise_phone)]
@@ -128,15 +134,15 @@ class MappingIn(Strict):
 
 
 class ProfileIn(Strict):
-    presentation: LongText = ""
+    presentation: Presentation = ""
     services: list[Text] = Field(default_factory=list, max_length=50)
     zones: list[PostalCode] = Field(default_factory=list, max_length=200)
-    skills: list[Text] = Field(default_factory=list, max_length=50)
+    skills: list[Skill] = Field(default_factory=list, max_length=50)
 
 
 class IntervenantIn(Strict):
-    first_name: Text
-    last_name: Text
+    first_name: PersonName
+    last_name: PersonName
     matricule: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=30,
                                                 pattern=NOT_BLANK)]
     email: EmailStr | None = None
@@ -147,8 +153,8 @@ class IntervenantIn(Strict):
 # A PATCH changes the fields sent. null clears an optional field (an intervenant's email, a phone), leaves
 # profile and address as they are, and is refused by the schema where a value is required (names, active).
 class IntervenantPatch(Strict):
-    first_name: Text = Field(None, json_schema_extra=_no_default)
-    last_name: Text = Field(None, json_schema_extra=_no_default)
+    first_name: PersonName = Field(None, json_schema_extra=_no_default)
+    last_name: PersonName = Field(None, json_schema_extra=_no_default)
     email: EmailStr | None = None
     phone: Phone | None = None
     active: bool = Field(None, json_schema_extra=_no_default)
@@ -156,16 +162,16 @@ class IntervenantPatch(Strict):
 
 
 class ClientIn(Strict):
-    first_name: Text
-    last_name: Text
+    first_name: PersonName
+    last_name: PersonName
     email: EmailStr
     address: AddressIn
     phone: Phone = ""
 
 
 class ClientPatch(Strict):
-    first_name: Text = Field(None, json_schema_extra=_no_default)
-    last_name: Text = Field(None, json_schema_extra=_no_default)
+    first_name: PersonName = Field(None, json_schema_extra=_no_default)
+    last_name: PersonName = Field(None, json_schema_extra=_no_default)
     email: EmailStr = Field(None, json_schema_extra=_no_default)
     phone: Phone | None = None
     address: AddressIn | None = None
