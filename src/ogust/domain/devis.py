@@ -19,6 +19,10 @@ class DevisStatus(Enum):
     ACCEPTED = "accepted"
     REFUSED = "refused"
 
+    @property
+    def label_fr(self) -> str:
+        return {"draft": "en brouillon", "sent": "envoyé", "accepted": "accepté", "refused": "refusé"}[self.value]
+
 
 class AcceptanceChannel(Enum):
     SHOP = "shop"
@@ -71,7 +75,7 @@ class Devis(Aggregate, Totals, ShowsClient):
     def _move(self, expected: DevisStatus, target: DevisStatus) -> None:
         if self.status is not expected:
             raise InvalidTransition(
-                f"Le devis est « {self.status.value} » : impossible de le passer à « {target.value} ».",
+                f"Le devis est {self.status.label_fr} : impossible de le passer à « {target.label_fr} ».",
                 status=self.status.value,
             )
         self.status = target

@@ -17,6 +17,10 @@ class InterventionStatus(Enum):
     DONE = "done"
     CANCELLED = "cancelled"
 
+    @property
+    def label_fr(self) -> str:
+        return {"planned": "prévue", "done": "réalisée", "cancelled": "annulée"}[self.value]
+
 
 @dataclass(eq=False)
 class Intervention(Aggregate):
@@ -57,7 +61,7 @@ class Intervention(Aggregate):
         never before, or it could be invoiced — and attested for the tax credit — before it took place.
         ``zone``: the company's, for the time given in the refusal."""
         if self.status is not InterventionStatus.PLANNED:
-            raise InvalidTransition(f"L'intervention est « {self.status.value} ».", status=self.status.value)
+            raise InvalidTransition(f"L'intervention est {self.status.label_fr}.", status=self.status.value)
         if _utc(now) < _utc(self.start):
             start = self.start.astimezone(zone)
             raise InterventionNotStarted(
@@ -69,7 +73,7 @@ class Intervention(Aggregate):
         """Only a planned intervention not yet invoiced: once invoiced (``invoice_label`` names its
         invoice), the invoice stands and the client is paid back by a credit note."""
         if self.status is not InterventionStatus.PLANNED:
-            raise InvalidTransition(f"L'intervention est « {self.status.value} ».", status=self.status.value)
+            raise InvalidTransition(f"L'intervention est {self.status.label_fr}.", status=self.status.value)
         if self.invoice_id is not None:
             raise InvalidTransition(
                 f"L'intervention est déjà facturée{f' ({invoice_label})' if invoice_label else ''} : elle ne "

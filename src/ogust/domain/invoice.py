@@ -38,6 +38,12 @@ class InvoiceStatus(Enum):
     PAYMENT_FAILED = "payment_failed"
     NEEDS_AUTHENTICATION = "needs_authentication"
 
+    @property
+    def label_fr(self) -> str:
+        return {"draft": "en brouillon", "validated": "validée", "paid": "payée",
+                "payment_failed": "en échec de paiement",
+                "needs_authentication": "en attente d'authentification"}[self.value]
+
 
 _AWAITING_PAYMENT = {InvoiceStatus.VALIDATED, InvoiceStatus.PAYMENT_FAILED, InvoiceStatus.NEEDS_AUTHENTICATION}
 _DEBIT_UNDER_WAY = {AttemptStatus.PENDING, AttemptStatus.CHARGING}
@@ -216,7 +222,7 @@ class Invoice(Aggregate, Totals, ShowsClient):
             )
         if self.status is not InvoiceStatus.PAYMENT_FAILED:
             raise InvalidTransition(
-                f"La facture est « {self.status.value} » : pas de nouvelle tentative de débit.",
+                f"La facture est {self.status.label_fr} : pas de nouvelle tentative de débit.",
                 status=self.status.value,
             )
         self._record(InvoicePaymentRetryRequested(self.company_id, self.id, attempt))
@@ -258,5 +264,5 @@ class Invoice(Aggregate, Totals, ShowsClient):
     def _require_awaiting_payment(self) -> None:
         if self.status not in _AWAITING_PAYMENT:
             raise InvalidTransition(
-                f"La facture est « {self.status.value} » : aucun paiement n'est attendu.", status=self.status.value
+                f"La facture est {self.status.label_fr} : aucun paiement n'est attendu.", status=self.status.value
             )

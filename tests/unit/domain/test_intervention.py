@@ -143,3 +143,13 @@ def test_naive_slot_is_refused_not_taken_as_local_time():
         ensure_slot_bookable(naive, naive + timedelta(hours=1), NOW, [], "Marie Curie")
     with pytest.raises(InvalidValue):
         intervention(T).overlaps(naive, naive + timedelta(hours=1))
+
+
+def test_a_refusal_names_the_status_in_french():
+    """« L'intervention est réalisée. », not « L'intervention est « done ». »."""
+    assert [s.label_fr for s in InterventionStatus] == ["prévue", "réalisée", "annulée"]
+    visit = intervention()
+    visit.cancel()
+    with pytest.raises(InvalidTransition) as refused:
+        visit.cancel()
+    assert refused.value.message == "L'intervention est annulée."

@@ -106,4 +106,4 @@ def _awaiting_authentication(uow: UnitOfWork, invoice: Invoice) -> PaymentAttemp
         if waiting:
             return max(waiting, key=lambda a: a.number)
     raise InvalidTransition(f"Aucun débit de la facture {invoice.number} n'attend la confirmation du client "
-                            f"(statut « {invoice.status.value} »).", status=invoice.status.value)
+                            f"(elle est {invoice.status.label_fr}).", status=invoice.status.value)
