@@ -148,7 +148,7 @@ def test_naive_slot_is_refused_not_taken_as_local_time():
 def test_a_refusal_names_the_status_in_french():
     """« L'intervention est réalisée. », not « L'intervention est « done ». »."""
     assert [s.label_fr for s in InterventionStatus] == ["prévue", "réalisée", "annulée"]
-    visit = intervention()
+    visit = intervention(at(2026, 12, 1))
     visit.cancel()
     with pytest.raises(InvalidTransition) as refused:
         visit.cancel()
