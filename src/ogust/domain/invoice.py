@@ -225,6 +225,9 @@ class Invoice(Aggregate, Totals, ShowsClient):
                 f"La facture est {self.status.label_fr} : pas de nouvelle tentative de débit.",
                 status=self.status.value,
             )
+        if self.amount_due.cents <= 0:  # the debit would ask for nothing: said, rather than done silently
+            raise InvalidTransition(f"La facture {self.number} est entièrement couverte par ses avoirs : "
+                                    "il n'y a rien à débiter.", status=self.status.value)
         self._record(InvoicePaymentRetryRequested(self.company_id, self.id, attempt))
 
     @property

@@ -3,10 +3,14 @@ under way is refunded once the debit is known: in the end the card pays the invo
 notes, whatever the order."""
 from __future__ import annotations
 
+import pytest
+
 from ogust.application import commands as c
 from ogust.application.handlers.credit_notes import IssueCreditNoteHandler
-from ogust.application.ports import EmailKind
+from ogust.application.handlers.invoicing import RetryPaymentHandler
+from ogust.application.ports import ChargeOutcome, EmailKind
 from ogust.domain.credit_note import RefundStatus
+from ogust.domain.errors import InvalidTransition
 from ogust.domain.invoice import InvoiceStatus
 from ogust.domain.money import Money
 from tests.unit.application.conftest import attempts, validated_invoice
@@ -35,6 +39,19 @@ def test_a_fully_credited_invoice_is_not_debited(uow, ready, marie, cards, worke
     worker.run_until_idle()
     assert cards.requests == [] and attempts(uow, invoice) == []
     assert uow.invoices.get(ready.id, invoice.id).status is InvoiceStatus.VALIDATED
+
+
+def test_a_declined_invoice_credited_in_full_is_not_retried_and_says_why(uow, ready, marie, cards, worker):
+    """The retry asked for nothing and answered nothing: now it says the credit notes cover the invoice."""
+    cards.outcomes["pm_nsf"] = ChargeOutcome.DECLINED
+    invoice = validated_invoice(uow, ready, marie, cards, pm="pm_nsf")
+    worker.run_until_idle()
+    assert uow.invoices.get(ready.id, invoice.id).status is InvoiceStatus.PAYMENT_FAILED
+    credit(uow, ready, invoice)
+    with pytest.raises(InvalidTransition, match="entièrement couverte par ses avoirs"):
+        RetryPaymentHandler(uow)(c.RetryPayment(ready.id, invoice.id))
+    worker.run_until_idle()
+    assert len(cards.requests) == 1 and len(attempts(uow, invoice)) == 1
 
 
 def test_a_credit_note_issued_while_the_debit_is_under_way_is_refunded_once_it_succeeds(uow, ready, marie, cards,
