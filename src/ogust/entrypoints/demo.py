@@ -84,6 +84,8 @@ def env_file(var_dir: Path, ports: Ports) -> dict[str, str]:
         "OGUST_STRIPE_API_KEY": STRIPE_KEY,
         "OGUST_STRIPE_API_BASE": f"http://127.0.0.1:{ports.stripe}",
         "OGUST_STRIPE_WEBHOOK_SECRET": STRIPE_WEBHOOK_SECRET,
+        "OGUST_STRIPE_PUBLISHABLE_KEY": "pk_test_ogust_demo",
+        "OGUST_STRIPE_JS_URL": f"http://127.0.0.1:{ports.stripe}/js.stripe.com/v3/",  # localstripe's Stripe.js
         "OGUST_SMTP_HOST": "127.0.0.1",
         "OGUST_SMTP_PORT": str(ports.smtp),
         "OGUST_MAIL_SENDER": "Aide & Vous Services <factures@aide-et-vous.example>",

@@ -65,6 +65,9 @@ class Settings:
     worker_lease_seconds: float = 60.0  # a job held longer by a dead worker is taken over by another
     payment_rate_limit: float = 25.0  # debits per second at most in a month-end run (the gateway's cap)
     month_end_concurrency: int = 8  # debits at once in a month-end run
+    # the payment page confirms a debit the bank holds for 3-D Secure with Stripe.js (pk_…)
+    stripe_publishable_key: str | None = None
+    stripe_js_url: str = "https://js.stripe.com/v3/"
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -93,4 +96,6 @@ class Settings:
             worker_lease_seconds=float(_env("WORKER_LEASE_SECONDS", "60")),
             payment_rate_limit=float(_env("PAYMENT_RATE_LIMIT", "25")),
             month_end_concurrency=int(_env("MONTH_END_CONCURRENCY", "8")),
+            stripe_publishable_key=_env("STRIPE_PUBLISHABLE_KEY"),
+            stripe_js_url=_env("STRIPE_JS_URL", "https://js.stripe.com/v3/"),
         )

@@ -83,6 +83,7 @@ def office(request: pytest.FixtureRequest, faults_database_url: str, tmp_path: P
     settings = replace(
         settings_for(faults_database_url, tmp_path / "var", localstripe_server, smtp_server, shop_server),
         shop_url=shop_proxy.base_url, shop_api_key=api_key, stripe_api_base=stripe_proxy.base_url,
+        stripe_publishable_key="pk_test_ogust_faults", stripe_js_url=f"{localstripe_server.base_url}/js.stripe.com/v3/",
     )
     container = build_container(settings)
     clock = ShiftedClock()

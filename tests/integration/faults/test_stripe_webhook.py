@@ -104,6 +104,11 @@ def test_3d_secure_then_the_webhook_pays_the_invoice_once(office, api) -> None:
         [link] = [word for word in text.split() if "/pay/" in word]
         page = api.get(urlsplit(link).path)  # the link in the email opens the payment page
         assert page.status_code == 200 and attempt.payment_intent_id in page.text
+        # where the client confirms with the bank: Stripe.js, the publishable key and this PaymentIntent's secret
+        assert "Confirmer le paiement" in page.text and intent["client_secret"] in page.text
+        assert "Stripe(\"pk_test_ogust_faults\")" in page.text and "confirmCardPayment" in page.text
+        stripe_js = office.settings.stripe_js_url
+        assert f"<script src='{stripe_js}'>" in page.text and httpx.get(stripe_js, timeout=10).status_code == 200
         assert office.jobs(Effect.MAIL_DEBIT_CONFIRMED) == []
 
         # the client confirms with the bank; Stripe (localstripe) then calls the webhook

@@ -34,6 +34,9 @@ def awaiting_authentication(api, http) -> dict:
 
 def test_cancel_then_a_cheque_through_the_api(offline_api, http):
     invoice = awaiting_authentication(offline_api, http)
+    token = offline_api.container.links().token(LinkTarget(offline_api.company_id, "pay", invoice["id"]))
+    waiting = http.get(f"/pay/{token}")  # no Stripe publishable key here: the page says whom to turn to
+    assert "3-D Secure" in waiting.text and "contactez-nous" in waiting.text and "<script" not in waiting.text
     refused = http.post(f"/api/invoices/{invoice['number']}/payments",
                         json={"method": "cheque", "received_on": today()})
     assert refused.status_code == 409 and "3-D Secure" in refused.json()["detail"]

@@ -135,6 +135,11 @@ class FakePaymentGateway:
                 return result
         raise KeyError(payment_intent_id)
 
+    def client_secret(self, payment_intent_id: str) -> str:
+        if not any(r.payment_intent_id == payment_intent_id for r in self.charges.values()):
+            raise KeyError(payment_intent_id)
+        return f"{payment_intent_id}_secret_fake"
+
     def payment_method_usable(self, customer_id: str, payment_method_id: str) -> bool:
         if payment_method_id in self.cards:
             return self.cards[payment_method_id] == customer_id

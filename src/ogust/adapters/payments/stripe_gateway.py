@@ -284,6 +284,11 @@ class StripePaymentGateway:
         logger.info("PaymentIntent %s after cancel: %s", payment_intent_id, intent.status)
         return _result_from_intent(intent)
 
+    def client_secret(self, payment_intent_id: str) -> str:
+        intent = _unknown_on_transport_error(lambda: self._client.v1.payment_intents.retrieve(payment_intent_id),
+                                             "lecture du paiement")
+        return str(intent.client_secret)
+
     # ------------------------------------------------------------------ payment methods
     def payment_method_usable(self, customer_id: str, payment_method_id: str) -> bool:
         if not customer_id or not payment_method_id:

@@ -1,4 +1,7 @@
 """The outbox, the email log, document downloads and payment webhooks."""
+import json
+from html import escape
+
 from dependency_injector.wiring import Provide, inject
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
@@ -15,7 +18,7 @@ from ogust.application.access import set_actor
 from ogust.application.documents import DocumentQueries
 from ogust.application.handlers.payments import RecordPaymentEvent, RecordPaymentEventHandler
 from ogust.application.outbox import JobStatus
-from ogust.application.ports import DocumentRenderer
+from ogust.application.ports import DocumentRenderer, PaymentGateway, PaymentOutcomeUnknown
 from ogust.application.queries import OutboxAdmin, Queries
 from ogust.domain.errors import NotFound
 from ogust.domain.invoice import InvoiceStatus
@@ -94,13 +97,43 @@ _PAGE_STATUS = {
 }
 
 
+def _confirmation(gateway: PaymentGateway, settings: Settings, intent: str) -> str:
+    """The button that brings the client on-session: Stripe.js confirms the PaymentIntent in the
+    browser (the bank's 3-D Secure window), then Stripe's webhook records the payment. Without a
+    publishable key, or when Stripe does not answer, the page says whom to turn to."""
+    fallback = "<p>Pour confirmer ce paiement, contactez-nous : nous vous indiquerons comment le régler.</p>"
+    if not settings.stripe_publishable_key:
+        return fallback
+    try:
+        secret = gateway.client_secret(intent)
+    except (PaymentOutcomeUnknown, KeyError):
+        return fallback.replace("contactez-nous", "réessayez dans quelques minutes ou contactez-nous")
+    done = "Paiement confirmé, merci : la facture sera marquée réglée dans quelques instants."
+    return (f"<p><button id='confirm' style='font-size:1.1em;padding:.5em 1em'>Confirmer le paiement</button></p>"
+            f"<p id='message' role='status'></p>"
+            f"<script src='{escape(settings.stripe_js_url)}'></script>"
+            "<script>"
+            f"const stripe = Stripe({json.dumps(settings.stripe_publishable_key)});"
+            "const button = document.getElementById('confirm'), message = document.getElementById('message');"
+            "button.onclick = async () => {"
+            "  button.disabled = true;"
+            f"  const result = await stripe.confirmCardPayment({json.dumps(secret)});"
+            "  if (result.error) { button.disabled = false;"
+            "    message.textContent = 'Le paiement n\u2019a pas abouti : ' + result.error.message; }"
+            f"  else {{ message.textContent = {json.dumps(done)}; button.remove(); }}"
+            "};"
+            "</script>")
+
+
 @documents_router.get("/pay/{token}", summary="Confirmer un paiement demandé par la banque",
                       response_class=HTMLResponse,
                       responses={404: {**PROBLEM_RESPONSES[404],
                                        "description": "Lien altéré, expiré ou facture introuvable"}})
 @inject
 def pay(token: str, links: SignedDocumentLinks = Depends(Provide[Container.links]),
-        queries: Queries = Depends(Provide[Container.queries])) -> Response:
+        queries: Queries = Depends(Provide[Container.queries]),
+        gateway: PaymentGateway = Depends(Provide[Container.payments]),
+        settings: Settings = Depends(Provide[Container.settings])) -> Response:
     try:
         target = links.read(token)
         if target.kind != "pay":
@@ -118,7 +151,8 @@ def pay(token: str, links: SignedDocumentLinks = Depends(Provide[Container.links
             f"<p>Statut : {label}</p>")
     if intent:
         body += (f"<p>Votre banque demande une confirmation (3-D Secure) pour ce paiement. "
-                 f"Référence du paiement : <code>{intent}</code>.</p>")
+                 f"Référence du paiement : <code>{escape(intent)}</code>.</p>")
+        body += _confirmation(gateway, settings, intent)
     elif sentence:
         body += f"<p>{sentence}</p>"
     body += "</body></html>"
