@@ -11,6 +11,7 @@ from ogust.application.handlers.people import CreateClientHandler
 from ogust.domain.address import Address
 from ogust.domain.client import ClientOrigin
 from ogust.domain.errors import (
+    AlreadyExists,
     InvalidValue,
     NoPaymentMethod,
     PriceMismatch,
@@ -178,6 +179,16 @@ def test_replayed_order_is_answered_even_if_its_card_is_gone_and_writes_nothing_
     assert replay.replayed and contents(uow) == before
     assert (replay.client_id, replay.devis_id, replay.intervention_ids) == (
         first.client_id, first.devis_id, first.intervention_ids)
+
+
+def test_the_same_order_id_with_other_items_is_refused_not_answered_as_a_replay(uow, ready, marie, cards):
+    """Answered « déjà reçue », the second order would be lost without anyone knowing."""
+    place = PlaceOrderHandler(uow, cards)
+    place(order(ready, item(marie)))
+    before = contents(uow)
+    with pytest.raises(AlreadyExists, match="déjà été reçue avec d'autres prestations"):
+        place(order(ready, item(marie, SOON + timedelta(days=1))))
+    assert contents(uow) == before
 
 
 def test_replayed_order_is_answered_in_the_accepting_transaction(uow, ready, marie, cards):

@@ -17,6 +17,7 @@ from ogust.domain.address import Address
 from ogust.domain.client import Client, ClientOrigin, check_stripe_ids
 from ogust.domain.devis import Devis
 from ogust.domain.errors import (
+    AlreadyExists,
     ConcurrencyConflict,
     InvalidValue,
     NoPaymentMethod,
@@ -86,6 +87,12 @@ class PlaceOrderHandler:
         if devis is None:
             return None
         interventions = uow.interventions.for_devis(cmd.company_id, devis.id)
+        received = sorted((i.intervenant_id, i.start, i.end) for i in interventions)
+        if received != sorted((item.intervenant_id, item.start, item.end) for item in cmd.items):
+            # the same order id with other items: not a replay — answered as one, this order would be lost
+            raise AlreadyExists(f"La commande {cmd.shop_order_id} a déjà été reçue avec d'autres prestations : "
+                                "un numéro de commande ne sert qu'une fois.", shop_order_id=cmd.shop_order_id,
+                                devis_id=devis.id)
         return OrderResult(cmd.shop_order_id, devis.client_id, devis.id,
                            tuple(i.id for i in sorted(interventions, key=lambda i: i.start)), replayed=True)
 
