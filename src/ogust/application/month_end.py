@@ -33,6 +33,7 @@ from ogust.application.worker import OutboxProcessor, WorkerSettings, worker_nam
 from ogust.domain.errors import DomainError, InvalidValue
 from ogust.domain.events import InvoiceValidated
 from ogust.domain.invoice import Invoice, InvoiceStatus
+from ogust.domain.payment import MINIMUM_CARD_DEBIT
 
 PHASES = ("generate", "validate", "debit")
 
@@ -267,6 +268,11 @@ def _debit_outcome(invoice: Invoice, job: OutboxJob | None, claimed: bool, has_c
                                                      "un lien de paiement est envoyé au client")
     if not has_card:
         return _Debit(*base, "skipped", "pas de carte enregistrée : le client paie autrement")
+    if invoice.amount_due.cents <= 0:
+        return _Debit(*base, "skipped", "rien à débiter : ses avoirs couvrent la facture")
+    if invoice.amount_due < MINIMUM_CARD_DEBIT:
+        return _Debit(*base, "skipped", f"{invoice.amount_due} : moins que le minimum d'un débit par carte "
+                                        f"({MINIMUM_CARD_DEBIT}), le client paie autrement")
     if job is None:
         return _Debit(*base, "skipped", "aucun débit en file pour cette facture")
     if job.status is JobStatus.PROCESSING:

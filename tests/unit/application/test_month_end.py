@@ -125,6 +125,20 @@ def test_one_invoice_per_client_validated_and_debited(uow, company, world):
         i.id for i in uow.invoices.list(company.id) if i.client_id != cash.id)
 
 
+def test_an_invoice_below_the_card_minimum_is_reported_not_debited(uow, company, world):
+    """One minute of ménage (0,46 € TTC): no debit, and the report says why, not « débit non effectué »."""
+    gateway = FakePaymentGateway(any_card_usable=True)
+    tiny = add_client(uow, company, "Emile")
+    tarif, marie = world
+    start = datetime(2026, 10, 5, 8, 0, tzinfo=UTC)
+    uow.interventions.add(Intervention(company.id, tiny.id, marie.id, tarif.id, start, start + timedelta(minutes=1),
+                                       HOME, status=InterventionStatus.DONE))
+    report = run(uow, gateway, company)
+    assert (report.created, report.validated, report.paid, gateway.requests) == (1, 1, 0, [])
+    assert [(s.kind, s.reason) for s in report.skipped] == [
+        ("invoice", "0,46\u00a0€ : moins que le minimum d'un débit par carte (0,50\u00a0€), le client paie autrement")]
+
+
 def test_run_again_invoices_and_debits_nothing_twice(uow, company, world):
     gateway = FakePaymentGateway(any_card_usable=True)
     for n in range(3):
