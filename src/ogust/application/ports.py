@@ -101,9 +101,10 @@ class PaymentGateway(Protocol):
         SUCCEEDED when the client confirmed first (the card is debited). Raises
         PaymentOutcomeUnknown (no answer, or the PaymentIntent is still processing)."""
 
-    def client_secret(self, payment_intent_id: str) -> str:
+    def client_secret(self, payment_intent_id: str) -> str | None:
         """The PaymentIntent's client secret: what the client's browser confirms it with (3-D Secure,
-        on the payment page). Raises PaymentOutcomeUnknown (no answer)."""
+        on the payment page); None when the provider does not know it. Raises PaymentOutcomeUnknown
+        (no answer)."""
 
     def payment_method_usable(self, customer_id: str, payment_method_id: str) -> bool:
         """True when the customer exists and the payment method is attached to it."""

@@ -101,8 +101,7 @@ class Queries:
             check_year(start.year, "from")  # before any arithmetic: year 1 at +14:00 is before datetime.min in UTC
         if end is not None:
             check_year(end.year, "to")
-        with self.uow() as uow:
-            start = start or uow.clock.now() - timedelta(days=31)
+        start = start or self.uow().clock.now() - timedelta(days=31)
         end = end or start + timedelta(days=93)
         if end <= start:
             raise InvalidValue("La fin de la période est avant son début.", field="end")

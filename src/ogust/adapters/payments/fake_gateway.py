@@ -135,9 +135,9 @@ class FakePaymentGateway:
                 return result
         raise KeyError(payment_intent_id)
 
-    def client_secret(self, payment_intent_id: str) -> str:
+    def client_secret(self, payment_intent_id: str) -> str | None:
         if not any(r.payment_intent_id == payment_intent_id for r in self.charges.values()):
-            raise KeyError(payment_intent_id)
+            return None
         return f"{payment_intent_id}_secret_fake"
 
     def payment_method_usable(self, customer_id: str, payment_method_id: str) -> bool:

@@ -284,9 +284,14 @@ class StripePaymentGateway:
         logger.info("PaymentIntent %s after cancel: %s", payment_intent_id, intent.status)
         return _result_from_intent(intent)
 
-    def client_secret(self, payment_intent_id: str) -> str:
-        intent = _unknown_on_transport_error(lambda: self._client.v1.payment_intents.retrieve(payment_intent_id),
-                                             "lecture du paiement")
+    def client_secret(self, payment_intent_id: str) -> str | None:
+        try:
+            intent = _unknown_on_transport_error(
+                lambda: self._client.v1.payment_intents.retrieve(payment_intent_id), "lecture du paiement")
+        except stripe.InvalidRequestError as error:
+            if error.http_status == 404 or error.code == "resource_missing":
+                return None
+            raise
         return str(intent.client_secret)
 
     # ------------------------------------------------------------------ payment methods

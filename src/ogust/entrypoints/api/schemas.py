@@ -40,7 +40,6 @@ def _in_years(value: date) -> date:
 # a character that is not a space: what strip_whitespace then min_length=1 refuse, said in the schema too
 NOT_BLANK = r"\S"
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=NOT_BLANK)]
-LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=4000)]
 # held to what the shop takes (its contract), where clients and intervenants go
 PersonName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=rules.PERSON_NAME_MAX,
                                               pattern=NOT_BLANK)]

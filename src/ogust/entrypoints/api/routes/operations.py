@@ -106,8 +106,10 @@ def _confirmation(gateway: PaymentGateway, settings: Settings, intent: str) -> s
         return fallback
     try:
         secret = gateway.client_secret(intent)
-    except (PaymentOutcomeUnknown, KeyError):
+    except PaymentOutcomeUnknown:
         return fallback.replace("contactez-nous", "réessayez dans quelques minutes ou contactez-nous")
+    if secret is None:
+        return fallback
     done = "Paiement confirmé, merci : la facture sera marquée réglée dans quelques instants."
     return (f"<p><button id='confirm' style='font-size:1.1em;padding:.5em 1em'>Confirmer le paiement</button></p>"
             f"<p id='message' role='status'></p>"
