@@ -70,7 +70,7 @@ def test_manual_invoice_quantity_bound(offline_api):
      "montant invalide : 'NaN'"),
     (billing_commands.invoice, ["run", "--month", "2026-10", "--rate", "nan"], "débits par seconde"),
     (people_commands.intervenant, ["planning", "M001", "--from", "0001-01-01", "--to", "9999-12-31"],
-     "année invalide : 1"),
+     "Année invalide : 1 (de 2000 à 2100)"),
     (people_commands.client, ["export", "jean.dupont@example.fr", "-o", "/nonexistent/x.zip"],
      "Impossible d'écrire /nonexistent/x.zip"),
 ])

@@ -10,7 +10,7 @@ from ogust.application.gdpr import EraseClient
 from ogust.application.shop_sync_service import RecordReport
 from ogust.domain.address import Address
 from ogust.domain.intervenant import ShopProfile
-from ogust.domain.validation import MAX_YEAR, MIN_YEAR
+from ogust.domain.validation import check_year
 from ogust.entrypoints import serializers as s
 from ogust.entrypoints.cli.base import Cli, OgustGroup, json_option, output, pass_cli, write_file
 from ogust.entrypoints.gdpr_export import client_data_zip
@@ -131,10 +131,9 @@ def intervenant_planning(cli: Cli, ref, start, end, as_json) -> None:
     queries = cli.container.queries()
     found = queries.intervenant_ref(company_id, ref)
     zone = cli.local(datetime.now().astimezone()).tzinfo
-    for day, option in ((start, "--from"), (end, "--to")):
-        if day is not None and not MIN_YEAR <= day.year <= MAX_YEAR:
-            raise click.BadParameter(f"année invalide : {day.year} (de {MIN_YEAR} à {MAX_YEAR})",
-                                     param_hint=option)
+    for day, option in ((start, "from"), (end, "to")):  # before any arithmetic on the day
+        if day is not None:
+            check_year(day.year, option)
     begin = start.replace(tzinfo=zone) if start else None
     finish = end.replace(tzinfo=zone) + timedelta(days=1) if end else None
     items = queries.planning(company_id, found.id, begin, finish)
