@@ -46,6 +46,9 @@ def sample_context(kind: EmailKind, **overrides: str) -> dict[str, str]:
         context = {**COMPANY, **ATTESTATION}
     elif kind is EmailKind.CREDIT_NOTE_AVAILABLE:
         context = {**COMPANY, **CREDIT_NOTE}
+    elif kind is EmailKind.CREDIT_NOTE_REFUNDED:
+        context = {**COMPANY, **{key: CREDIT_NOTE[key] for key in (
+            "client_name", "credit_note_number", "invoice_number", "refund_amount", "download_url")}}
     else:
         context = {**COMPANY, **INVOICE, **EXTRA[kind]}
     return {**context, **overrides}

@@ -29,6 +29,7 @@ class Effect(str, Enum):
     MAIL_AUTHENTICATION_NEEDED = "mail.authentication_needed"
     MAIL_ATTESTATION_AVAILABLE = "mail.attestation_available"
     MAIL_CREDIT_NOTE_AVAILABLE = "mail.credit_note_available"
+    MAIL_CREDIT_NOTE_REFUNDED = "mail.credit_note_refunded"
     DETACH_PAYMENT_METHOD = "payment.detach_payment_method"
     SHOP_ERASE_CLIENT = "shop.erase_client"
 
@@ -65,6 +66,7 @@ EFFECTS: dict[type[ev.Event], tuple[Effect, ...]] = {
     ev.CreditNoteIssued: (Effect.PUBLISH_CREDIT_NOTE, Effect.MAIL_CREDIT_NOTE_AVAILABLE),
     ev.CreditNoteRefundRequested: (Effect.REFUND_CREDIT_NOTE,),
     ev.CreditNoteRefunded: (Effect.PUBLISH_CREDIT_NOTE,),
+    ev.CreditNoteRefundToAnnounce: (Effect.MAIL_CREDIT_NOTE_REFUNDED,),
     ev.ClientErased: (Effect.DETACH_PAYMENT_METHOD, Effect.SHOP_ERASE_CLIENT),
 }
 

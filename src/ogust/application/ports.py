@@ -126,6 +126,7 @@ class EmailKind(Enum):
     AUTHENTICATION_NEEDED = "authentication_needed"
     ATTESTATION_AVAILABLE = "attestation_available"
     CREDIT_NOTE_AVAILABLE = "credit_note_available"
+    CREDIT_NOTE_REFUNDED = "credit_note_refunded"
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from ogust.domain.events import (
     CreditNoteIssued,
     CreditNoteRefunded,
     CreditNoteRefundRequested,
+    CreditNoteRefundToAnnounce,
 )
 from ogust.domain.invoice import Invoice
 from ogust.domain.lines import Totals
@@ -123,6 +124,7 @@ class CreditNote(Aggregate, Totals, ShowsClient):
         self.refund_status = RefundStatus.PENDING
         self.payment_intent_id = payment_intent_id
         self._record(CreditNoteRefundRequested(self.company_id, self.id, self.invoice_id))
+        self._record(CreditNoteRefundToAnnounce(self.company_id, self.id))  # its email said no refund
 
     def record_refund(self, method: PaymentMethod, refunded_at: datetime, reference: str,
                       refundable: Money) -> None:

@@ -159,6 +159,18 @@ class CreditNoteRefundRequested(Event):
 
 
 @dataclass(frozen=True)
+class CreditNoteRefundToAnnounce(Event):
+    """A refund asked for after the credit note's email went (the invoice was debited after the credit
+    note was issued): the client is told once the refund is made."""
+
+    credit_note_id: str
+
+    @property
+    def key(self) -> str:
+        return f"credit-note:{self.credit_note_id}:refund-announced"
+
+
+@dataclass(frozen=True)
 class CreditNoteRefunded(Event):
     credit_note_id: str
     refund_id: str

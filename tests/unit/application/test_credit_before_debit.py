@@ -6,13 +6,18 @@ from __future__ import annotations
 import pytest
 
 from ogust.application import commands as c
+from ogust.application.effects import RetryLater
+from ogust.application.effects.mail import SendEmailEffect
 from ogust.application.handlers.credit_notes import IssueCreditNoteHandler
 from ogust.application.handlers.invoicing import RetryPaymentHandler
+from ogust.application.outbox import Effect, job_key
 from ogust.application.ports import ChargeOutcome, EmailKind
 from ogust.domain.credit_note import RefundStatus
 from ogust.domain.errors import InvalidTransition
+from ogust.domain.events import CreditNoteRefundToAnnounce
 from ogust.domain.invoice import InvoiceStatus
 from ogust.domain.money import Money
+from tests.fakes import FakeLinks
 from tests.unit.application.conftest import attempts, validated_invoice
 
 
@@ -55,7 +60,7 @@ def test_a_declined_invoice_credited_in_full_is_not_retried_and_says_why(uow, re
 
 
 def test_a_credit_note_issued_while_the_debit_is_under_way_is_refunded_once_it_succeeds(uow, ready, marie, cards,
-                                                                                       worker, clock):
+                                                                                       worker, clock, mailer):
     invoice = validated_invoice(uow, ready, marie, cards)
     cards.fail_unknown(1, debit_first=True)  # debited 55,00 €, the answer lost: the outcome is unknown
     worker.run_until_idle()
@@ -67,7 +72,40 @@ def test_a_credit_note_issued_while_the_debit_is_under_way_is_refunded_once_it_s
     assert [r.amount.cents for r in cards.debited] == [5500]
     assert uow.credit_notes.get(ready.id, note.id).refund_status is RefundStatus.SUCCEEDED
     assert [(r.amount.cents, r.payment_intent_id) for r in cards.refund_requests] == [(1500, "pi_fake_1")]
+    # its email, sent at issue, said no refund; the refund made, the client is told of it, once
+    kinds = [n.kind for n in mailer.sent]
+    assert kinds.count(EmailKind.CREDIT_NOTE_AVAILABLE) == 1 and kinds.count(EmailKind.CREDIT_NOTE_REFUNDED) == 1
+    [available] = [n for n in mailer.sent if n.kind is EmailKind.CREDIT_NOTE_AVAILABLE]
+    [refunded] = [n for n in mailer.sent if n.kind is EmailKind.CREDIT_NOTE_REFUNDED]
+    assert available.context["refund_amount"] == ""
+    assert (refunded.context["credit_note_number"], refunded.context["refund_amount"]) == (note.number,
+                                                                                            "15,00\u00a0€")
     later = credit(uow, ready, invoice, 1000)  # after the payment: refunded as usual
     worker.run_until_idle()
     assert uow.credit_notes.get(ready.id, later.id).refund_status is RefundStatus.SUCCEEDED
     assert cards.refunded_cents == {"pi_fake_1": 2500}
+    # its own email announces the refund: no second one
+    assert [n.kind for n in mailer.sent].count(EmailKind.CREDIT_NOTE_REFUNDED) == 1
+
+
+def test_the_refund_email_waits_for_the_refund_and_says_nothing_if_it_failed(uow, ready, marie, cards, worker,
+                                                                          clock, mailer):
+    invoice = validated_invoice(uow, ready, marie, cards)
+    cards.fail_unknown(1, debit_first=True)
+    worker.run_until_idle()
+    note = credit(uow, ready, invoice, 1500)
+    with uow:
+        stored = uow.credit_notes.get(ready.id, note.id)
+        stored.refund_after_debit("pi_fake_1")  # as the recorded debit does: the refund is now pending
+        uow.commit()
+    job = uow.outbox.by_key(ready.id, job_key(Effect.MAIL_CREDIT_NOTE_REFUNDED,
+                                              CreditNoteRefundToAnnounce(ready.id, note.id)))
+    effect = SendEmailEffect(uow, mailer, FakeLinks())
+    sent = len(mailer.sent)
+    with pytest.raises(RetryLater, match="remboursement pas encore fait"):
+        effect(job)
+    with uow:
+        uow.credit_notes.get(ready.id, note.id).mark_refund_failed("carte expirée")
+        uow.commit()
+    effect(job)  # refused by the bank: the company settles it, the client is not told of a refund
+    assert len(mailer.sent) == sent

@@ -41,6 +41,7 @@ def visible_text(html: str) -> str:
         (EmailKind.AUTHENTICATION_NEEDED, INVOICE | {"payment_url"}),
         (EmailKind.ATTESTATION_AVAILABLE, COMMON | {"attestation_number", "year", "amount_paid", "cesu_paid"}),
         (EmailKind.CREDIT_NOTE_AVAILABLE, INVOICE | {"credit_note_number", "reason", "refund_amount"}),
+        (EmailKind.CREDIT_NOTE_REFUNDED, COMMON | {"invoice_number", "credit_note_number", "refund_amount"}),
     ],
 )
 def test_each_kind_uses_exactly_the_keys_the_application_passes(kind, keys):
@@ -99,6 +100,13 @@ def test_every_context_value_appears_in_both_parts_and_the_footer_is_there(kind)
             ["l'avoir n° AV-2026-0003 du 30/11/2026, d'un montant de 27,50 € TTC, qui corrige votre facture "
              "n° F-2026-0042", "Motif : Intervention annulée",
              "la somme de 27,50 € est remboursée sur la carte utilisée pour le paiement",
+             "Les sommes remboursées ne sont pas retenues sur votre attestation fiscale."],
+        ),
+        (
+            EmailKind.CREDIT_NOTE_REFUNDED,
+            "Aide & Services à Domicile – Remboursement de votre avoir n° AV-2026-0003",
+            ["Votre facture n° F-2026-0042 a été débitée en entier sur votre carte bancaire, avant que l'avoir "
+             "n° AV-2026-0003 ne vienne la corriger : nous vous avons donc remboursé 27,50 € sur la carte",
              "Les sommes remboursées ne sont pas retenues sur votre attestation fiscale."],
         ),
     ],

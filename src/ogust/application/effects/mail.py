@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from ogust.application.effects import GiveUp, RetryLater
 from ogust.application.handlers import UowFactory
-from ogust.application.outbox import Effect, OutboxJob
+from ogust.application.outbox import Effect, OutboxJob, job_key
 from ogust.application.ports import (
     DocumentLinks,
     EmailKind,
@@ -19,6 +19,7 @@ from ogust.application.ports import (
 from ogust.application.unit_of_work import UnitOfWork
 from ogust.domain.company import Company
 from ogust.domain.credit_note import RefundStatus
+from ogust.domain.events import CreditNoteRefundToAnnounce
 from ogust.domain.invoice import Invoice
 from ogust.domain.money import Money
 from ogust.domain.payment import AttemptStatus
@@ -29,6 +30,7 @@ _KINDS = {
     Effect.MAIL_AUTHENTICATION_NEEDED.value: EmailKind.AUTHENTICATION_NEEDED,
     Effect.MAIL_ATTESTATION_AVAILABLE.value: EmailKind.ATTESTATION_AVAILABLE,
     Effect.MAIL_CREDIT_NOTE_AVAILABLE.value: EmailKind.CREDIT_NOTE_AVAILABLE,
+    Effect.MAIL_CREDIT_NOTE_REFUNDED.value: EmailKind.CREDIT_NOTE_REFUNDED,
 }
 
 
@@ -105,9 +107,12 @@ class SendEmailEffect:
         elif kind is EmailKind.CREDIT_NOTE_AVAILABLE:
             note = uow.credit_notes.get(job.company_id, str(job.payload["credit_note_id"]))
             client = uow.clients.get(job.company_id, note.client_id)
-            # refunded to the card (a refund the company made itself, recorded since, is not announced here)
+            # refunded to the card (a refund the company made itself, recorded since, is not announced here,
+            # nor one asked for after a later debit: its own email tells it once made)
+            announced_apart = uow.outbox.by_key(job.company_id, job_key(
+                Effect.MAIL_CREDIT_NOTE_REFUNDED, CreditNoteRefundToAnnounce(job.company_id, note.id))) is not None
             refunded = (note.refund_status is not RefundStatus.NONE and note.refund_method is None
-                        and note.refund_amount.cents > 0)
+                        and note.refund_amount.cents > 0 and not announced_apart)
             context |= {
                 "credit_note_number": note.number,
                 "invoice_number": note.invoice_number,
@@ -115,6 +120,19 @@ class SendEmailEffect:
                 "amount_ttc": note.total_ttc.format_fr(),
                 "reason": note.reason,
                 "refund_amount": note.refund_amount.format_fr() if refunded else "",
+                "download_url": self.links.download_url(job.company_id, "credit_note", note.id),
+            }
+        elif kind is EmailKind.CREDIT_NOTE_REFUNDED:
+            note = uow.credit_notes.get(job.company_id, str(job.payload["credit_note_id"]))
+            if note.refund_status is RefundStatus.PENDING:
+                raise RetryLater(f"avoir {note.number} : remboursement pas encore fait")
+            if note.refund_status is not RefundStatus.SUCCEEDED:
+                return None  # refused by the bank: the company settles it with the client, no email
+            client = uow.clients.get(job.company_id, note.client_id)
+            context |= {
+                "credit_note_number": note.number,
+                "invoice_number": note.invoice_number,
+                "refund_amount": note.refund_amount.format_fr(),
                 "download_url": self.links.download_url(job.company_id, "credit_note", note.id),
             }
         else:
