@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import Enum
 
 from ogust.domain.aggregate import Aggregate, new_id
@@ -48,6 +48,7 @@ class InvoiceStatus(Enum):
 _AWAITING_PAYMENT = {InvoiceStatus.VALIDATED, InvoiceStatus.PAYMENT_FAILED, InvoiceStatus.NEEDS_AUTHENTICATION}
 _DEBIT_UNDER_WAY = {AttemptStatus.PENDING, AttemptStatus.CHARGING}
 PAYMENT_REFERENCE_MAX = 100  # a cheque number, a transfer reference, a CESU number
+PAID_AHEAD_AT_MOST = timedelta(days=31)  # a payment received before its invoice, by this much at most
 
 
 @dataclass(eq=False)
@@ -130,6 +131,12 @@ class Invoice(Aggregate, Totals, ShowsClient):
         check_year(received_at.year, "received_on")
         if received_at.date() > now.astimezone(received_at.tzinfo).date():
             raise InvalidValue(f"Date de réception dans le futur : {received_at:%d/%m/%Y}.", field="received_on")
+        if self.issued_on is not None and received_at.date() < self.issued_on - PAID_AHEAD_AT_MOST:
+            # a client may pay a few days ahead of the invoice; a slip of the year would move the payment
+            # to another year's attestation fiscale
+            raise InvalidValue(f"Date de réception ({received_at:%d/%m/%Y}) plus d'un mois avant la facture "
+                               f"{self.number}, émise le {self.issued_on:%d/%m/%Y} : vérifiez l'année.",
+                               field="received_on")
         if self.is_draft:
             raise InvalidTransition("Une facture brouillon ne se règle pas : validez-la d'abord.",
                                     status=self.status.value)

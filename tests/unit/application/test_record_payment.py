@@ -116,6 +116,19 @@ def test_a_card_a_future_day_a_partial_amount_are_refused_and_write_nothing(uow,
     assert contents(uow) == before and uow.invoices.get(ready.id, invoice.id).status is InvoiceStatus.VALIDATED
 
 
+def test_a_payment_a_year_before_its_invoice_is_refused_a_few_days_ahead_is_not(uow, ready, marie, cards):
+    """The invoice is issued on 2 November 2026: a cheque « received » on 31/12/2025 (a slip of the year)
+    would count on the 2025 attestation fiscale; one received on 30 October is a client paying ahead."""
+    invoice = validated_invoice(uow, ready, marie, cards, with_card=False)
+    before = contents(uow)
+    with pytest.raises(InvalidValue) as refused:
+        pay(uow, invoice, on=date(2025, 12, 31))
+    assert refused.value.message == ("Date de réception (31/12/2025) plus d'un mois avant la facture "
+                                     f"{invoice.number}, émise le 02/11/2026 : vérifiez l'année.")
+    assert contents(uow) == before
+    assert pay(uow, invoice, on=date(2026, 10, 30)).status is InvoiceStatus.PAID
+
+
 def test_already_paid_and_unknown_invoice(uow, ready, marie, cards):
     invoice = validated_invoice(uow, ready, marie, cards, with_card=False)
     pay(uow, invoice)
