@@ -72,6 +72,17 @@ def test_validated_only_once_the_year_is_over_until_then_a_draft_recomputed(uow,
     assert (validated.number, validated.amount_paid) == ("AF-2026-000001", Money(6000))
 
 
+def test_validation_counts_what_was_paid_since_the_draft(uow, ready, paid):
+    """Drafted in December, validated in January: the cheque of 20 December is on the attestation."""
+    attestation = GenerateAttestationHandler(uow)(c.GenerateAttestation(ready.id, paid.client_id, 2026))
+    assert attestation.amount_paid == Money(5500)
+    uow.payments.add(Payment(company_id=ready.id, invoice_id=paid.id, client_id=paid.client_id, amount=Money(700),
+                             received_at=datetime(2026, 12, 20, 10, 0, tzinfo=UTC), method=PaymentMethod.CHEQUE))
+    uow.clock.current = datetime(2027, 1, 4, 9, 0, tzinfo=UTC)
+    validated = ValidateAttestationHandler(uow)(c.ValidateAttestation(ready.id, attestation.id))
+    assert (validated.id, validated.number, validated.amount_paid) == (attestation.id, "AF-2026-000001", Money(6200))
+
+
 def test_validate_numbers_once_and_freezes(uow, ready, paid):
     attestation = GenerateAttestationHandler(uow)(c.GenerateAttestation(ready.id, paid.client_id, 2026))
     uow.clock.current = datetime(2027, 1, 4, 9, 0, tzinfo=UTC)  # the year is over

@@ -166,8 +166,9 @@ class GenerateAttestationsHandler:
 
 
 class ValidateAttestationHandler:
-    """Number and freeze the attestation, with the client's name and address of today; the outbox
-    publishes it to the shop and emails the client."""
+    """Recompute the draft from what the client paid in the year (a draft made in December would miss
+    the payments since), then number and freeze it, with the client's name and address of today; the
+    outbox publishes it to the shop and emails the client."""
 
     def __init__(self, uow: UowFactory) -> None:
         self.uow = uow
@@ -179,6 +180,7 @@ class ValidateAttestationHandler:
                 raise InvalidTransition(f"L'attestation {attestation.number} est déjà validée.")
             now, zone = uow.clock.now(), ZoneInfo(uow.companies.get(cmd.company_id).timezone)
             attestation.require_year_over(now, zone)  # before a number is taken
+            attestation = _generate(uow, cmd.company_id, attestation.client_id, attestation.year)  # up to date
             number = uow.sequences.next_number(cmd.company_id, "AF", attestation.year)
             attestation.validate(number, now, uow.clients.get(cmd.company_id, attestation.client_id), zone)
             uow.commit()
