@@ -21,7 +21,7 @@ from ogust.domain.events import (
 )
 from ogust.domain.lines import InvoiceLine, Totals
 from ogust.domain.money import Money
-from ogust.domain.payment import AttemptStatus, Payment, PaymentAttempt, PaymentMethod
+from ogust.domain.payment import MINIMUM_CARD_DEBIT, AttemptStatus, Payment, PaymentAttempt, PaymentMethod
 from ogust.domain.validation import check_text, check_year
 
 
@@ -235,6 +235,10 @@ class Invoice(Aggregate, Totals, ShowsClient):
         if self.amount_due.cents <= 0:  # the debit would ask for nothing: said, rather than done silently
             raise InvalidTransition(f"La facture {self.number} est entièrement couverte par ses avoirs : "
                                     "il n'y a rien à débiter.", status=self.status.value)
+        if self.amount_due < MINIMUM_CARD_DEBIT:
+            raise InvalidTransition(f"Il reste {self.amount_due} à régler sur la facture {self.number}, moins que le "
+                                    f"minimum d'un débit par carte ({MINIMUM_CARD_DEBIT}) : enregistrez un règlement "
+                                    "par un autre moyen.", status=self.status.value)
         self._record(InvoicePaymentRetryRequested(self.company_id, self.id, attempt))
 
     @property

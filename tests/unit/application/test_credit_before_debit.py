@@ -59,6 +59,17 @@ def test_a_declined_invoice_credited_in_full_is_not_retried_and_says_why(uow, re
     assert len(cards.requests) == 1 and len(attempts(uow, invoice)) == 1
 
 
+def test_a_retry_for_less_than_the_card_minimum_is_refused_and_says_why(uow, ready, marie, cards, worker):
+    """27,50 € declined, then an avoir of 27,10 €: 0,40 € left, which no card debit can take."""
+    cards.outcomes["pm_nsf"] = ChargeOutcome.DECLINED
+    invoice = validated_invoice(uow, ready, marie, cards, pm="pm_nsf")
+    worker.run_until_idle()
+    credit(uow, ready, invoice, 5460)
+    with pytest.raises(InvalidTransition, match=r"Il reste 0,40\u00a0€ à régler .* enregistrez un règlement"):
+        RetryPaymentHandler(uow)(c.RetryPayment(ready.id, invoice.id))
+    assert len(cards.requests) == 1
+
+
 def test_a_credit_note_issued_while_the_debit_is_under_way_is_refunded_once_it_succeeds(uow, ready, marie, cards,
                                                                                        worker, clock, mailer):
     invoice = validated_invoice(uow, ready, marie, cards)
