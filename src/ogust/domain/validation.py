@@ -51,6 +51,9 @@ def normalise_email(value: str, field: str = "email", required: bool = True) -> 
         return ""
     if len(email) > EMAIL_MAX or not _EMAIL.fullmatch(email):
         raise InvalidValue(f"Adresse email invalide : {email[:80]!r}", field=field)
+    if email.endswith(".invalid"):  # reserved, never delivered (RFC 2606): what a GDPR erasure leaves
+        raise InvalidValue(f"Adresse email invalide : {email[:80]!r} (le domaine .invalid ne reçoit rien).",
+                           field=field)
     return email
 
 

@@ -15,6 +15,7 @@ def test_email_is_trimmed_and_lowercased():
 @pytest.mark.parametrize("email", [
     "", "jean", "@example.fr", "jean@", "jean@@example.fr", "jean@exa@mple.fr", "jean dupont@example.fr",
     "jean@example", "jean@.fr", "jean@example.",
+    "faux@efface.invalid",  # what an erasure leaves: a client typed with it could never be erased
 ])
 def test_bad_emails_are_refused(email):
     with pytest.raises(InvalidValue) as refused:
