@@ -188,7 +188,10 @@ def test_the_same_order_id_with_other_items_is_refused_not_answered_as_a_replay(
     before = contents(uow)
     with pytest.raises(AlreadyExists, match="déjà été reçue avec d'autres prestations"):
         place(order(ready, item(marie, SOON + timedelta(days=1))))
+    with pytest.raises(AlreadyExists):  # the same slot, another service
+        place(order(ready, item(marie, service="svc_forfait", price=6000)))
     assert contents(uow) == before
+    assert place(order(ready, item(marie))).replayed  # the very same order: a replay
 
 
 def test_replayed_order_is_answered_in_the_accepting_transaction(uow, ready, marie, cards):

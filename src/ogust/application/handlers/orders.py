@@ -87,14 +87,26 @@ class PlaceOrderHandler:
         if devis is None:
             return None
         interventions = uow.interventions.for_devis(cmd.company_id, devis.id)
-        received = sorted((i.intervenant_id, i.start, i.end) for i in interventions)
-        if received != sorted((item.intervenant_id, item.start, item.end) for item in cmd.items):
+        if not self._same_items(uow, cmd, interventions):
             # the same order id with other items: not a replay — answered as one, this order would be lost
             raise AlreadyExists(f"La commande {cmd.shop_order_id} a déjà été reçue avec d'autres prestations : "
                                 "un numéro de commande ne sert qu'une fois.", shop_order_id=cmd.shop_order_id,
                                 devis_id=devis.id)
         return OrderResult(cmd.shop_order_id, devis.client_id, devis.id,
                            tuple(i.id for i in sorted(interventions, key=lambda i: i.start)), replayed=True)
+
+    @staticmethod
+    def _same_items(uow: UnitOfWork, cmd: PlaceOrder, interventions: list[Intervention]) -> bool:
+        """The order's items are those this order id was accepted with: the same intervenants and
+        slots, and the same services (by the tarif each is mapped to, while it still is)."""
+        booked = {(i.intervenant_id, i.start, i.end): i.tarif_id for i in interventions}
+        if sorted(booked) != sorted((item.intervenant_id, item.start, item.end) for item in cmd.items):
+            return False
+        for item in cmd.items:
+            mapping = uow.mappings.by_shop_service(cmd.company_id, item.shop_service_id)
+            if mapping is not None and mapping.tarif_id != booked[(item.intervenant_id, item.start, item.end)]:
+                return False
+        return True
 
     def _check_payment_method(self, cmd: PlaceOrder) -> None:
         if cmd.stripe_customer_id is None and cmd.stripe_payment_method_id is None:
