@@ -9,9 +9,9 @@ from ogust.domain.errors import InvalidValue, ServiceNotOffered
 from ogust.domain.events import IntervenantSyncRequested
 from ogust.domain.shop_sync import ShopSynced, SyncStatus
 from ogust.domain.validation import (
-    NAME_MAX,
     PERSON_NAME_MAX,
     PRESENTATION_MAX,
+    SERVICE_ID_MAX,
     SKILL_MAX,
     check_postal_code,
     check_text,
@@ -37,7 +37,7 @@ class ShopProfile:
         for zone in self.zones:
             check_postal_code(zone, "profile.zones")
         for value in self.services:
-            check_text(value, "profile.services", "Service", NAME_MAX)
+            check_text(value, "profile.services", "Service", SERVICE_ID_MAX)
         for value in self.skills:
             check_text(value, "profile.skills", "Compétence", SKILL_MAX)
 

@@ -19,6 +19,7 @@ NAME_MAX = 200
 PERSON_NAME_MAX = 100  # a first or a last name
 PRESENTATION_MAX = 2000  # an intervenant's presentation
 SKILL_MAX = 80  # one skill of an intervenant
+SERVICE_ID_MAX = 64  # a shop service's id
 EMAIL_MAX = 254  # RFC 5321
 PHONE_MAX = 30
 

@@ -42,6 +42,10 @@ def counts(api) -> dict[str, int]:
     ("/api/intervenants", {"first_name": "Ada", "last_name": "L", "matricule": "M9",
                            "profile": {"zones": ["69003", "99000"]}}, "zones"),
     ("/api/intervenants", {"first_name": "Ada", "last_name": "L", "matricule": "M9", "phone": "12"}, "phone"),
+    ("/api/intervenants", {"first_name": "Ada", "last_name": "L", "matricule": "M9",
+                           "profile": {"services": ["s" * 65]}}, "services"),  # the shop takes 64
+    ("/api/tarifs", {"code": "X", "label": "X", "unit": "hour", "price_ht_cents": 2500, "vat_rate": "10",
+                     "tax_credit_eligible": "no"}, "tax_credit_eligible"),
     ("/api/tarifs", {"code": "X", "label": "X", "unit": "hour", "price_ht_cents": 0, "vat_rate": "10"},
      "price_ht_cents"),
     ("/api/tarifs", {"code": "X", "label": "X", "unit": "hour", "price_ht_cents": 100_000_001, "vat_rate": "10"},
@@ -90,6 +94,7 @@ def test_credit_note_amounts(offline_api, http):
     problem(http.post(url, json={"reason": "x", "amount_cents": 1_000_000}), 409)  # more than the invoice
     problem(http.post(url, json={"reason": "x", "amount_cents": True}), 422, "amount_cents")  # not 1 cent
     problem(http.post(url, json={"reason": "x", "amount_cents": "500"}), 422, "amount_cents")
+    problem(http.post(url, json={"reason": "x", "full": "yes"}), 422, "full")  # not a full credit note
     assert counts(offline_api) == before
 
 

@@ -47,6 +47,8 @@ def test_company_create_checks_the_siret(offline_api):
     ("MEN:60:2026-02-30:M001", "date invalide dans 'MEN:60:2026-02-30:M001' : 2026-02-30"),
     ("MEN:60", "se facture avec la date de l'intervention et l'intervenant (art. D.7233-1"),
     ("MEN:60:2026-04-06", "se facture avec l'intervenant (art. D.7233-1"),
+    ("MEN:²:2026-04-06:M001", "ligne illisible : 'MEN:²:2026-04-06:M001'"),
+    ("MEN:60:2026-04-06:M001:en trop", "ligne illisible"),
 ])
 def test_manual_invoice_line_without_a_real_day_or_an_intervenant(offline_api, line, expected):
     before = len(offline_api.container.queries().invoices(offline_api.company_id))

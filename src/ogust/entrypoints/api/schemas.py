@@ -8,6 +8,7 @@ from pydantic import (
     ConfigDict,
     EmailStr,
     Field,
+    StrictBool,
     StrictInt,
     StringConstraints,
     model_validator,
@@ -44,6 +45,8 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 PersonName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=rules.PERSON_NAME_MAX,
                                               pattern=NOT_BLANK)]
 Presentation = Annotated[str, StringConstraints(strip_whitespace=True, max_length=rules.PRESENTATION_MAX)]
+ServiceId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=rules.SERVICE_ID_MAX,
+                                             pattern=NOT_BLANK)]
 Skill = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=rules.SKILL_MAX,
                                          pattern=NOT_BLANK)]
 PHONE_PATTERN = r"^[0-9+(). -]*$"
@@ -116,7 +119,7 @@ class TarifIn(Strict):
     unit: Literal["hour", "flat"]
     price_ht_cents: Cents
     vat_rate: Literal["5.5", "10", "20"]
-    tax_credit_eligible: bool = True
+    tax_credit_eligible: StrictBool = True
     mode: Literal["prestataire", "mandataire"] = "prestataire"
 
 
@@ -134,7 +137,7 @@ class MappingIn(Strict):
 
 class ProfileIn(Strict):
     presentation: Presentation = ""
-    services: list[Text] = Field(default_factory=list, max_length=50)
+    services: list[ServiceId] = Field(default_factory=list, max_length=50)
     zones: list[PostalCode] = Field(default_factory=list, max_length=200)
     skills: list[Skill] = Field(default_factory=list, max_length=50)
 
@@ -156,7 +159,7 @@ class IntervenantPatch(Strict):
     last_name: PersonName = Field(None, json_schema_extra=_no_default)
     email: EmailStr | None = None
     phone: Phone | None = None
-    active: bool = Field(None, json_schema_extra=_no_default)
+    active: StrictBool = Field(None, json_schema_extra=_no_default)
     profile: ProfileIn | None = None
 
 
@@ -177,8 +180,8 @@ class ClientPatch(Strict):
 
 
 class ExportIn(Strict):
-    clients: bool = True
-    intervenants: bool = True
+    clients: StrictBool = True
+    intervenants: StrictBool = True
     ids: list[Text] = Field(default_factory=list, max_length=10_000)
 
 
@@ -271,7 +274,7 @@ class CreditNoteIn(Strict):
 
     reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500, pattern=NOT_BLANK)]
     amount_cents: Cents | None = None
-    full: bool = False
+    full: StrictBool = False
 
     def amount(self) -> Money | None:
         """None for the whole of what is left; InvalidValue unless exactly one of the two is given."""

@@ -164,7 +164,7 @@ def invoice_manual(cli: Cli, client_ref, lines, as_json) -> None:
     specs = []
     for text in lines:
         parts = text.split(":")
-        if len(parts) < 2 or not parts[1].isdigit():
+        if not 2 <= len(parts) <= 4 or not parts[1].isdecimal():
             raise click.BadParameter(f"ligne illisible : {text!r} (TARIF:QUANTITÉ:AAAA-MM-JJ:INTERVENANT)")
         try:
             performed = date.fromisoformat(parts[2]) if len(parts) > 2 and parts[2] else None
