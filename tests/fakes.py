@@ -169,6 +169,9 @@ class FakeInterventions(FakeRepository):
 class FakeInvoices(FakeRepository):
     what = "facture"
 
+    def remove(self, invoice):
+        del self.items[invoice.id]
+
     def by_number(self, company_id, number):
         return self._first(company_id, number=number)
 

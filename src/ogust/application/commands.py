@@ -187,6 +187,12 @@ class ContractInvoice:
 
 
 @dataclass(frozen=True)
+class DiscardDraftInvoice:
+    company_id: str
+    invoice_id: str
+
+
+@dataclass(frozen=True)
 class ValidateInvoice:
     company_id: str
     invoice_id: str

@@ -115,6 +115,9 @@ class InterventionRepository(Repository[Intervention], Protocol):
 
 class InvoiceRepository(Repository[Invoice], Protocol):
     def by_number(self, company_id: str, number: str) -> Invoice | None: ...
+
+    def remove(self, invoice: Invoice) -> None:
+        """Delete a draft (never numbered, never sent), its lines with it."""
     def with_status(self, company_id: str, statuses: Iterable[InvoiceStatus]) -> list[Invoice]: ...
     def for_client(self, company_id: str, client_id: str) -> list[Invoice]: ...
 

@@ -69,15 +69,19 @@ class Intervention(Aggregate):
                 "déclarée réalisée qu'à partir de son début.", start=self.start.isoformat())
         self.status = InterventionStatus.DONE
 
-    def cancel(self, invoice_label: str = "") -> None:
-        """Only a planned intervention not yet invoiced: once invoiced (``invoice_label`` names its
-        invoice), the invoice stands and the client is paid back by a credit note."""
+    def cancel(self, invoice_number: str = "", draft: bool = False) -> None:
+        """Only a planned intervention not yet invoiced: once invoiced (``invoice_number``), the invoice
+        stands and the client is paid back by a credit note; on a ``draft``, the draft is discarded first."""
         if self.status is not InterventionStatus.PLANNED:
             raise InvalidTransition(f"L'intervention est {self.status.label_fr}.", status=self.status.value)
+        if self.invoice_id is not None and draft:
+            raise InvalidTransition(
+                "L'intervention est sur un brouillon de facture : supprimez ce brouillon (ogust invoice discard "
+                f"{self.invoice_id}), puis annulez-la.", invoice_id=self.invoice_id)
         if self.invoice_id is not None:
             raise InvalidTransition(
-                f"L'intervention est déjà facturée{f' ({invoice_label})' if invoice_label else ''} : elle ne "
-                "s'annule plus au planning. Émettez un avoir sur la facture pour ce qui n'est pas dû.",
+                f"L'intervention est déjà facturée{f' (facture {invoice_number})' if invoice_number else ''} : "
+                "elle ne s'annule plus au planning. Émettez un avoir sur la facture pour ce qui n'est pas dû.",
                 invoice_id=self.invoice_id)
         self.status = InterventionStatus.CANCELLED
 
@@ -85,6 +89,11 @@ class Intervention(Aggregate):
         """GDPR erasure of the client: the client's home address goes from an intervention never
         invoiced; when, who and how long stay (the attestation fiscale relies on them)."""
         self.address = ERASED_ADDRESS
+
+    def release_from(self, invoice_id: str) -> None:
+        """Its draft invoice discarded: the intervention is to be invoiced again (or cancelled)."""
+        if self.invoice_id == invoice_id:
+            self.invoice_id = None
 
     def mark_invoiced(self, invoice_id: str) -> None:
         if self.invoice_id is not None and self.invoice_id != invoice_id:

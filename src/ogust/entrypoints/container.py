@@ -112,6 +112,7 @@ class Container(containers.DeclarativeContainer):
     manual_invoice = providers.Singleton(invoicing.ManualInvoiceHandler, uow.provider)
     contract_invoice = providers.Singleton(invoicing.ContractInvoiceHandler, uow.provider)
     validate_invoice = providers.Singleton(invoicing.ValidateInvoiceHandler, uow.provider)
+    discard_draft_invoice = providers.Singleton(invoicing.DiscardDraftInvoiceHandler, uow.provider)
     retry_payment = providers.Singleton(invoicing.RetryPaymentHandler, uow.provider)
     record_payment = providers.Singleton(invoicing.RecordPaymentHandler, uow.provider)
     record_payment_event = providers.Singleton(payment_handlers.RecordPaymentEventHandler, uow.provider)

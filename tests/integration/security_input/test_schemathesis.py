@@ -115,6 +115,7 @@ def tell_a_story(api) -> dict[str, dict]:
                                  received_at=datetime(year - 1, 12, 15, 10, 0, tzinfo=ZoneInfo("Europe/Paris"))))
         uow.commit()
     last_year = container.generate_attestation()(c.GenerateAttestation(company, marc.id, year - 1))
+    to_discard = container.manual_invoice()(c.ManualInvoice(company, marc.id, served(30)))  # a draft
     erasable = container.create_client()(c.CreateClient(company, "Paul", "Effacé", "paul@example.fr",
                                                         Address("1 rue Basse", "69001", "Lyon")))
     links = container.links()
@@ -153,6 +154,7 @@ def tell_a_story(api) -> dict[str, dict]:
         "POST /api/attestations": {"body": {"client_id": api.client_id, "year": year}},
         "POST /api/attestations/batch": {"body": {"year": year}},
         "POST /api/attestations/{attestation_id}/validate": {"path": {"attestation_id": last_year.id}},
+        "DELETE /api/invoices/{invoice_id}": {"path": {"invoice_id": to_discard.id}},
         "GET /api/attestations": {"query": {"year": year}},
         "GET /api/attestations/{ref}": {"path": {"ref": attestation.id}},
         "POST /api/invoices/{invoice_ref}/credit-notes": {"body": {"amount_cents": 100, "full": False}},

@@ -9,6 +9,7 @@ import pytest
 from ogust.application import commands as c
 from ogust.application.handlers.invoicing import (
     ContractInvoiceHandler,
+    DiscardDraftInvoiceHandler,
     InvoiceFromDevisHandler,
     ManualInvoiceHandler,
     RetryPaymentHandler,
@@ -82,7 +83,7 @@ def test_an_invoiced_intervention_is_not_cancelled_the_invoice_stands(uow, ready
     invoice = InvoiceFromDevisHandler(uow)(c.InvoiceFromDevis(ready.id, result.devis_id))
     cancel = CancelInterventionHandler(uow)
     before = contents(uow)
-    with pytest.raises(InvalidTransition, match=r"déjà facturée \(facture en brouillon\)"):
+    with pytest.raises(InvalidTransition, match=r"sur un brouillon de facture : supprimez ce brouillon"):
         cancel(c.CancelIntervention(ready.id, result.intervention_ids[0]))
     assert contents(uow) == before
     ValidateInvoiceHandler(uow)(c.ValidateInvoice(ready.id, invoice.id))
@@ -94,6 +95,23 @@ def test_an_invoiced_intervention_is_not_cancelled_the_invoice_stands(uow, ready
         "Émettez un avoir sur la facture pour ce qui n'est pas dû.")
     assert contents(uow) == before
     assert uow.interventions.get(ready.id, result.intervention_ids[0]).status.value == "planned"
+
+
+def test_a_draft_discarded_releases_its_interventions_a_validated_invoice_is_not_discarded(uow, ready, marie,
+                                                                                          cards):
+    """A draft is no invoice: discarded, its intervention may be cancelled, or invoiced again."""
+    result = place(uow, ready, marie, cards)
+    [intervention_id] = result.intervention_ids
+    draft = InvoiceFromDevisHandler(uow)(c.InvoiceFromDevis(ready.id, result.devis_id))
+    DiscardDraftInvoiceHandler(uow)(c.DiscardDraftInvoice(ready.id, draft.id))
+    assert uow.invoices.find(ready.id, draft.id) is None
+    assert uow.interventions.get(ready.id, intervention_id).invoice_id is None
+    again = InvoiceFromDevisHandler(uow)(c.InvoiceFromDevis(ready.id, result.devis_id))  # invoiced again
+    ValidateInvoiceHandler(uow)(c.ValidateInvoice(ready.id, again.id))
+    before = contents(uow)
+    with pytest.raises(InvoiceAlreadyValidated):
+        DiscardDraftInvoiceHandler(uow)(c.DiscardDraftInvoice(ready.id, again.id))
+    assert contents(uow) == before and again.number == "FA-2026-000001"  # numbering untouched by the draft
 
 
 def test_a_devis_whose_interventions_are_all_cancelled_has_nothing_to_invoice(uow, ready, marie, cards):

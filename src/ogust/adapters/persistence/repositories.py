@@ -292,6 +292,11 @@ class SqlAlchemyInterventionRepository(_Repository[Intervention]):
 class SqlAlchemyInvoiceRepository(_Repository[Invoice]):
     entity, table, what = Invoice, t.invoices, "facture"
 
+    def remove(self, invoice: Invoice) -> None:
+        with conflicts_as_domain_errors(self.session):
+            self.session.flush()  # the interventions it released first: nothing refers to it any more
+            self.session.delete(invoice)
+
     def by_number(self, company_id: str, number: str) -> Invoice | None:
         return self._first(self._select(company_id, t.invoices.c.number == number))
 

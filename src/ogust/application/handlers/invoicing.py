@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 from ogust.application.commands import (
     ContractInvoice,
+    DiscardDraftInvoice,
     InvoiceFromDevis,
     ManualInvoice,
     ManualInvoiceLine,
@@ -187,6 +188,24 @@ class ValidateInvoiceHandler:
             today = uow.clock.now().astimezone(zone).date()
             client = uow.clients.get(cmd.company_id, invoice.client_id)
             invoice.validate(uow.sequences.next_number(cmd.company_id, "FA", today.year), today, client)
+            uow.commit()
+            return invoice
+
+
+class DiscardDraftInvoiceHandler:
+    """Supprimer un brouillon: a draft is no invoice (no number, never sent); its interventions are
+    released, to be invoiced again or cancelled. A validated invoice is corrected by a credit note."""
+
+    def __init__(self, uow: UowFactory) -> None:
+        self.uow = uow
+
+    def __call__(self, cmd: DiscardDraftInvoice) -> Invoice:
+        with self.uow() as uow:
+            invoice = uow.invoices.get(cmd.company_id, cmd.invoice_id)
+            invoice.require_draft()
+            for intervention_id in {line.intervention_id for line in invoice.lines if line.intervention_id}:
+                uow.interventions.get(cmd.company_id, intervention_id).release_from(invoice.id)
+            uow.invoices.remove(invoice)
             uow.commit()
             return invoice
 

@@ -29,6 +29,7 @@ class CancelInterventionHandler:
         with self.uow() as uow:
             intervention = uow.interventions.get(cmd.company_id, cmd.intervention_id)
             invoice = uow.invoices.find(cmd.company_id, intervention.invoice_id) if intervention.invoice_id else None
-            intervention.cancel(f"facture {invoice.number or 'en brouillon'}" if invoice else "")
+            number = (invoice.number or "") if invoice else ""
+            intervention.cancel(number, draft=invoice is not None and invoice.is_draft)
             uow.commit()
             return intervention

@@ -262,6 +262,18 @@ def invoice_pay(cli: Cli, ref, method, received_on, reference, amount, as_json) 
     output(s.invoice_view(final), as_json, _settled_lines(cli, final))
 
 
+@invoice.command("discard")
+@click.argument("ref")
+@pass_cli
+def invoice_discard(cli: Cli, ref) -> None:
+    """Supprimer un brouillon : ses interventions redeviennent à facturer (ou à annuler)."""
+    company_id = cli.company_id()
+    found = cli.container.queries().invoice(company_id, ref).invoice
+    discarded = cli.container.discard_draft_invoice()(c.DiscardDraftInvoice(company_id, found.id))
+    click.echo(f"Brouillon {discarded.id} supprimé ({discarded.total_ttc} TTC) ; "
+               f"{sum(1 for line in discarded.lines if line.intervention_id)} intervention(s) à facturer de nouveau.")
+
+
 @invoice.command("validate")
 @click.argument("ref")
 @json_option

@@ -130,6 +130,18 @@ def validate_invoice(invoice_id: str, company: str = Depends(company_id),
     return s.invoice(handler(c.ValidateInvoice(company, invoice_id)))
 
 
+@router.delete("/invoices/{invoice_id}", response_model=out.Invoice, tags=["Factures"],
+               summary="Supprimer un brouillon de facture",
+               description="Un brouillon n'est pas une facture (ni numéro ni envoi) : il est supprimé et ses "
+                           "interventions redeviennent à facturer (ou à annuler). Une facture validée se corrige "
+                           "par un avoir (409).")
+@inject
+def discard_draft_invoice(invoice_id: str, company: str = Depends(company_id),
+                          handler: invoicing.DiscardDraftInvoiceHandler = Depends(
+                              Provide[Container.discard_draft_invoice])) -> dict:
+    return s.invoice(handler(c.DiscardDraftInvoice(company, invoice_id)))
+
+
 @router.post("/invoices/{invoice_id}/retry-payment", response_model=out.Invoice, tags=["Factures"],
              summary="Nouvelle tentative de débit")
 @inject
