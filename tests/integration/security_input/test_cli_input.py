@@ -89,3 +89,15 @@ def test_a_document_to_a_folder_that_does_not_exist(offline_api):
     result = CliRunner().invoke(billing_commands.invoice, ["document", offline_api.invoice_id, "-o",
                                                            "/nonexistent/x.pdf"], obj=cli)
     assert result.exit_code == 1 and "Impossible d'écrire /nonexistent/x.pdf" in result.output, result.output
+
+
+def test_a_database_never_migrated_is_said_not_a_traceback(tmp_path):
+    """ogust run from another folder finds no database there (an empty SQLite file is made)."""
+    from ogust.entrypoints.cli import main
+
+    url = f"sqlite:///{tmp_path / 'vide.db'}"
+    result = CliRunner().invoke(main, ["company", "show"], env={"OGUST_VAR_DIR": str(tmp_path / "var"),
+                                                               "OGUST_DATABASE_URL": url})
+    assert result.exit_code == 1, result.output
+    assert f"base de données inaccessible ou non initialisée ({url} : no such table: companies)" in result.output
+    assert "« ogust db upgrade »" in result.output and "Traceback" not in result.output

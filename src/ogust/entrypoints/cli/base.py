@@ -11,6 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import click
+from sqlalchemy.exc import OperationalError
 
 from ogust.application.ports import PaymentOutcomeUnknown, ShopRejected, ShopUnavailable
 from ogust.domain.errors import DomainError
@@ -63,6 +64,12 @@ class OgustGroup(click.Group):
             status, code, message, _ = describe(error)
             click.secho(f"Erreur ({code}) : {message}", fg="red", err=True)
             sys.exit(exit_code(status))
+        except OperationalError as error:  # no database there, or one never migrated (run elsewhere than var/)
+            url = ctx.obj.container.settings().database_url if isinstance(ctx.obj, Cli) else "?"
+            click.secho(f"Erreur (database) : base de données inaccessible ou non initialisée ({url} : "
+                        f"{error.orig}). Vérifiez OGUST_DATABASE_URL (ou var/ogust.env du dossier courant), "
+                        "puis « ogust db upgrade ».", fg="red", err=True)
+            sys.exit(1)
 
 
 class EurosType(click.ParamType):
