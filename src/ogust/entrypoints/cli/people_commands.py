@@ -26,9 +26,14 @@ def _show_report(report: RecordReport, as_json: bool) -> None:
         raise SystemExit(5)
 
 
+_SYNC_STATUS = {"never_sent": "jamais envoyée", "in_sync": "à jour", "changed": "modifiée depuis l'envoi",
+                "failed": "en échec"}
+
+
 def _sync_line(record) -> str:
     status = record.sync_status.value
-    return status + (f" ({record.sync_failure})" if record.sync_failure and status == "failed" else "")
+    return _SYNC_STATUS.get(status, status) + (
+        f" ({record.sync_failure})" if record.sync_failure and status == "failed" else "")
 
 
 @click.group(cls=OgustGroup)
