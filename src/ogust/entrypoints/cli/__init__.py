@@ -9,12 +9,15 @@ from ogust.application.access import reset_actor, set_actor
 from ogust.entrypoints.cli import (
     access_commands,
     billing_commands,
+    click_fr,
     credit_note_commands,
     ops_commands,
     people_commands,
     setup_commands,
 )
 from ogust.entrypoints.cli.base import Cli, OgustGroup
+
+click_fr.install()
 
 
 @click.group(cls=OgustGroup)
