@@ -178,8 +178,8 @@ def test_the_help_article_story_through_the_cli(ogust, fresh_shop_account, shop_
         ("invoice", "document", number, "-o", str(document)),
         ("attestation", "generate", buyer_email, "--year", str(year), "--json"),
     ))
-    assert f"Facture {number} — {draft['id']} — paid" in shown.out, shown.out
-    assert f"succeeded {attempt['payment_intent_id']}" in shown.out
+    assert f"Facture {number} — {draft['id']} — payée" in shown.out, shown.out
+    assert f"réussi {attempt['payment_intent_id']}" in shown.out
     assert [(e["kind"], e["status"], e["to_email"]) for e in emails.json] == [
         ("debit_confirmed", "sent", buyer_email)]
     assert outbox.json["jobs"] and {j["status"] for j in outbox.json["jobs"]} == {"done"}, outbox.json

@@ -15,6 +15,10 @@ class JobStatus(Enum):
     DONE = "done"
     DEAD = "dead"
 
+    @property
+    def label_fr(self) -> str:
+        return {"pending": "en attente", "processing": "en cours", "done": "fait", "dead": "en échec"}[self.value]
+
 
 class Effect(str, Enum):
     SYNC_INTERVENANT = "shop.sync_intervenant"

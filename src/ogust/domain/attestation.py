@@ -22,6 +22,10 @@ class AttestationStatus(Enum):
     DRAFT = "draft"
     VALIDATED = "validated"
 
+    @property
+    def label_fr(self) -> str:
+        return {"draft": "brouillon", "validated": "validée"}[self.value]
+
 
 @dataclass
 class AttestationLine:

@@ -29,6 +29,10 @@ class ClientOrigin(Enum):
     BACK_OFFICE = "back_office"
     SHOP = "shop"
 
+    @property
+    def label_fr(self) -> str:
+        return "boutique" if self is ClientOrigin.SHOP else "back office"
+
 
 @dataclass(eq=False)
 class Client(Aggregate, ShopSynced):

@@ -33,6 +33,10 @@ class RefundStatus(Enum):
     SUCCEEDED = "succeeded"
     FAILED = "failed"
 
+    @property
+    def label_fr(self) -> str:
+        return {"none": "sans", "pending": "en cours", "succeeded": "remboursé", "failed": "en échec"}[self.value]
+
 
 @dataclass
 class CreditNoteLine:

@@ -28,6 +28,10 @@ class AcceptanceChannel(Enum):
     SHOP = "shop"
     BACK_OFFICE = "back_office"
 
+    @property
+    def label_fr(self) -> str:
+        return "boutique" if self is AcceptanceChannel.SHOP else "back office"
+
 
 @dataclass(eq=False)
 class Devis(Aggregate, Totals, ShowsClient):

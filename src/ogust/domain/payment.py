@@ -17,6 +17,11 @@ class AttemptStatus(Enum):
     FAILED = "failed"
     NEEDS_AUTHENTICATION = "needs_authentication"
 
+    @property
+    def label_fr(self) -> str:
+        return {"pending": "à faire", "charging": "en cours", "succeeded": "réussi", "failed": "refusé",
+                "needs_authentication": "attend le client (3-D Secure)"}[self.value]
+
 
 _FINAL = {AttemptStatus.SUCCEEDED, AttemptStatus.FAILED}
 

@@ -83,7 +83,7 @@ def test_ogust_invoice_cancel_debit(offline_api, http):
     done = invoke(offline_api, "cancel-debit", invoice["number"])
     assert done.exit_code == 0, done.output
     assert f"Débit annulé : la facture {invoice['number']} attend un règlement." in done.output
-    assert "Statut : payment_failed" in done.output
+    assert "Statut : en échec de paiement" in done.output
 
     again = invoke(offline_api, "cancel-debit", invoice["number"])
     assert again.exit_code == 4 and "Erreur (invalid_transition)" in again.output

@@ -118,7 +118,7 @@ def test_ogust_invoice_pay(offline_api, http):
     assert paid.exit_code == 0, paid.output
     day = datetime.now(ZoneInfo("Europe/Paris")).strftime("%d/%m/%Y")
     assert f"Règlement enregistré : facture {invoice['number']} payée." in paid.output
-    assert "Statut : paid" in paid.output
+    assert "Statut : payée" in paid.output
     shown = invoke(offline_api, "show", invoice["number"])
     assert f"Règlement : 41,25\u00a0€ par chèque (réf. 1234567), reçu le {day}" in shown.output, shown.output
     assert invoke(offline_api, "show", invoice["number"], "--json").output.count('"method": "cheque"') == 1

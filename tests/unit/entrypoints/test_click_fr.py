@@ -4,6 +4,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import click
 from click.testing import CliRunner
 
 from ogust.entrypoints.cli import click_fr, main
@@ -27,7 +28,9 @@ def _click_texts() -> tuple[set[str], set[tuple[str, str]]]:
 def test_every_text_translated_is_one_click_writes():
     """A Click upgrade that rewords a text fails here, instead of bringing the English back unseen."""
     single, plural = _click_texts()
-    assert set(click_fr.MESSAGES) - single == set()
+    assert set(click_fr.MESSAGES) - single == click_fr.PASSED_AT_RUN_TIME
+    sources = "".join(Path(m.__file__).read_text(encoding="utf-8") for m in click_fr.CLICK_MODULES)
+    assert all(f'"{text}"' in sources for text in click_fr.PASSED_AT_RUN_TIME)
     assert set(click_fr.PLURALS) - plural == set()
 
 
@@ -65,3 +68,19 @@ def test_the_help_is_framed_in_french():
     assert result.exit_code == 0
     assert "Usage : ogust" in result.output and "Commandes:" in result.output
     assert "--help        Affiche cette aide et quitte." in result.output
+
+
+def test_every_command_and_option_says_what_it_is_for():
+    """``ogust X --help`` lists each command with its purpose, each option with its own."""
+    def unexplained(command, path):
+        if isinstance(command, click.Group):
+            return [item for name, sub in command.commands.items() for item in unexplained(sub, [*path, name])]
+        options = [p.opts[0] for p in command.params if isinstance(p, click.Option) and not p.help]
+        return ([" ".join(path)] if not command.help else []) + [f"{' '.join(path)} {o}" for o in options]
+
+    assert unexplained(main, ["ogust"]) == []
+
+
+def test_required_options_are_marked_in_french():
+    result = CliRunner().invoke(main, ["client", "create", "--help"], prog_name="ogust")
+    assert "Prénom  [obligatoire]" in result.output and "[required]" not in result.output

@@ -29,6 +29,7 @@ def key() -> None:
 @json_option
 @pass_cli
 def key_create(cli: Cli, name, scopes, as_json) -> None:
+    """Créer une clé d'API : son secret n'est montré qu'une fois."""
     issued = cli.container.api_keys().create(cli.company_id(), name, tuple(scopes))
     output({**_key(issued.key), "key": issued.token}, as_json, [
         f"Clé « {issued.key.name} » ({', '.join(issued.key.scopes)}) créée : {issued.key.id}",
@@ -40,6 +41,7 @@ def key_create(cli: Cli, name, scopes, as_json) -> None:
 @json_option
 @pass_cli
 def key_list(cli: Cli, as_json) -> None:
+    """Les clés d'API (sans leur secret)."""
     keys = cli.container.api_keys().list(cli.company_id())
     output([_key(k) for k in keys], as_json,
            [f"{k.id}  ogk_{k.prefix}_…  {k.name:<20} {','.join(k.scopes):<14} "
@@ -63,13 +65,14 @@ def key_rotate(cli: Cli, key_id, as_json) -> None:
 @json_option
 @pass_cli
 def key_revoke(cli: Cli, key_id, as_json) -> None:
+    """Révoquer une clé d'API : elle cesse de marcher aussitôt."""
     revoked = cli.container.api_keys().revoke(cli.company_id(), key_id)
     output(_key(revoked), as_json, [f"Clé « {revoked.name} » révoquée."])
 
 
 @click.command()
 @click.option("--entity", default=None, help="L'id d'un objet (facture, client, clé…)")
-@click.option("--limit", type=click.IntRange(1, 1000), default=50)
+@click.option("--limit", type=click.IntRange(1, 1000), default=50, help="Au plus (défaut : 50)")
 @json_option
 @pass_cli
 def audit(cli: Cli, entity, limit, as_json) -> None:

@@ -56,9 +56,10 @@ def devis() -> None:
 @json_option
 @pass_cli
 def devis_list(cli: Cli, as_json) -> None:
+    """Les devis (acceptés à la commande en ligne)."""
     found = cli.container.queries().devis_list(cli.company_id())
     output([s.devis(d) for d in found], as_json,
-           [f"{d.id}  {d.status.value:<9} {str(d.total_ttc):>12} TTC  commande {d.shop_order_id or '—'}"
+           [f"{d.id}  {d.status.label_fr:<11} {str(d.total_ttc):>12} TTC  commande {d.shop_order_id or '—'}"
             for d in found] or ["Aucun devis."])
 
 
@@ -67,14 +68,15 @@ def devis_list(cli: Cli, as_json) -> None:
 @json_option
 @pass_cli
 def devis_show(cli: Cli, devis_id, as_json) -> None:
+    """Un devis et ses lignes."""
     d, interventions = cli.container.queries().devis(cli.company_id(), devis_id)
     output(s.devis(d, interventions), as_json, [
-        f"Devis {d.id} — {d.status.value}" + (f", accepté le {d.accepted_at:%d/%m/%Y} ({d.acceptance_channel.value})"
-                                               if d.accepted_at else ""),
+        f"Devis {d.id} — {d.status.label_fr}"
+        + (f" le {cli.local(d.accepted_at):%d/%m/%Y} ({d.acceptance_channel.label_fr})" if d.accepted_at else ""),
         *[f"  {l.label:<28} {l.quantity.label_fr():>10} {str(l.unit_price_ht):>10} HT  TVA {l.vat_rate.percent_label}"
           f"  {str(l.amount_ttc):>10} TTC" for l in d.lines],
         f"Total : {d.total_ht} HT, {d.total_vat} TVA, {d.total_ttc} TTC",
-        *[f"  Intervention {i.id} : {cli.local(i.start):%d/%m/%Y %H:%M}–{cli.local(i.end):%H:%M} {i.status.value}"
+        *[f"  Intervention {i.id} : {cli.local(i.start):%d/%m/%Y %H:%M}–{cli.local(i.end):%H:%M} {i.status.label_fr}"
           for i in interventions],
     ])
 
@@ -119,6 +121,7 @@ def intervention_to_declare(cli: Cli, month_text, as_json) -> None:
 @click.argument("intervention_id")
 @pass_cli
 def intervention_cancel(cli: Cli, intervention_id) -> None:
+    """Annuler une intervention prévue ou réalisée mais non facturée (une facturée se corrige par un avoir)."""
     cancelled = cli.container.cancel_intervention()(c.CancelIntervention(cli.company_id(), intervention_id))
     click.echo(f"Intervention {cancelled.id} annulée.")
 
@@ -129,7 +132,7 @@ def invoice() -> None:
 
 
 def _invoice_lines(i) -> list[str]:
-    lines = [f"Facture {i.number or '(brouillon)'} — {i.id} — {i.status.value}"]
+    lines = [f"Facture {i.number or '(brouillon)'} — {i.id} — {i.status.label_fr}"]
     for l in i.lines:
         who = f" {l.intervenant_name} ({l.intervenant_matricule})" if l.intervenant_matricule else ""
         when = f"{l.performed_on:%d/%m/%Y} " if l.performed_on else ""
@@ -146,6 +149,7 @@ def _invoice_lines(i) -> list[str]:
 @json_option
 @pass_cli
 def invoice_from_devis(cli: Cli, devis_id, as_json) -> None:
+    """Facturer un devis accepté : un brouillon, avec ses interventions réalisées."""
     created = cli.container.invoice_from_devis()(c.InvoiceFromDevis(cli.company_id(), devis_id))
     output(s.invoice(created), as_json, _invoice_lines(created))
 
@@ -158,6 +162,7 @@ def invoice_from_devis(cli: Cli, devis_id, as_json) -> None:
 @json_option
 @pass_cli
 def invoice_manual(cli: Cli, client_ref, lines, as_json) -> None:
+    """Une facture saisie à la main pour un client (CLIENT_REF : id ou email) : un brouillon."""
     from datetime import date
     company_id = cli.company_id()
     queries = cli.container.queries()
@@ -180,8 +185,8 @@ def invoice_manual(cli: Cli, client_ref, lines, as_json) -> None:
 
 @invoice.command("contract")
 @click.argument("client_ref")
-@click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]), required=True)
-@click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]), required=True)
+@click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]), required=True, help="Premier jour (AAAA-MM-JJ)")
+@click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]), required=True, help="Dernier jour inclus (AAAA-MM-JJ)")
 @json_option
 @pass_cli
 def invoice_contract(cli: Cli, client_ref, start, end, as_json) -> None:
@@ -193,14 +198,16 @@ def invoice_contract(cli: Cli, client_ref, start, end, as_json) -> None:
 
 
 @invoice.command("list")
-@click.option("--status", type=click.Choice([x.value for x in InvoiceStatus]), default=None)
+@click.option("--status", type=click.Choice([x.value for x in InvoiceStatus]), default=None,
+              help="Seulement les factures dans cet état")
 @json_option
 @pass_cli
 def invoice_list(cli: Cli, status, as_json) -> None:
+    """Les factures, par numéro (les brouillons à la fin)."""
     found = cli.container.queries().invoices(cli.company_id(), InvoiceStatus(status) if status else None)
     output([s.invoice(i) for i in found], as_json,
-           [f"{(i.number or 'brouillon'):<16} {i.status.value:<21} {str(i.total_ttc):>12} TTC  {i.id}" for i in found]
-           or ["Aucune facture."])
+           [f"{(i.number or 'brouillon'):<16} {i.status.label_fr:<30} {str(i.total_ttc):>12} TTC  {i.id}"
+            for i in found] or ["Aucune facture."])
 
 
 # what an operator types (French) → how the payment was made; the card is debited only through Stripe
@@ -212,7 +219,7 @@ PAYMENT_LABELS = {PaymentMethod.CARD: "carte bancaire", PaymentMethod.TRANSFER: 
 
 def _settled_lines(cli: Cli, view) -> list[str]:
     """The invoice's status, then each payment received."""
-    return [f"Statut : {view.invoice.status.value}", *_payment_lines(cli, view)]
+    return [f"Statut : {view.invoice.status.label_fr}", *_payment_lines(cli, view)]
 
 
 def _payment_lines(cli: Cli, view) -> list[str]:
@@ -223,7 +230,7 @@ def _payment_lines(cli: Cli, view) -> list[str]:
 
 def _view_lines(cli: Cli, view) -> list[str]:
     return _invoice_lines(view.invoice) + [
-        f"  Débit n° {a.number} : {a.status.value} {a.payment_intent_id or ''} {a.failure or ''}"
+        f"  Débit n° {a.number} : {a.status.label_fr} {a.payment_intent_id or ''} {a.failure or ''}"
         for a in view.attempts] + _payment_lines(cli, view)
 
 
@@ -232,6 +239,7 @@ def _view_lines(cli: Cli, view) -> list[str]:
 @json_option
 @pass_cli
 def invoice_show(cli: Cli, ref, as_json) -> None:
+    """Une facture (REF : numéro FA-… ou id) : lignes, totaux, règlements."""
     view = cli.container.queries().invoice(cli.company_id(), ref)
     output(s.invoice_view(view), as_json, _view_lines(cli, view))
 
@@ -287,7 +295,7 @@ def invoice_validate(cli: Cli, ref, as_json) -> None:
         click.echo(f"Facture {validated.number} validée ({validated.total_ttc} TTC).")
     cli.drain()
     final = cli.container.queries().invoice(company_id, validated.id)
-    output(s.invoice_view(final), as_json, [f"Statut : {final.invoice.status.value}"])
+    output(s.invoice_view(final), as_json, [f"Statut : {final.invoice.status.label_fr}"])
 
 
 class _PhaseBars:
@@ -408,11 +416,12 @@ def invoice_run(cli: Cli, month_text, concurrency, rate, as_json) -> None:
 @click.argument("ref")
 @pass_cli
 def invoice_retry(cli: Cli, ref) -> None:
+    """Débiter de nouveau la carte après un refus (REF : numéro FA-… ou id) ; jamais deux fois."""
     company_id = cli.company_id()
     found = cli.container.queries().invoice(company_id, ref).invoice
     cli.container.retry_payment()(c.RetryPayment(company_id, found.id))
     cli.drain()
-    click.echo(f"Statut : {cli.container.queries().invoice(company_id, found.id).invoice.status.value}")
+    click.echo(f"Statut : {cli.container.queries().invoice(company_id, found.id).invoice.status.label_fr}")
 
 
 @invoice.command("cancel-debit")
@@ -436,7 +445,8 @@ def invoice_cancel_debit(cli: Cli, ref, as_json) -> None:
 
 @invoice.command("document")
 @click.argument("ref")
-@click.option("-o", "--output", "target", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option("-o", "--output", "target", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="Fichier PDF à écrire")
 @pass_cli
 def invoice_document(cli: Cli, ref, target) -> None:
     """Écrire la facture (PDF Factur-X) dans un fichier."""
@@ -449,7 +459,7 @@ def attestation() -> None:
 
 
 def _attestation_lines(a) -> list[str]:
-    return [f"Attestation {a.number or '(brouillon)'} {a.year} — {a.id} — {a.status.value}",
+    return [f"Attestation {a.number or '(brouillon)'} {a.year} — {a.id} — {a.status.label_fr}",
             f"Montant payé éligible : {a.amount_paid}",
             *([f"Réglé en CESU préfinancés (à part) : {a.cesu_paid}"] if a.cesu_paid.cents else []),
             # the interventions' own year: paid in January, a December visit is of the year before
@@ -460,10 +470,11 @@ def _attestation_lines(a) -> list[str]:
 
 @attestation.command("generate")
 @click.argument("client_ref")
-@click.option("--year", type=click.IntRange(MIN_YEAR, MAX_YEAR), required=True)
+@click.option("--year", type=click.IntRange(MIN_YEAR, MAX_YEAR), required=True, help="Année des paiements (AAAA)")
 @json_option
 @pass_cli
 def attestation_generate(cli: Cli, client_ref, year, as_json) -> None:
+    """Calculer l'attestation fiscale d'un client pour une année (CLIENT_REF : id ou email) : un brouillon."""
     company_id = cli.company_id()
     found = cli.container.queries().client_ref(company_id, client_ref)
     created = cli.container.generate_attestation()(c.GenerateAttestation(company_id, found.id, year))
@@ -471,10 +482,11 @@ def attestation_generate(cli: Cli, client_ref, year, as_json) -> None:
 
 
 @attestation.command("generate-all")
-@click.option("--year", type=click.IntRange(MIN_YEAR, MAX_YEAR), required=True)
+@click.option("--year", type=click.IntRange(MIN_YEAR, MAX_YEAR), required=True, help="Année des paiements (AAAA)")
 @json_option
 @pass_cli
 def attestation_generate_all(cli: Cli, year, as_json) -> None:
+    """Calculer les attestations fiscales de l'année pour tous les clients qui ont payé."""
     bars = _PhaseBars(enabled=not as_json)
     try:
         outcomes = cli.container.generate_attestations()(c.GenerateAttestations(cli.company_id(), year),
@@ -487,13 +499,14 @@ def attestation_generate_all(cli: Cli, year, as_json) -> None:
 
 
 @attestation.command("list")
-@click.option("--year", type=int, default=None)
+@click.option("--year", type=int, default=None, help="Seulement cette année")
 @json_option
 @pass_cli
 def attestation_list(cli: Cli, year, as_json) -> None:
+    """Les attestations fiscales."""
     found = cli.container.queries().attestations(cli.company_id(), year)
     output([s.attestation(a) for a in found], as_json,
-           [f"{(a.number or 'brouillon'):<16} {a.year} {a.status.value:<10} {str(a.amount_paid):>12}  {a.id}"
+           [f"{(a.number or 'brouillon'):<16} {a.year} {a.status.label_fr:<10} {str(a.amount_paid):>12}  {a.id}"
             for a in found] or ["Aucune attestation."])
 
 
@@ -502,6 +515,7 @@ def attestation_list(cli: Cli, year, as_json) -> None:
 @json_option
 @pass_cli
 def attestation_show(cli: Cli, ref, as_json) -> None:
+    """Une attestation fiscale (REF : numéro AF-… ou id) : montant payé, interventions."""
     a = cli.container.queries().attestation(cli.company_id(), ref)
     output(s.attestation(a), as_json, _attestation_lines(a))
 
@@ -523,7 +537,8 @@ def attestation_validate(cli: Cli, ref, as_json) -> None:
 
 @attestation.command("document")
 @click.argument("ref")
-@click.option("-o", "--output", "target", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option("-o", "--output", "target", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="Fichier PDF à écrire")
 @pass_cli
 def attestation_document(cli: Cli, ref, target) -> None:
     """Écrire l'attestation fiscale (PDF) dans un fichier."""

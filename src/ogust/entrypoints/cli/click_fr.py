@@ -68,6 +68,7 @@ MESSAGES: dict[str, str] = {
     "env var: {var}": "variable d'environnement : {var}",
     "(dynamic)": "(calculé)",
     "deprecated": "obsolète",
+    "required": "obligatoire",  # given to ``_`` at run time (``_(extra["required"])``): see PASSED_AT_RUN_TIME
     # prompts
     "Do you want to continue?": "Voulez-vous continuer ?",
     "Confirm the action without prompting.": "Confirme sans poser la question.",
@@ -76,6 +77,9 @@ MESSAGES: dict[str, str] = {
     "Error: invalid input": "Erreur : saisie invalide",
     "Press any key to continue...": "Appuyez sur une touche pour continuer…",
 }
+
+# texts Click hands to ``_`` through a variable, not as a literal argument
+PASSED_AT_RUN_TIME = frozenset({"required"})
 
 # (singular, plural) → (singulier, pluriel)
 PLURALS: dict[tuple[str, str], tuple[str, str]] = {

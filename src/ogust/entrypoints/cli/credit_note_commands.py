@@ -91,11 +91,12 @@ def credit_note() -> None:
 @json_option
 @pass_cli
 def credit_note_list(cli: Cli, invoice_ref, as_json) -> None:
+    """Les avoirs."""
     company_id = cli.company_id()
     invoice_id = cli.container.queries().invoice(company_id, invoice_ref).invoice.id if invoice_ref else None
     found = cli.container.document_queries().credit_notes(company_id, invoice_id)
     output([s.credit_note(n) for n in found], as_json,
-           [f"{n.number:<16} {n.invoice_number:<16} {n.total_ttc!s:>12} TTC  {n.refund_status.value:<10} {n.id}"
+           [f"{n.number:<16} {n.invoice_number:<16} {n.total_ttc!s:>12} TTC  {n.refund_status.label_fr:<10} {n.id}"
             for n in found] or ["Aucun avoir."])
 
 
@@ -104,6 +105,7 @@ def credit_note_list(cli: Cli, invoice_ref, as_json) -> None:
 @json_option
 @pass_cli
 def credit_note_show(cli: Cli, ref, as_json) -> None:
+    """Un avoir (REF : numéro AV-… ou id)."""
     n = cli.container.document_queries().credit_note(cli.company_id(), ref)
     output(s.credit_note(n), as_json, _lines(n))
 

@@ -19,16 +19,17 @@ def outbox() -> None:
 
 
 @outbox.command("list")
-@click.option("--status", type=click.Choice([x.value for x in JobStatus]), default=None)
-@click.option("--limit", type=click.IntRange(1, 1000), default=200)
+@click.option("--status", type=click.Choice([x.value for x in JobStatus]), default=None, help="Seulement cet état")
+@click.option("--limit", type=click.IntRange(1, 1000), default=200, help="Au plus (défaut : 200)")
 @json_option
 @pass_cli
 def outbox_list(cli: Cli, status, limit, as_json) -> None:
+    """La file des effets (boutique, débits, emails), les plus anciens d'abord."""
     queries = cli.container.queries()
     jobs = queries.outbox(cli.company_id(), JobStatus(status) if status else None, limit)
     counts = queries.outbox_counts()
     output({"counts": counts, "jobs": [s.job(j) for j in jobs]}, as_json,
-           [f"{j.id}  {j.status.value:<10} {j.effect:<28} essais {j.attempts}"
+           [f"{j.id}  {j.status.label_fr:<10} {j.effect:<28} essais {j.attempts}"
             + (f"  — {j.last_error}" if j.last_error and j.status is not JobStatus.DONE else "") for j in jobs]
            + ["Bilan : " + (", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "vide")])
 
@@ -72,8 +73,8 @@ def worker(cli: Cli, once) -> None:
 
 
 @click.command()
-@click.option("--host", default="127.0.0.1")
-@click.option("--port", type=int, default=8000)
+@click.option("--host", default="127.0.0.1", help="Adresse d'écoute (défaut : 127.0.0.1)")
+@click.option("--port", type=int, default=8000, help="Port (défaut : 8000)")
 @click.option("--worker/--no-worker", "with_worker", default=None, help="Lancer un worker dans le serveur")
 @pass_cli
 def serve(cli: Cli, host, port, with_worker) -> None:

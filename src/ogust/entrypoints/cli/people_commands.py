@@ -43,7 +43,7 @@ def intervenant() -> None:
 
 def _profile_options(f):
     for option in reversed([
-        click.option("--presentation", default=None),
+        click.option("--presentation", default=None, help="Présentation montrée aux clients de la boutique"),
         click.option("--service", "services", multiple=True, help="Service boutique proposé (répétable)"),
         click.option("--zone", "zones", multiple=True, help="Code postal desservi (répétable)"),
         click.option("--skill", "skills", multiple=True, help="Compétence (répétable)"),
@@ -53,16 +53,17 @@ def _profile_options(f):
 
 
 @intervenant.command("create")
-@click.option("--first-name", required=True)
-@click.option("--last-name", required=True)
-@click.option("--matricule", required=True)
-@click.option("--email", default="")
-@click.option("--phone", default="")
+@click.option("--first-name", required=True, help="Prénom")
+@click.option("--last-name", required=True, help="Nom")
+@click.option("--matricule", required=True, help="Matricule de paie (ex. M001)")
+@click.option("--email", default="", help="Email")
+@click.option("--phone", default="", help="Téléphone (ex. 06 12 34 56 78)")
 @_profile_options
 @json_option
 @pass_cli
 def intervenant_create(cli: Cli, first_name, last_name, matricule, email, phone, presentation, services, zones,
                        skills, as_json) -> None:
+    """Créer un intervenant (salarié) : identité, matricule, services, zones et compétences."""
     created = cli.container.create_intervenant()(c.CreateIntervenant(
         cli.company_id(), first_name, last_name, matricule, email, phone,
         ShopProfile(presentation or "", services, zones, skills)))
@@ -72,8 +73,8 @@ def intervenant_create(cli: Cli, first_name, last_name, matricule, email, phone,
 
 @intervenant.command("update")
 @click.argument("ref")
-@click.option("--email", default=None)
-@click.option("--phone", default=None)
+@click.option("--email", default=None, help="Nouvel email")
+@click.option("--phone", default=None, help="Nouveau téléphone")
 @_profile_options
 @json_option
 @pass_cli
@@ -94,6 +95,7 @@ def intervenant_update(cli: Cli, ref, email, phone, presentation, services, zone
 @json_option
 @pass_cli
 def intervenant_list(cli: Cli, as_json) -> None:
+    """Les intervenants, avec l'état de leur fiche à la boutique."""
     found = cli.container.queries().intervenants(cli.company_id())
     output([s.intervenant(i) for i in found], as_json,
            [f"{i.matricule:<8} {i.full_name:<28} boutique : {_sync_line(i):<12} {i.id}" for i in found]
@@ -105,6 +107,7 @@ def intervenant_list(cli: Cli, as_json) -> None:
 @json_option
 @pass_cli
 def intervenant_show(cli: Cli, ref, as_json) -> None:
+    """La fiche d'un intervenant (REF : id ou matricule)."""
     i = cli.container.queries().intervenant_ref(cli.company_id(), ref)
     output(s.intervenant(i), as_json, [
         f"{i.full_name} ({i.matricule}) — {i.id}", f"Contact : {i.email} {i.phone}",
@@ -127,11 +130,13 @@ def intervenant_sync(cli: Cli, ref, force, as_json) -> None:
 
 @intervenant.command("planning")
 @click.argument("ref")
-@click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]), default=None)
+@click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Premier jour (AAAA-MM-JJ)")
 @click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Dernier jour inclus")
 @json_option
 @pass_cli
 def intervenant_planning(cli: Cli, ref, start, end, as_json) -> None:
+    """Le planning d'un intervenant (REF : id ou matricule) ; par défaut, d'un mois avant aujourd'hui
+    à deux mois après."""
     company_id = cli.company_id()
     queries = cli.container.queries()
     found = queries.intervenant_ref(company_id, ref)
@@ -143,7 +148,7 @@ def intervenant_planning(cli: Cli, ref, start, end, as_json) -> None:
     finish = end.replace(tzinfo=zone) + timedelta(days=1) if end else None
     items = queries.planning(company_id, found.id, begin, finish)
     output([s.intervention(i) for i in items], as_json,
-           [f"{cli.local(i.start):%d/%m/%Y %H:%M}–{cli.local(i.end):%H:%M}  {i.status.value:<9} "
+           [f"{cli.local(i.start):%d/%m/%Y %H:%M}–{cli.local(i.end):%H:%M}  {i.status.label_fr:<9} "
             f"{i.address.one_line()}  {i.id}" for i in items] or ["Aucune intervention sur la période."])
 
 
@@ -153,16 +158,17 @@ def client() -> None:
 
 
 @client.command("create")
-@click.option("--first-name", required=True)
-@click.option("--last-name", required=True)
-@click.option("--email", required=True)
-@click.option("--street", required=True)
-@click.option("--postal-code", required=True)
-@click.option("--city", required=True)
-@click.option("--phone", default="")
+@click.option("--first-name", required=True, help="Prénom")
+@click.option("--last-name", required=True, help="Nom")
+@click.option("--email", required=True, help="Email (identifie le client à la boutique)")
+@click.option("--street", required=True, help="N° et rue du lieu d'intervention")
+@click.option("--postal-code", required=True, help="Code postal (5 chiffres)")
+@click.option("--city", required=True, help="Ville")
+@click.option("--phone", default="", help="Téléphone (ex. 06 12 34 56 78)")
 @json_option
 @pass_cli
 def client_create(cli: Cli, first_name, last_name, email, street, postal_code, city, phone, as_json) -> None:
+    """Créer un client : identité, email, adresse d'intervention."""
     created = cli.container.create_client()(c.CreateClient(
         cli.company_id(), first_name, last_name, email, Address(street, postal_code, city), phone))
     output(s.client(created), as_json, [f"Client créé : {created.full_name} — {created.id}"])
@@ -172,9 +178,10 @@ def client_create(cli: Cli, first_name, last_name, email, street, postal_code, c
 @json_option
 @pass_cli
 def client_list(cli: Cli, as_json) -> None:
+    """Les clients, avec l'état de leur fiche à la boutique."""
     found = cli.container.queries().clients(cli.company_id())
     output([s.client(x) for x in found], as_json,
-           [f"{x.full_name:<28} {x.email:<30} {x.origin.value:<11} boutique : {_sync_line(x):<12} {x.id}"
+           [f"{x.full_name:<28} {x.email:<30} {x.origin.label_fr:<11} boutique : {_sync_line(x):<12} {x.id}"
             for x in found] or ["Aucun client."])
 
 
@@ -183,17 +190,18 @@ def client_list(cli: Cli, as_json) -> None:
 @json_option
 @pass_cli
 def client_show(cli: Cli, ref, as_json) -> None:
+    """La fiche d'un client (REF : id ou email)."""
     x = cli.container.queries().client_ref(cli.company_id(), ref)
     output(s.client(x), as_json, [
         f"{x.full_name} — {x.id}", f"{x.email} {x.phone}", x.address.one_line(),
-        f"Origine : {x.origin.value} ; boutique : {_sync_line(x)} ; carte enregistrée : "
+        f"Origine : {x.origin.label_fr} ; boutique : {_sync_line(x)} ; carte enregistrée : "
         f"{'oui' if x.stripe_payment_method_id else 'non'}",
     ])
 
 
 @client.command("transmit")
 @click.argument("ref")
-@click.option("--force", is_flag=True)
+@click.option("--force", is_flag=True, help="Renvoyer même si la boutique est à jour")
 @json_option
 @pass_cli
 def client_transmit(cli: Cli, ref, force, as_json) -> None:

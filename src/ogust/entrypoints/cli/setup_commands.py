@@ -18,17 +18,18 @@ def company() -> None:
 
 
 @company.command("create")
-@click.option("--name", required=True)
-@click.option("--street", required=True)
-@click.option("--postal-code", required=True)
-@click.option("--city", required=True)
+@click.option("--name", required=True, help="Raison sociale")
+@click.option("--street", required=True, help="N° et rue du siège")
+@click.option("--postal-code", required=True, help="Code postal (5 chiffres)")
+@click.option("--city", required=True, help="Ville")
 @click.option("--siret", required=True, help="14 chiffres")
 @click.option("--sap-number", required=True, help="Numéro de déclaration SAP")
 @click.option("--sap-date", required=True, type=click.DateTime(["%Y-%m-%d"]), help="AAAA-MM-JJ")
-@click.option("--email", default="")
+@click.option("--email", default="", help="Email de contact (sur les documents)")
 @json_option
 @pass_cli
 def company_create(cli: Cli, name, street, postal_code, city, siret, sap_number, sap_date, email, as_json) -> None:
+    """Créer l'entreprise : raison sociale, adresse, SIRET et déclaration SAP (mentions légales des documents)."""
     created = cli.container.create_company()(c.CreateCompany(
         name, Address(street, postal_code, city), siret, sap_number, sap_date.date(), email))
     output(s.company(created), as_json, [f"Entreprise créée : {created.name} ({created.id})"])
@@ -38,6 +39,7 @@ def company_create(cli: Cli, name, street, postal_code, city, siret, sap_number,
 @json_option
 @pass_cli
 def company_show(cli: Cli, as_json) -> None:
+    """L'entreprise : identité, déclaration SAP, liaison à la boutique."""
     found = cli.container.queries().company(cli.container.settings().company_id)
     output(s.company(found), as_json, [
         f"{found.name} — SIRET {found.siret} — déclaration SAP {found.sap_declaration_number} "
@@ -53,15 +55,17 @@ def tarif() -> None:
 
 @tarif.command("create")
 @click.argument("code")
-@click.option("--label", required=True)
+@click.option("--label", required=True, help="Libellé (sur les devis et factures)")
 @click.option("--unit", type=click.Choice(["hour", "flat"]), required=True, help="hour : à l'heure ; flat : forfait")
 @click.option("--price-ht", type=EUROS, required=True, help="Prix HT en euros, ex. 25,00")
-@click.option("--vat", type=click.Choice(["5.5", "10", "20"]), required=True)
+@click.option("--vat", type=click.Choice(["5.5", "10", "20"]), required=True, help="Taux de TVA en %")
 @click.option("--tax-credit/--no-tax-credit", default=True, help="Ouvre droit au crédit d'impôt")
-@click.option("--mode", type=click.Choice(["prestataire", "mandataire"]), default="prestataire")
+@click.option("--mode", type=click.Choice(["prestataire", "mandataire"]), default="prestataire",
+              help="Mode d'intervention (défaut : prestataire)")
 @json_option
 @pass_cli
 def tarif_create(cli: Cli, code, label, unit, price_ht, vat, tax_credit, mode, as_json) -> None:
+    """Créer un tarif (CODE : ex. MENAGE) : prix HT, TVA, unité, crédit d'impôt."""
     created = cli.container.create_tarif()(c.CreateTarif(
         cli.company_id(), code, label, Unit(unit), Money(price_ht), VatRate.from_percent(vat),
         tax_credit, InterventionMode(mode)))
@@ -72,6 +76,7 @@ def tarif_create(cli: Cli, code, label, unit, price_ht, vat, tax_credit, mode, a
 @json_option
 @pass_cli
 def tarif_list(cli: Cli, as_json) -> None:
+    """Les tarifs, avec leurs prix HT et TTC."""
     tarifs = cli.container.queries().tarifs(cli.company_id())
     output([s.tarif(t) for t in tarifs], as_json,
            [f"{t.code:<10} {t.label:<30} {t.unit.label_fr:<8} {str(t.price_ht):>12} HT {str(t.price_ttc):>12} TTC "
@@ -91,6 +96,7 @@ def shop() -> None:
 @json_option
 @pass_cli
 def shop_link(cli: Cli, account_id, webhook_secret, api_key, as_json) -> None:
+    """Lier l'entreprise à son compte boutique (ACCOUNT_ID, ex. acc_demo), une fois."""
     secret = cli.container.link_shop()(c.LinkShopAccount(cli.company_id(), account_id, webhook_secret, api_key))
     output({"shop_account_id": account_id, "webhook_secret": secret}, as_json, [
         f"Compte boutique {account_id} lié.",
@@ -102,6 +108,7 @@ def shop_link(cli: Cli, account_id, webhook_secret, api_key, as_json) -> None:
 @json_option
 @pass_cli
 def shop_services(cli: Cli, as_json) -> None:
+    """Les services de la boutique et le tarif auquel chacun est associé."""
     company_id = cli.company_id()
     queries = cli.container.queries()
     account = queries.company(company_id).require_shop()
@@ -119,6 +126,7 @@ def shop_services(cli: Cli, as_json) -> None:
 @json_option
 @pass_cli
 def shop_map(cli: Cli, shop_service_id, tarif_code, as_json) -> None:
+    """Associer un service boutique à un tarif : même prix TTC, même TVA, même unité, sinon refusé."""
     mapping = cli.container.map_service()(c.MapShopService(cli.company_id(), shop_service_id, tarif_code))
     output({"shop_service_id": mapping.shop_service_id, "tarif_code": tarif_code}, as_json,
            [f"Service {mapping.shop_service_id} ({mapping.shop_label}) associé au tarif {tarif_code}."])
@@ -128,14 +136,15 @@ def shop_map(cli: Cli, shop_service_id, tarif_code, as_json) -> None:
 @json_option
 @pass_cli
 def shop_mappings(cli: Cli, as_json) -> None:
+    """Les associations service boutique → tarif."""
     pairs = cli.container.queries().mappings(cli.company_id())
     output([s.mapping(m, t) for m, t in pairs], as_json,
            [f"{m.shop_service_id:<20} → {t.code}" for m, t in pairs] or ["Aucune association."])
 
 
 @shop.command("export")
-@click.option("--clients/--no-clients", default=True)
-@click.option("--intervenants/--no-intervenants", default=True)
+@click.option("--clients/--no-clients", default=True, help="Transmettre les clients (défaut : oui)")
+@click.option("--intervenants/--no-intervenants", default=True, help="Transmettre les intervenants (défaut : oui)")
 @json_option
 @pass_cli
 def shop_export(cli: Cli, clients, intervenants, as_json) -> None:
