@@ -13,7 +13,7 @@ from ogust_shop.problems import Problem
 router = APIRouter()
 KINDS = {"invoice": "Facture", "attestation": "Attestation fiscale"}
 STATUSES = {"validated": "Validée", "paid": "Payée", "payment_failed": "Paiement refusé",
-            "needs_authentication": "Paiement à confirmer", "issued": "Émise"}
+            "needs_authentication": "Paiement à confirmer", "credited": "Soldée par avoir", "issued": "Émise"}
 
 PAGE = """<!doctype html>
 <html lang="fr"><head><meta charset="utf-8"><title>Mon compte — {shop}</title>

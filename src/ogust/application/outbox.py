@@ -66,6 +66,7 @@ EFFECTS: dict[type[ev.Event], tuple[Effect, ...]] = {
     ev.InvoicePaymentFailed: (Effect.MAIL_DEBIT_FAILED, Effect.PUBLISH_INVOICE),
     ev.InvoicePaymentNeedsAuthentication: (Effect.MAIL_AUTHENTICATION_NEEDED, Effect.PUBLISH_INVOICE),
     ev.InvoiceDebitCancelled: (Effect.PUBLISH_INVOICE,),  # by the company: no email of a failed debit
+    ev.InvoiceSettledByCredit: (Effect.PUBLISH_INVOICE,),  # the credit note has its own email
     ev.AttestationValidated: (Effect.PUBLISH_ATTESTATION, Effect.MAIL_ATTESTATION_AVAILABLE),
     ev.CreditNoteIssued: (Effect.PUBLISH_CREDIT_NOTE, Effect.MAIL_CREDIT_NOTE_AVAILABLE),
     ev.CreditNoteRefundRequested: (Effect.REFUND_CREDIT_NOTE,),

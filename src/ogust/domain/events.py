@@ -116,6 +116,17 @@ class InvoicePaymentNeedsAuthentication(Event):
 
 
 @dataclass(frozen=True)
+class InvoiceSettledByCredit(Event):
+    """Its credit notes cover the invoice, unpaid: nothing is due any more."""
+
+    invoice_id: str
+
+    @property
+    def key(self) -> str:
+        return f"invoice:{self.invoice_id}:settled-by-credit"
+
+
+@dataclass(frozen=True)
 class InvoiceDebitCancelled(Event):
     """The debit that awaited the client's 3-D Secure confirmation was cancelled at the bank."""
 

@@ -17,6 +17,7 @@ from ogust.domain.events import (
     InvoicePaymentNeedsAuthentication,
     InvoicePaymentRecorded,
     InvoicePaymentRetryRequested,
+    InvoiceSettledByCredit,
     InvoiceValidated,
 )
 from ogust.domain.lines import InvoiceLine, Totals
@@ -37,12 +38,14 @@ class InvoiceStatus(Enum):
     PAID = "paid"
     PAYMENT_FAILED = "payment_failed"
     NEEDS_AUTHENTICATION = "needs_authentication"
+    CREDITED = "credited"  # unpaid, and its credit notes cover it: nothing is due
 
     @property
     def label_fr(self) -> str:
         return {"draft": "en brouillon", "validated": "validée", "paid": "payée",
                 "payment_failed": "en échec de paiement",
-                "needs_authentication": "en attente d'authentification"}[self.value]
+                "needs_authentication": "en attente d'authentification",
+                "credited": "soldée par avoir"}[self.value]
 
 
 _AWAITING_PAYMENT = {InvoiceStatus.VALIDATED, InvoiceStatus.PAYMENT_FAILED, InvoiceStatus.NEEDS_AUTHENTICATION}
@@ -246,6 +249,28 @@ class Invoice(Aggregate, Totals, ShowsClient):
         """What a new debit asks for: the invoice less its credit notes (an invoice credited before it
         was paid is debited only what remains; fully credited, nothing)."""
         return self.total_ttc - self.credited_ttc
+
+    def settle_by_credit(self, attempts: Iterable[PaymentAttempt]) -> bool:
+        """Unpaid, and its credit notes now cover it: nothing is due any more, the invoice is settled
+        (« soldée par avoir ») — no longer listed as awaiting payment, nor shown to the client as to
+        pay. Not while a debit is under way or awaits the client's 3-D Secure confirmation
+        (``attempts``): its outcome decides (a debit made is refunded by the credit notes). True when
+        the invoice was settled so."""
+        if self.status not in (InvoiceStatus.VALIDATED, InvoiceStatus.PAYMENT_FAILED) or self.amount_due.cents > 0:
+            return False
+        if any(a.status in _DEBIT_UNDER_WAY or a.status is AttemptStatus.NEEDS_AUTHENTICATION for a in attempts):
+            return False
+        self.status = InvoiceStatus.CREDITED
+        self._record(InvoiceSettledByCredit(self.company_id, self.id))
+        return True
+
+    @property
+    def left_to_pay(self) -> Money:
+        """What the client still owes: nothing once paid or settled by its credit notes; else the
+        invoice less its credit notes (a draft owes nothing yet)."""
+        if self.status in (InvoiceStatus.PAID, InvoiceStatus.CREDITED, InvoiceStatus.DRAFT):
+            return Money.zero()
+        return self.amount_due
 
     @property
     def creditable_ttc(self) -> Money:

@@ -131,7 +131,8 @@ def invoice(i: Invoice, attempts: list[PaymentAttempt] | None = None,
             "status": i.status.value, "devis_id": i.devis_id, "issued_on": _iso(i.issued_on),
             "period_start": _iso(i.period_start), "period_end": _iso(i.period_end), "paid_at": _iso(i.paid_at),
             "payment_reference": i.payment_reference, "payment_failure": i.payment_failure,
-            "lines": [_line(l) for l in i.lines], **_totals(i)}
+            "lines": [_line(l) for l in i.lines], **_totals(i), "credited_ttc": money(i.credited_ttc),
+            "left_to_pay": money(i.left_to_pay)}
     if attempts is not None:
         data["payment_attempts"] = [attempt(a) for a in attempts]
     if payments is not None:

@@ -140,3 +140,27 @@ def test_ogust_invoice_pay_refusals(offline_api, http, args, code, words):
     refused = invoke(offline_api, "pay", invoice["number"], *args)
     assert refused.exit_code == code and words in refused.output, refused.output
     assert payments(offline_api) == 0
+
+
+def test_an_invoice_covered_by_its_credit_notes_is_settled_not_left_to_pay(offline_api, http):
+    """Credited in full before any payment: « soldée par avoir », nothing left to pay, out of the unpaid
+    list, published so; a payment is then refused and changes nothing."""
+    invoice = validated(offline_api, http)
+    part = http.post(f"/api/invoices/{invoice['id']}/credit-notes", json={"reason": "Geste commercial",
+                                                                          "amount_cents": 1000})
+    assert part.status_code == 201, part.text
+    shown = http.get(f"/api/invoices/{invoice['id']}").json()
+    assert (shown["status"], shown["credited_ttc"]["cents"], shown["left_to_pay"]["cents"]) == (
+        "validated", 1000, TTC - 1000)
+    rest = http.post(f"/api/invoices/{invoice['id']}/credit-notes", json={"reason": "Intervention annulée",
+                                                                          "full": True})
+    assert rest.status_code == 201, rest.text
+    shown = http.get(f"/api/invoices/{invoice['id']}").json()
+    assert (shown["status"], shown["credited_ttc"]["cents"], shown["left_to_pay"]["cents"]) == ("credited", TTC, 0)
+    assert [i["id"] for i in http.get("/api/invoices", params={"status": "validated"}).json()] == []
+    offline_api.container.processor().run_until_idle()
+    document = next(d for d in offline_api.shop.documents.values() if d.id == invoice["id"])
+    assert document.status == "credited"
+    refused = http.post(f"/api/invoices/{invoice['id']}/payments", json={"method": "cheque", "received_on": today()})
+    assert refused.status_code == 409 and refused.headers["content-type"].startswith(PROBLEM)
+    assert "soldée par avoir" in refused.json()["detail"] and payments(offline_api) == 0

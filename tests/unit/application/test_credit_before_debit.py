@@ -9,7 +9,7 @@ from ogust.application import commands as c
 from ogust.application.effects import RetryLater
 from ogust.application.effects.mail import SendEmailEffect
 from ogust.application.handlers.credit_notes import IssueCreditNoteHandler
-from ogust.application.handlers.invoicing import RetryPaymentHandler
+from ogust.application.handlers.invoicing import RecordPaymentHandler, RetryPaymentHandler
 from ogust.application.outbox import Effect, job_key
 from ogust.application.ports import ChargeOutcome, EmailKind
 from ogust.domain.credit_note import RefundStatus
@@ -17,6 +17,7 @@ from ogust.domain.errors import InvalidTransition
 from ogust.domain.events import CreditNoteRefundToAnnounce
 from ogust.domain.invoice import InvoiceStatus
 from ogust.domain.money import Money
+from ogust.domain.payment import PaymentMethod
 from tests.fakes import FakeLinks
 from tests.unit.application.conftest import attempts, validated_invoice
 
@@ -38,12 +39,27 @@ def test_a_credit_note_before_the_debit_lowers_it_and_is_not_refunded(uow, ready
     assert confirmed.context["amount_ttc"] == "40,00\u00a0€"
 
 
-def test_a_fully_credited_invoice_is_not_debited(uow, ready, marie, cards, worker):
+def test_a_fully_credited_invoice_is_not_debited_and_is_settled(uow, ready, marie, cards, worker, shop, clock):
+    """Nothing is due: no longer « validée » (awaiting payment) for ever, listed and shown as to pay."""
     invoice = validated_invoice(uow, ready, marie, cards)
     credit(uow, ready, invoice)
     worker.run_until_idle()
     assert cards.requests == [] and attempts(uow, invoice) == []
-    assert uow.invoices.get(ready.id, invoice.id).status is InvoiceStatus.VALIDATED
+    settled = uow.invoices.get(ready.id, invoice.id)
+    assert settled.status is InvoiceStatus.CREDITED and settled.left_to_pay == Money(0)
+    [published] = [d for d in shop.documents.values() if d.id == invoice.id]
+    assert published.status == "credited"  # the client's account says so too
+    with pytest.raises(InvalidTransition, match="soldée par avoir : aucun paiement n'est attendu"):
+        RecordPaymentHandler(uow)(c.RecordPayment(ready.id, invoice.id, PaymentMethod.CHEQUE, clock.now().date()))
+    with pytest.raises(InvalidTransition, match="soldée par avoir"):
+        RetryPaymentHandler(uow)(c.RetryPayment(ready.id, invoice.id))
+
+
+def test_a_partly_credited_invoice_still_awaits_what_is_left(uow, ready, marie, cards, worker):
+    invoice = validated_invoice(uow, ready, marie, cards, with_card=False)
+    credit(uow, ready, invoice, 1500)
+    stored = uow.invoices.get(ready.id, invoice.id)
+    assert stored.status is InvoiceStatus.VALIDATED and stored.left_to_pay == Money(4000)
 
 
 def test_a_declined_invoice_credited_in_full_is_not_retried_and_says_why(uow, ready, marie, cards, worker):
@@ -53,7 +69,8 @@ def test_a_declined_invoice_credited_in_full_is_not_retried_and_says_why(uow, re
     worker.run_until_idle()
     assert uow.invoices.get(ready.id, invoice.id).status is InvoiceStatus.PAYMENT_FAILED
     credit(uow, ready, invoice)
-    with pytest.raises(InvalidTransition, match="entièrement couverte par ses avoirs"):
+    assert uow.invoices.get(ready.id, invoice.id).status is InvoiceStatus.CREDITED  # nothing is due any more
+    with pytest.raises(InvalidTransition, match="soldée par avoir : pas de nouvelle tentative"):
         RetryPaymentHandler(uow)(c.RetryPayment(ready.id, invoice.id))
     worker.run_until_idle()
     assert len(cards.requests) == 1 and len(attempts(uow, invoice)) == 1
@@ -120,3 +137,32 @@ def test_the_refund_email_waits_for_the_refund_and_says_nothing_if_it_failed(uow
         uow.commit()
     effect(job)  # refused by the bank: the company settles it, the client is not told of a refund
     assert len(mailer.sent) == sent
+
+
+def test_a_full_credit_note_while_the_debit_is_under_way_waits_for_its_outcome(uow, ready, marie, cards, worker,
+                                                                               clock):
+    """Not settled by credit while the debit may still succeed: debited, the invoice is paid and the
+    credit note refunded to the card."""
+    invoice = validated_invoice(uow, ready, marie, cards)
+    cards.fail_unknown(1, debit_first=True)
+    worker.run_until_idle()
+    note = credit(uow, ready, invoice)
+    assert uow.invoices.get(ready.id, invoice.id).status is InvoiceStatus.VALIDATED
+    clock.advance(seconds=3600)
+    worker.run_until_idle()
+    assert uow.invoices.get(ready.id, invoice.id).status is InvoiceStatus.PAID
+    assert uow.credit_notes.get(ready.id, note.id).refund_status is RefundStatus.SUCCEEDED
+
+
+def test_a_full_credit_note_while_the_debit_is_under_way_settles_the_invoice_when_it_fails(uow, ready, marie, cards,
+                                                                                          worker, clock):
+    invoice = validated_invoice(uow, ready, marie, cards, pm="pm_nsf")
+    cards.fail_unknown(1)  # the answer lost, nothing debited
+    worker.run_until_idle()
+    credit(uow, ready, invoice)
+    assert uow.invoices.get(ready.id, invoice.id).status is InvoiceStatus.VALIDATED
+    cards.outcomes["pm_nsf"] = ChargeOutcome.DECLINED
+    clock.advance(seconds=3600)
+    worker.run_until_idle()  # the retry learns it was declined: nothing is due, the credit note covers it
+    assert uow.invoices.get(ready.id, invoice.id).status is InvoiceStatus.CREDITED
+    assert cards.debited == []

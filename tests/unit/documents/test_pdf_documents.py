@@ -91,10 +91,24 @@ def test_french_characters_come_out_as_written(s, invoice_pdf):
 
 
 def test_an_unpaid_invoice_says_it_is_to_be_paid_and_when(s):
-    s.invoice.status, s.invoice.paid_at = type(s.invoice.status).VALIDATED, None
+    s.invoice.status, s.invoice.paid_at, s.invoice.credited_ttc = type(s.invoice.status).VALIDATED, None, Money(0)
     text = flat(text_of(renderer.invoice(s.invoice, s.company, s.client, DocumentContext(s.company, s.client))))
     assert "Statut : à payer — échéance le 30/04/2026." in text
     assert "Lieu d'intervention".upper() in text and "(domicile du client)" in text  # no intervention known
+
+
+def test_a_credited_invoice_says_what_is_left_to_pay_or_that_nothing_is(s):
+    invoice = s.invoice
+    invoice.status, invoice.paid_at, invoice.credited_ttc = type(invoice.status).VALIDATED, None, Money(0)
+    invoice.record_credit(Money(1000))
+    text = flat(text_of(renderer.invoice(invoice, s.company, s.client, DocumentContext(s.company, s.client))))
+    assert (f"Statut : à payer : {euros(invoice.total_ttc - Money(1000))} ({euros(invoice.total_ttc)} TTC moins "
+            "les avoirs, 10,00 €) — échéance le 30/04/2026.") in text
+    invoice.record_credit(invoice.creditable_ttc)
+    assert invoice.settle_by_credit([])
+    text = flat(text_of(renderer.invoice(invoice, s.company, s.client, DocumentContext(s.company, s.client))))
+    assert f"Statut : soldée par avoir — rien à payer (avoirs : {euros(invoice.total_ttc)} TTC)." in text
+    assert "à payer —" not in text
 
 
 @pytest.mark.parametrize("card", [True, False])

@@ -418,7 +418,11 @@ class PdfDocumentRenderer:
             return f"Statut : payée le {when} par {method}{reference}."
         if invoice.status is InvoiceStatus.DRAFT:
             return "Statut : brouillon — ce document n'est pas une facture."
+        if invoice.status is InvoiceStatus.CREDITED:
+            return f"Statut : soldée par avoir — rien à payer (avoirs : {invoice.credited_ttc} TTC)."
         due = f" — échéance le {date_fr(invoice.due_on)}" if invoice.due_on else ""
+        if invoice.credited_ttc.cents:  # what is left to pay, said, not left to subtract
+            due = f" : {invoice.amount_due} ({invoice.total_ttc} TTC moins les avoirs, {invoice.credited_ttc}){due}"
         if invoice.status is InvoiceStatus.PAYMENT_FAILED:
             return f"Statut : à payer{due}. Le débit de la carte a été refusé ({invoice.payment_failure or 'refus'})."
         if invoice.status is InvoiceStatus.NEEDS_AUTHENTICATION:

@@ -125,6 +125,8 @@ def apply_outcome(uow: UnitOfWork, invoice: Invoice, attempt: PaymentAttempt, re
         reason = result.reason or "carte refusée"
         attempt.failed(reason, result.payment_intent_id, now)
         invoice.mark_payment_failed(attempt.number, reason)
+        # credit notes issued while the debit was under way may cover the invoice: nothing is due then
+        invoice.settle_by_credit(uow.payment_attempts.for_invoice(invoice.company_id, invoice.id))
 
 
 def _superseded(uow: UnitOfWork, invoice: Invoice, attempt: PaymentAttempt) -> bool:

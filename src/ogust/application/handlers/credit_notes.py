@@ -44,6 +44,7 @@ class IssueCreditNoteHandler:
             today = now.astimezone(zone).date()
             number = uow.sequences.next_number(cmd.company_id, CREDIT_NOTE_PREFIX, today.year)
             note = CreditNote.issue(invoice, number, today, cmd.reason, lines, payments, earlier, now)
+            invoice.settle_by_credit(uow.payment_attempts.for_invoice(cmd.company_id, invoice.id))
             uow.credit_notes.add(note)
             uow.commit()
             return note

@@ -95,6 +95,7 @@ class CancelDebitHandler:
             else:
                 attempt.failed(CANCELLED, attempt.payment_intent_id, uow.clock.now())
                 invoice.cancel_debit(attempt.number, CANCELLED)
+                invoice.settle_by_credit(uow.payment_attempts.for_invoice(cmd.company_id, invoice.id))
             uow.commit()
             return invoice
 

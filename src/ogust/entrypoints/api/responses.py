@@ -254,6 +254,9 @@ class Invoice(BaseModel):
     total_ht: Money = Field(description="somme des lignes")
     total_vat: Money = Field(description="somme des lignes")
     total_ttc: Money = Field(description="somme des lignes")
+    credited_ttc: Money = Field(description="somme de ses avoirs, TTC")
+    left_to_pay: Money = Field(description="reste à payer : la facture moins ses avoirs ; zéro une fois payée, "
+                                           "soldée par avoir, ou en brouillon")
 
 
 class InvoiceWithPayments(Invoice):

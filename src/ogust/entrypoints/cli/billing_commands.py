@@ -139,6 +139,10 @@ def _invoice_lines(i) -> list[str]:
         lines.append(f"  {when}{l.label}{who} {l.quantity.label_fr()} × {l.unit_price_ht} HT, "
                      f"TVA {l.vat_rate.percent_label} = {l.amount_ttc} TTC")
     lines.append(f"Total : {i.total_ht} HT, {i.total_vat} TVA, {i.total_ttc} TTC")
+    if i.credited_ttc.cents:
+        lines.append(f"Avoirs : {i.credited_ttc} TTC")
+    if not i.is_draft:
+        lines.append(f"Reste à payer : {i.left_to_pay}")
     if i.payment_failure:
         lines.append(f"Paiement : {i.payment_failure}")
     return lines
@@ -206,8 +210,8 @@ def invoice_list(cli: Cli, status, as_json) -> None:
     """Les factures, par numéro (les brouillons à la fin)."""
     found = cli.container.queries().invoices(cli.company_id(), InvoiceStatus(status) if status else None)
     output([s.invoice(i) for i in found], as_json,
-           [f"{(i.number or 'brouillon'):<16} {i.status.label_fr:<30} {str(i.total_ttc):>12} TTC  {i.id}"
-            for i in found] or ["Aucune facture."])
+           [f"{(i.number or 'brouillon'):<16} {i.status.label_fr:<30} {str(i.total_ttc):>12} TTC  "
+            f"reste {str(i.left_to_pay):>12}  {i.id}" for i in found] or ["Aucune facture."])
 
 
 # what an operator types (French) → how the payment was made; the card is debited only through Stripe
