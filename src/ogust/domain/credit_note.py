@@ -161,9 +161,12 @@ class CreditNote(Aggregate, Totals, ShowsClient):
         self.refunded_at = refunded_at
         self._record(CreditNoteRefunded(self.company_id, self.id, reference))
 
-    def refunds(self, payment: Payment) -> Money:
-        """What this credit note gave back of ``payment`` (a payment of its invoice)."""
+    def refunds(self, payment: Payment, before: datetime | None = None) -> Money:
+        """What this credit note gave back of ``payment`` (a payment of its invoice) — by ``before``
+        when given: a refund made later belongs to a later year."""
         if self.refund_status is not RefundStatus.SUCCEEDED or payment.invoice_id != self.invoice_id:
+            return Money.zero()
+        if before is not None and (self.refunded_at is None or self.refunded_at >= before):
             return Money.zero()
         if payment.method is PaymentMethod.CARD:
             return self.refund_amount if self.payment_intent_id == payment.reference else Money.zero()

@@ -11,6 +11,7 @@ from ogust.application.handlers.attestations import (
     GenerateAttestationsHandler,
     ValidateAttestationHandler,
 )
+from ogust.application.handlers.credit_notes import IssueCreditNoteHandler
 from ogust.application.outbox import Effect
 from ogust.domain.attestation import AttestationStatus
 from ogust.domain.errors import InvalidTransition, InvalidValue, NothingToAttest, YearNotOver
@@ -120,3 +121,24 @@ def test_batch_reports_each_client_and_one_problem_stops_no_other(uow, ready, pa
     assert by_client[paid.client_id].attestation_id is not None and by_client[paid.client_id].error is None
     assert by_client[cash_only.id].attestation_id is None and "2026" in by_client[cash_only.id].error
     assert progress == [1, 1] and len(uow.attestations.items) == 1
+
+
+def test_a_refund_made_after_the_year_leaves_that_years_attestation_as_it_was(uow, ready, paid, worker):
+    """Paid in 2026, part refunded to the card in January 2027: the 2026 attestation says what was paid
+    in 2026 whether it is computed before or after the refund — the day an operator validates it no
+    longer decides the client's tax credit. A refund within the year is deducted."""
+    generate = GenerateAttestationHandler(uow)
+    within = IssueCreditNoteHandler(uow)(c.IssueCreditNote(ready.id, paid.id, "Intervention écourtée", Money(500)))
+    worker.run_until_idle()  # refunded to the card in November 2026
+    assert uow.credit_notes.get(ready.id, within.id).refunded_at.year == 2026
+    before = generate(c.GenerateAttestation(ready.id, paid.client_id, 2026)).amount_paid
+    assert before == Money(5000)
+    uow.clock.current = datetime(2027, 1, 15, 9, 0, tzinfo=UTC)
+    later = IssueCreditNoteHandler(uow)(c.IssueCreditNote(ready.id, paid.id, "Geste commercial", Money(2000)))
+    worker.run_until_idle()
+    assert uow.credit_notes.get(ready.id, later.id).refunded_at.year == 2027
+    [outcome] = GenerateAttestationsHandler(uow)(c.GenerateAttestations(ready.id, 2026))  # the batch's way
+    assert uow.attestations.get(ready.id, outcome.attestation_id).amount_paid == Money(5000)
+    after = generate(c.GenerateAttestation(ready.id, paid.client_id, 2026))
+    validated = ValidateAttestationHandler(uow)(c.ValidateAttestation(ready.id, after.id))
+    assert after.amount_paid == before == validated.amount_paid == Money(5000)

@@ -22,7 +22,8 @@ def _generate(uow: UnitOfWork, company_id: str, client_id: str, year: int) -> At
     check_year(year)
     uow.clients.get(company_id, client_id)
     zone = ZoneInfo(uow.companies.get(company_id).timezone)
-    pairs = [(net_of_refunds(uow, p), uow.invoices.get(company_id, p.invoice_id))
+    year_end = datetime(year + 1, 1, 1, tzinfo=zone)
+    pairs = [(net_of_refunds(uow, p, year_end), uow.invoices.get(company_id, p.invoice_id))
              for p in uow.payments.for_client(company_id, client_id)]
     paid = summarise_year(year, pairs, lambda p: p.received_at.astimezone(zone).year == year)
     return _store(uow, company_id, client_id, year, paid, uow.attestations.for_client_year(company_id, client_id, year))
@@ -44,15 +45,18 @@ def _store(uow: UnitOfWork, company_id: str, client_id: str, year: int, paid: Ye
     return attestation
 
 
-def net_of_refunds(uow: UnitOfWork, payment: Payment) -> Payment:
-    """The payment less what credit notes refunded of it: only what the client kept paying counts."""
-    return payment_net_of(payment, uow.credit_notes.for_invoice(payment.company_id, payment.invoice_id))
+def net_of_refunds(uow: UnitOfWork, payment: Payment, year_end: datetime) -> Payment:
+    """The payment less what credit notes refunded of it within its year: only what the client kept
+    paying counts."""
+    return payment_net_of(payment, uow.credit_notes.for_invoice(payment.company_id, payment.invoice_id), year_end)
 
 
-def payment_net_of(payment: Payment, credit_notes: Iterable[CreditNote]) -> Payment:
-    """The payment less what these credit notes (of its invoice) gave back of it: refunded to the card
-    it was paid by, or given back by the company (cheque, transfer, cash) for a payment made otherwise."""
-    refunded = total([n.refunds(payment) for n in credit_notes])
+def payment_net_of(payment: Payment, credit_notes: Iterable[CreditNote], year_end: datetime) -> Payment:
+    """The payment less what these credit notes (of its invoice) gave back of it before ``year_end`` —
+    refunded to the card it was paid by, or given back by the company (cheque, transfer, cash) for a
+    payment made otherwise. A refund made after the year does not change that year's attestation:
+    the amount attested never depends on the day the attestation was computed."""
+    refunded = total([n.refunds(payment, year_end) for n in credit_notes])
     if refunded.cents == 0:
         return payment
     return replace(payment, amount=Money(max(payment.amount.cents - refunded.cents, 0), payment.amount.currency))
@@ -141,7 +145,7 @@ class GenerateAttestationsHandler:
                 for client_id in client_ids:
                     try:
                         check_year(cmd.year)
-                        pairs = [(payment_net_of(p, notes.get(p.invoice_id, ())), invoices[p.invoice_id])
+                        pairs = [(payment_net_of(p, notes.get(p.invoice_id, ()), end), invoices[p.invoice_id])
                                  for p in paid.get(client_id, [])]
                         paid_in_year = summarise_year(cmd.year, pairs,
                                                       lambda p: p.received_at.astimezone(zone).year == cmd.year)
