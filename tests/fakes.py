@@ -8,6 +8,7 @@ from ogust.application.outbox import JobStatus, OutboxJob
 from ogust.application.ports import BulkOutcome, ShopDocument, ShopRejected, ShopUnavailable
 from ogust.application.unit_of_work import UnitOfWork
 from ogust.domain.aggregate import Aggregate
+from ogust.domain.credit_note import RefundStatus
 from ogust.domain.errors import ConcurrencyConflict, NotFound
 from ogust.domain.intervention import InterventionStatus
 from ogust.domain.invoice import InvoiceSource
@@ -270,6 +271,12 @@ class FakeCreditNotes(FakeRepository):
     def for_invoices(self, company_id, invoice_ids):
         wanted = set(invoice_ids)
         return sorted((n for n in self.list(company_id) if n.invoice_id in wanted), key=lambda n: n.number)
+
+    def refunded_between(self, company_id, client_ids, start, end):
+        wanted = set(client_ids)
+        return sorted((n for n in self.list(company_id) if n.client_id in wanted
+                       and n.refund_status is RefundStatus.SUCCEEDED and start <= n.refunded_at < end),
+                      key=lambda n: (n.client_id, n.number))
 
 
 class FakeSequences:

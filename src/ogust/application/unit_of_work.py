@@ -146,6 +146,10 @@ class CreditNoteRepository(Repository[CreditNote], Protocol):
 
     def for_invoices(self, company_id: str, invoice_ids: Iterable[str]) -> list[CreditNote]: ...
 
+    def refunded_between(self, company_id: str, client_ids: Iterable[str], start: datetime,
+                         end: datetime) -> list[CreditNote]:
+        """The credit notes of these clients refunded from ``start`` (included) to ``end`` (excluded)."""
+
 
 class PaymentAttemptRepository(Repository[PaymentAttempt], Protocol):
     def for_invoice(self, company_id: str, invoice_id: str) -> list[PaymentAttempt]:

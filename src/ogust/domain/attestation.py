@@ -50,6 +50,9 @@ class Attestation(Aggregate, ShowsClient):
     # paid in CESU préfinancés (titres CESU, financed by an employer or a fund) for eligible services:
     # not in ``amount_paid`` — the client may add only the part they financed themselves
     cesu_paid: Money = field(default_factory=Money.zero)
+    # refunds received in the year of payments made in earlier years (their eligible part), deducted
+    # from what was paid in the year: a refund lowers the expenses of the year it is received
+    refunds_deducted: Money = field(default_factory=Money.zero)
     status: AttestationStatus = AttestationStatus.DRAFT
     number: str | None = None
     created_at: datetime | None = None
@@ -62,11 +65,13 @@ class Attestation(Aggregate, ShowsClient):
     def total_minutes(self) -> int:
         return sum(line.minutes for line in self.lines)
 
-    def recompute(self, amount_paid: Money, lines: list[AttestationLine], cesu_paid: Money | None = None) -> None:
+    def recompute(self, amount_paid: Money, lines: list[AttestationLine], cesu_paid: Money | None = None,
+                  refunds_deducted: Money | None = None) -> None:
         if self.status is not AttestationStatus.DRAFT:
             raise InvalidTransition("Une attestation validée ne change plus.")
         self.amount_paid = amount_paid
         self.cesu_paid = cesu_paid if cesu_paid is not None else Money.zero()
+        self.refunds_deducted = refunds_deducted if refunds_deducted is not None else Money.zero()
         self.lines = lines
 
     def require_year_over(self, at: datetime, zone: tzinfo) -> None:
@@ -123,14 +128,20 @@ class YearPaid:
     amount: Money
     lines: list[AttestationLine]
     cesu: Money
+    refunds_deducted: Money = field(default_factory=Money.zero)
 
 
 def summarise_year(
-    year: int, payments: Iterable[tuple[Payment, Invoice]], received_in_year: callable[[Payment], bool]
+    year: int, payments: Iterable[tuple[Payment, Invoice]], received_in_year: callable[[Payment], bool],
+    earlier_refunds: Iterable[tuple[Payment, Invoice]] = (),
 ) -> YearPaid:
     """Amount paid in the year (received, not in cash nor in CESU préfinancés, linked to an invoice,
     eligible tarifs), the eligible part paid in CESU préfinancés, and the hours per intervenant and
-    month of the interventions those payments paid for."""
+    month of the interventions those payments paid for.
+
+    ``earlier_refunds``: what was refunded in the year of payments made in earlier years, each as the
+    payment it gives back with the refunded amount. Its eligible part is deducted from the year's
+    amount (a refund lowers the expenses of the year it is received), never below zero."""
     amount = Money.zero()
     cesu = Money.zero()
     minutes: dict[tuple[str, str, int], list[int]] = defaultdict(list)
@@ -159,9 +170,18 @@ def summarise_year(
             minutes[key].append(line.quantity.value if line.quantity.unit is Unit.HOUR else 0)
     if amount.cents == 0 and cesu.cents == 0:
         raise NothingToAttest(f"Aucun paiement éligible reçu en {year}.", year=year)
+    deducted = Money.zero()
+    for refund, invoice in earlier_refunds:
+        if refund.method is PaymentMethod.CESU:
+            share = min(eligible_share(refund, invoice), cesu)
+            cesu = cesu - share
+        else:
+            share = min(eligible_amount(refund, invoice), amount)
+            amount = amount - share
+        deducted = deducted + share
     lines = [
         AttestationLine(matricule, name, month, sum(values), len(values), year=line_year)
         for (matricule, name, line_year, month), values in sorted(
             minutes.items(), key=lambda item: (item[0][2], item[0][3], item[0][1]))
     ]
-    return YearPaid(amount, lines, cesu)
+    return YearPaid(amount, lines, cesu, deducted)

@@ -13,6 +13,7 @@ from ogust.application import commands as c
 from ogust.application.shop_export import ShopExport
 from ogust.domain.address import Address
 from ogust.domain.client import Client
+from ogust.domain.credit_note import CreditNote, RefundStatus, amount_credit_lines
 from ogust.domain.invoice import Invoice, InvoiceSource
 from ogust.domain.lines import InvoiceLine
 from ogust.domain.money import Money, VatRate
@@ -93,6 +94,15 @@ def test_the_year_by_pages_equals_one_client_at_a_time(company: Company) -> None
         # paid in cash only: no attestation
         _paid(uow, company, clients[6].id, date(2026, 3, 3), datetime(2026, 3, 4, 9, 0, tzinfo=UTC), 60,
               PaymentMethod.CASH)
+        # paid by cheque in 2025, 10,00 € of it refunded by cheque in March 2026: deducted from 2026
+        _paid(uow, company, clients[1].id, date(2025, 12, 1), datetime(2025, 12, 2, 9, 0, tzinfo=UTC), 60,
+              PaymentMethod.CHEQUE)
+        [of_2025] = [i for i in uow.invoices.list(company.id) if i.created_at.year == 2025]
+        uow.credit_notes.add(CreditNote(
+            company.id, clients[1].id, of_2025.id, "FA-2025-000001", "AV-2026-000001", date(2026, 3, 1),
+            "Heure non faite", amount_credit_lines(of_2025, Money(1000)), refund_amount=Money(1000),
+            refund_status=RefundStatus.SUCCEEDED, refund_method=PaymentMethod.CHEQUE,
+            refunded_at=datetime(2026, 3, 2, 9, 0, tzinfo=UTC)))
         uow.commit()
 
     progress = []
@@ -106,14 +116,16 @@ def test_the_year_by_pages_equals_one_client_at_a_time(company: Company) -> None
     def content(client_id: str):
         with container.uow() as uow:
             found = uow.attestations.for_client_year(company.id, client_id, 2026)
-            return found.amount_paid, [(line.month, line.minutes, line.interventions) for line in found.lines]
+            return (found.amount_paid, found.refunds_deducted,
+                    [(line.month, line.minutes, line.interventions) for line in found.lines])
 
     by_pages = {o.client_id: content(o.client_id) for o in outcomes if o.attestation_id}
     assert len(by_pages) == 6
     for client_id in by_pages:  # the one-client handler recomputes the very same drafts
         container.generate_attestation()(c.GenerateAttestation(company.id, client_id, 2026))
     assert {client_id: content(client_id) for client_id in by_pages} == by_pages
-    amount, lines = by_pages[clients[0].id]
+    assert by_pages[clients[1].id][1] == Money(1000)  # the refund of 2026, of a payment of 2025
+    amount, _, lines = by_pages[clients[0].id]
     assert lines[-1] == (12, 60 + 45, 2) and len(lines) == 12
     with container.uow() as uow:
         monthly = [p.amount for p in uow.payments.for_client(company.id, clients[0].id)

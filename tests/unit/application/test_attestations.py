@@ -142,3 +142,12 @@ def test_a_refund_made_after_the_year_leaves_that_years_attestation_as_it_was(uo
     after = generate(c.GenerateAttestation(ready.id, paid.client_id, 2026))
     validated = ValidateAttestationHandler(uow)(c.ValidateAttestation(ready.id, after.id))
     assert after.amount_paid == before == validated.amount_paid == Money(5000)
+    # the January refund lowers 2027, the year it was received — through both ways of computing it
+    uow.payments.add(Payment(company_id=ready.id, invoice_id=paid.id, client_id=paid.client_id, amount=Money(3000),
+                             received_at=datetime(2027, 1, 20, 10, 0, tzinfo=UTC), method=PaymentMethod.CHEQUE))
+    uow.clock.current = datetime(2027, 2, 1, 9, 0, tzinfo=UTC)
+    of_2027 = generate(c.GenerateAttestation(ready.id, paid.client_id, 2027))
+    assert (of_2027.amount_paid, of_2027.refunds_deducted) == (Money(1000), Money(2000))
+    [outcome] = GenerateAttestationsHandler(uow)(c.GenerateAttestations(ready.id, 2027))
+    again = uow.attestations.get(ready.id, outcome.attestation_id)
+    assert (again.id, again.amount_paid, again.refunds_deducted) == (of_2027.id, Money(1000), Money(2000))

@@ -654,6 +654,11 @@ class PdfDocumentRenderer:
         pdf.font(12, "B", ACCENT)
         pdf.cell(pdf.width - 8, 6, str(attestation.amount_paid))
         pdf.set_y(top + 17)
+        if attestation.refunds_deducted.cents:
+            pdf.para(f"Ce montant est net des remboursements reçus en {attestation.year} sur des paiements des "
+                     f"années précédentes : {attestation.refunds_deducted} déduits (un remboursement diminue "
+                     "les dépenses de l'année où il est reçu).",
+                     size=8.8, height=4.6, after=3)
         if attestation.cesu_paid.cents:
             pdf.para(f"Réglé en CESU préfinancés en {attestation.year}, non compris dans ce montant : "
                      f"{attestation.cesu_paid}. Seule la part de ces CESU que vous avez financée vous-même "

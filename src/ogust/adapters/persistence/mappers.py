@@ -93,6 +93,7 @@ def _map_all() -> None:
     mapper_registry.map_imperatively(AttestationLine, t.attestation_lines)
     _aggregate(Attestation, t.attestations, amount_paid=_money(t.attestations, "amount_paid"),
                cesu_paid=_money(t.attestations, "cesu_paid"),
+               refunds_deducted=_money(t.attestations, "refunds_deducted"),
                lines=_lines(AttestationLine, t.attestation_lines))
     _aggregate(PaymentAttempt, t.payment_attempts, amount=_money(t.payment_attempts, "amount"))
     _aggregate(Payment, t.payments, amount=_money(t.payments, "amount"))

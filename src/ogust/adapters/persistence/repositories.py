@@ -15,7 +15,7 @@ from ogust.domain.aggregate import Aggregate, new_id
 from ogust.domain.attestation import Attestation
 from ogust.domain.client import Client
 from ogust.domain.company import Company
-from ogust.domain.credit_note import CreditNote
+from ogust.domain.credit_note import CreditNote, RefundStatus
 from ogust.domain.devis import Devis
 from ogust.domain.errors import NotFound
 from ogust.domain.intervenant import Intervenant
@@ -426,6 +426,13 @@ class SqlAlchemyCreditNoteRepository(_Repository[CreditNote]):
         number order alone, SQLite would walk every credit note of the company."""
         c = t.credit_notes.c
         return self._all(self._select(company_id, c.invoice_id.in_(list(invoice_ids))), c.invoice_id, c.number, c.id)
+
+    def refunded_between(self, company_id: str, client_ids: Iterable[str], start: datetime,
+                         end: datetime) -> list[CreditNote]:
+        c = t.credit_notes.c
+        return self._all(self._select(company_id, c.client_id.in_(list(client_ids)),
+                                      c.refund_status == RefundStatus.SUCCEEDED, c.refunded_at >= start,
+                                      c.refunded_at < end), c.client_id, c.number, c.id)
 
     def _order(self) -> tuple:
         c = t.credit_notes.c

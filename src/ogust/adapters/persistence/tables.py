@@ -278,6 +278,8 @@ attestations = Table(
     *_money("amount_paid"),
     # revision 0009: paid in CESU préfinancés, apart from amount_paid (same currency)
     Column("cesu_paid_cents", Integer, nullable=False, server_default=text("0")),
+    # revision 0011: refunds received in the year of earlier years' payments, deducted from amount_paid
+    Column("refunds_deducted_cents", Integer, nullable=False, server_default=text("0")),
     Column("status", EnumValue(AttestationStatus, 20), nullable=False),
     Column("number", String(30)),
     Column("created_at", UtcDateTime()),

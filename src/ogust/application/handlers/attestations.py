@@ -13,6 +13,7 @@ from ogust.application.unit_of_work import UnitOfWork
 from ogust.domain.attestation import Attestation, AttestationStatus, YearPaid, summarise_year
 from ogust.domain.credit_note import CreditNote
 from ogust.domain.errors import ConcurrencyConflict, DomainError, InvalidTransition
+from ogust.domain.invoice import Invoice
 from ogust.domain.money import Money, total
 from ogust.domain.payment import Payment
 from ogust.domain.validation import check_year
@@ -22,10 +23,13 @@ def _generate(uow: UnitOfWork, company_id: str, client_id: str, year: int) -> At
     check_year(year)
     uow.clients.get(company_id, client_id)
     zone = ZoneInfo(uow.companies.get(company_id).timezone)
-    year_end = datetime(year + 1, 1, 1, tzinfo=zone)
-    pairs = [(net_of_refunds(uow, p, year_end), uow.invoices.get(company_id, p.invoice_id))
-             for p in uow.payments.for_client(company_id, client_id)]
-    paid = summarise_year(year, pairs, lambda p: p.received_at.astimezone(zone).year == year)
+    start, end = datetime(year, 1, 1, tzinfo=zone), datetime(year + 1, 1, 1, tzinfo=zone)
+    payments = uow.payments.for_client(company_id, client_id)
+    notes = {p.invoice_id: uow.credit_notes.for_invoice(company_id, p.invoice_id) for p in payments}
+    invoices = {p.invoice_id: uow.invoices.get(company_id, p.invoice_id) for p in payments}
+    pairs = [(payment_net_of(p, notes[p.invoice_id], end), invoices[p.invoice_id]) for p in payments]
+    paid = summarise_year(year, pairs, lambda p: p.received_at.astimezone(zone).year == year,
+                          _earlier_refunds(payments, notes, invoices, start, end))
     return _store(uow, company_id, client_id, year, paid, uow.attestations.for_client_year(company_id, client_id, year))
 
 
@@ -34,21 +38,32 @@ def _store(uow: UnitOfWork, company_id: str, client_id: str, year: int, paid: Ye
     """A new draft attestation, or the draft recomputed; a validated one never changes."""
     if attestation is None:
         attestation = Attestation(company_id=company_id, client_id=client_id, year=year, amount_paid=paid.amount,
-                                  lines=paid.lines, cesu_paid=paid.cesu, created_at=uow.clock.now())
+                                  lines=paid.lines, cesu_paid=paid.cesu, refunds_deducted=paid.refunds_deducted,
+                                  created_at=uow.clock.now())
         uow.attestations.add(attestation)
     elif attestation.status is AttestationStatus.VALIDATED:
         raise InvalidTransition(
             f"L'attestation {attestation.number} de {year} est déjà validée.", attestation_id=attestation.id
         )
     else:
-        attestation.recompute(paid.amount, paid.lines, paid.cesu)
+        attestation.recompute(paid.amount, paid.lines, paid.cesu, paid.refunds_deducted)
     return attestation
 
 
-def net_of_refunds(uow: UnitOfWork, payment: Payment, year_end: datetime) -> Payment:
-    """The payment less what credit notes refunded of it within its year: only what the client kept
-    paying counts."""
-    return payment_net_of(payment, uow.credit_notes.for_invoice(payment.company_id, payment.invoice_id), year_end)
+def _earlier_refunds(payments: Iterable[Payment], notes: dict[str, list[CreditNote]], invoices: dict[str, Invoice],
+                     start: datetime, end: datetime) -> list[tuple[Payment, Invoice]]:
+    """What was refunded from ``start`` to ``end`` of payments received before ``start``: each as
+    its payment with the amount refunded in the period."""
+    found = []
+    for payment in payments:
+        if payment.received_at >= start:
+            continue
+        given_back = notes.get(payment.invoice_id, ())
+        refunded = total([n.refunds(payment, end) for n in given_back]) - total([n.refunds(payment, start)
+                                                                                  for n in given_back])
+        if refunded.cents > 0:
+            found.append((replace(payment, amount=refunded), invoices[payment.invoice_id]))
+    return found
 
 
 def payment_net_of(payment: Payment, credit_notes: Iterable[CreditNote], year_end: datetime) -> Payment:
@@ -134,6 +149,7 @@ class GenerateAttestationsHandler:
                 invoice_ids = {p.invoice_id for p in payments}
                 invoices = {i.id: i for i in uow.invoices.get_many(cmd.company_id, invoice_ids)}
                 notes: dict[str, list[CreditNote]] = {}
+                notes_of_earlier: dict[str, list[CreditNote]] = {}
                 for note in uow.credit_notes.for_invoices(cmd.company_id, invoice_ids):
                     notes.setdefault(note.invoice_id, []).append(note)
                 existing = {a.client_id: a for a in uow.attestations.for_clients_year(cmd.company_id, client_ids,
@@ -141,14 +157,28 @@ class GenerateAttestationsHandler:
                 paid: dict[str, list[Payment]] = {}
                 for payment in payments:
                     paid.setdefault(payment.client_id, []).append(payment)
+                # refunds made in the year of payments of earlier years: rare, read invoice by invoice
+                earlier: dict[str, list[Payment]] = {}
+                for note in uow.credit_notes.refunded_between(cmd.company_id, client_ids, start, end):
+                    if note.invoice_id in notes_of_earlier:
+                        continue
+                    notes_of_earlier[note.invoice_id] = notes.get(note.invoice_id) or uow.credit_notes.for_invoice(
+                        cmd.company_id, note.invoice_id)
+                    if note.invoice_id not in invoices:
+                        invoices[note.invoice_id] = uow.invoices.get(cmd.company_id, note.invoice_id)
+                    for payment in uow.payments.for_invoice(cmd.company_id, note.invoice_id):
+                        if payment.received_at < start:  # those of the year are read already
+                            earlier.setdefault(payment.client_id, []).append(payment)
+                notes.update(notes_of_earlier)
                 outcomes = []
                 for client_id in client_ids:
                     try:
                         check_year(cmd.year)
                         pairs = [(payment_net_of(p, notes.get(p.invoice_id, ()), end), invoices[p.invoice_id])
                                  for p in paid.get(client_id, [])]
-                        paid_in_year = summarise_year(cmd.year, pairs,
-                                                      lambda p: p.received_at.astimezone(zone).year == cmd.year)
+                        paid_in_year = summarise_year(
+                            cmd.year, pairs, lambda p: p.received_at.astimezone(zone).year == cmd.year,
+                            _earlier_refunds(earlier.get(client_id, []), notes, invoices, start, end))
                         attestation = _store(uow, cmd.company_id, client_id, cmd.year, paid_in_year,
                                              existing.get(client_id))
                         outcomes.append(AttestationOutcome(client_id, attestation.id))

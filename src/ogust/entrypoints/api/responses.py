@@ -283,6 +283,8 @@ class Attestation(BaseModel):
                                            "(hors espèces et CESU préfinancés)")
     cesu_paid: Money = Field(description="payé dans l'année en CESU préfinancés pour ces services, à part : seule "
                                          "la part financée par le client lui-même ouvre droit au crédit d'impôt")
+    refunds_deducted: Money = Field(description="remboursements reçus dans l'année sur des paiements des années "
+                                                "précédentes, déjà déduits de amount_paid")
     total_minutes: int
     validated_at: IsoDateTime | None
     lines: list[AttestationLine]

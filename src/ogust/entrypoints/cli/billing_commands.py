@@ -465,6 +465,8 @@ def attestation() -> None:
 def _attestation_lines(a) -> list[str]:
     return [f"Attestation {a.number or '(brouillon)'} {a.year} — {a.id} — {a.status.label_fr}",
             f"Montant payé éligible : {a.amount_paid}",
+            *([f"Remboursements de paiements antérieurs, déduits : {a.refunds_deducted}"]
+              if a.refunds_deducted.cents else []),
             *([f"Réglé en CESU préfinancés (à part) : {a.cesu_paid}"] if a.cesu_paid.cents else []),
             # the interventions' own year: paid in January, a December visit is of the year before
             *[f"  {l.month:02d}/{l.year or a.year} {l.intervenant_name} ({l.intervenant_matricule}) : "
