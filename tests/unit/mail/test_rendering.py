@@ -77,7 +77,8 @@ def test_every_context_value_appears_in_both_parts_and_the_footer_is_there(kind)
             EmailKind.DEBIT_FAILED,
             "Aide & Services à Domicile – Le paiement de votre facture n° F-2026-0042 n'a pas abouti",
             ["le paiement a été refusé", "Motif indiqué : Carte refusée par la banque",
-             "mettre à jour votre carte bancaire", "nous contacter à contact@asd.example"],
+             "merci de nous contacter à contact@asd.example : nous conviendrons ensemble d'un nouveau débit sur votre "
+             "nouvelle carte ou d'un autre moyen de règlement (chèque, virement, CESU)"],
         ),
         (
             EmailKind.AUTHENTICATION_NEEDED,
@@ -99,7 +100,8 @@ def test_every_context_value_appears_in_both_parts_and_the_footer_is_there(kind)
             "Aide & Services à Domicile – Avoir n° AV-2026-0003 sur votre facture n° F-2026-0042",
             ["l'avoir n° AV-2026-0003 du 30/11/2026, d'un montant de 27,50 € TTC, qui corrige votre facture "
              "n° F-2026-0042", "Motif : Intervention annulée",
-             "la somme de 27,50 € est remboursée sur la carte utilisée pour le paiement",
+             "la somme de 27,50 € vous sera remboursée sur la carte utilisée pour le paiement : nous en faisons la "
+             "demande à notre prestataire de paiement",
              "Les sommes remboursées ne sont pas retenues sur votre attestation fiscale."],
         ),
         (
@@ -118,6 +120,16 @@ def test_each_kind_says_what_it_should_in_french(kind, subject, sentences):
     for sentence in sentences:
         assert sentence in text
         assert " ".join(sentence.split()) in visible_text(html).replace(" ,", ",")
+
+
+def test_emails_promise_nothing_the_product_cannot_do():
+    """The shop cannot update a saved card; a card refund is asked for, not yet made, when announced."""
+    _, text, html = parts(render_email(sample_notification(EmailKind.DEBIT_FAILED), SENDER))
+    for part in (text, visible_text(html)):
+        assert "mettre à jour votre carte" not in part and "espace client" not in part
+    _, text, html = parts(render_email(sample_notification(EmailKind.CREDIT_NOTE_AVAILABLE), SENDER))
+    for part in (text, visible_text(html)):
+        assert "est remboursée" not in part
 
 
 def test_a_credit_note_without_a_card_refund_does_not_speak_of_one():
