@@ -21,7 +21,7 @@ Fonctionnalité: Avoir sur une facture
     Et que le back office traite les envois en attente
     Alors la carte de Claire Dubois est remboursée une seule fois, de 20,00 €
     Et Claire Dubois reçoit aussi l'email : « Aide & Vous Services – Avoir n° {avoir} sur votre facture n° {numéro} »
-    Et l'email dit « la somme de 20,00 € est remboursée sur la carte utilisée pour le paiement »
+    Et l'email dit « la somme de 20,00 € vous sera remboursée sur la carte utilisée pour le paiement »
     Et l'email dit « Motif : Intervention écourtée »
     Et le lien de l'email télécharge l'avoir {avoir}
     Et la page « Mon compte » de Claire Dubois sur la boutique propose de télécharger l'avoir {avoir}

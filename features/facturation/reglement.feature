@@ -27,12 +27,15 @@ Fonctionnalité: Enregistrer un règlement par chèque, virement, CESU ou espèc
     Et que je valide la facture
     Et que le back office traite les envois en attente
     Alors la facture est « validée », pour 55,00 € TTC
+    Et Jeanne Martin reçoit un seul email : « Aide & Vous Services – Votre facture n° {numéro} »
+    Et l'email dit « Montant à régler : 55,00 €, à réception, par virement, chèque, CESU ou espèces »
+    Et le lien de l'email télécharge la facture {numéro}
     Quand j'enregistre un règlement par chèque de 55,00 €, n° « 1234567 », reçu aujourd'hui
     Et que le back office traite les envois en attente
     Alors la facture est « payée », pour 55,00 € TTC
     Et la facture montre le règlement par chèque de 55,00 €, n° « 1234567 », reçu aujourd'hui
     Et la facture est publiée dans le compte boutique de Jeanne Martin, « payée », pour 55,00 €
-    Et Jeanne Martin n'a reçu aucun email
+    Et Jeanne Martin reçoit un seul email : « Aide & Vous Services – Votre facture n° {numéro} »
     Quand je génère l'attestation fiscale de cette année pour Jeanne Martin
     Alors l'attestation porte sur 55,00 € payés en {année}
 

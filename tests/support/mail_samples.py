@@ -20,6 +20,7 @@ EXTRA = {
     EmailKind.DEBIT_CONFIRMED: {},
     EmailKind.DEBIT_FAILED: {"reason": "Carte refusée par la banque"},
     EmailKind.AUTHENTICATION_NEEDED: {"payment_url": "https://boutique.asd.example/paiement/inv-42"},
+    EmailKind.INVOICE_AVAILABLE: {"left_to_pay": "27,50 €"},
 }
 ATTESTATION = {
     "client_name": "Zoé Lefèvre",

@@ -34,6 +34,7 @@ class Effect(str, Enum):
     MAIL_ATTESTATION_AVAILABLE = "mail.attestation_available"
     MAIL_CREDIT_NOTE_AVAILABLE = "mail.credit_note_available"
     MAIL_CREDIT_NOTE_REFUNDED = "mail.credit_note_refunded"
+    MAIL_INVOICE_AVAILABLE = "mail.invoice_available"
     DETACH_PAYMENT_METHOD = "payment.detach_payment_method"
     SHOP_ERASE_CLIENT = "shop.erase_client"
 
@@ -59,7 +60,7 @@ EFFECTS: dict[type[ev.Event], tuple[Effect, ...]] = {
     ev.IntervenantSyncRequested: (Effect.SYNC_INTERVENANT,),
     ev.ClientTransmissionRequested: (Effect.TRANSMIT_CLIENT,),
     ev.OrderAccepted: (),
-    ev.InvoiceValidated: (Effect.PUBLISH_INVOICE, Effect.CHARGE_INVOICE),
+    ev.InvoiceValidated: (Effect.PUBLISH_INVOICE, Effect.CHARGE_INVOICE, Effect.MAIL_INVOICE_AVAILABLE),
     ev.InvoicePaymentRetryRequested: (Effect.CHARGE_INVOICE,),
     ev.InvoicePaid: (Effect.MAIL_DEBIT_CONFIRMED, Effect.PUBLISH_INVOICE),
     ev.InvoicePaymentRecorded: (Effect.PUBLISH_INVOICE,),  # no card debited: no debit email

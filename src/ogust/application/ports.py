@@ -127,6 +127,7 @@ class EmailKind(Enum):
     ATTESTATION_AVAILABLE = "attestation_available"
     CREDIT_NOTE_AVAILABLE = "credit_note_available"
     CREDIT_NOTE_REFUNDED = "credit_note_refunded"
+    INVOICE_AVAILABLE = "invoice_available"  # no card debit will speak of it: no card, or too small
 
 
 @dataclass(frozen=True)

@@ -107,7 +107,8 @@ class Invoice(Aggregate, Totals, ShowsClient):
         """Record a successful debit. False (and nothing changes) when already paid."""
         if self.status is InvoiceStatus.PAID:
             return False
-        self._require_awaiting_payment()
+        if self.status is not InvoiceStatus.CREDITED:  # settled by credit, then debited after all: paid
+            self._require_awaiting_payment()
         self._paid(payment_reference, at)
         self._record(InvoicePaid(self.company_id, self.id, payment_reference))
         return True
@@ -189,15 +190,15 @@ class Invoice(Aggregate, Totals, ShowsClient):
         self.payment_failure = None
 
     def mark_payment_failed(self, attempt: int, reason: str) -> None:
-        if self.status is InvoiceStatus.PAID:
-            return  # a paid invoice never moves back
+        if self.status in (InvoiceStatus.PAID, InvoiceStatus.CREDITED):
+            return  # a paid invoice never moves back; one settled by credit owes nothing
         self._require_awaiting_payment()
         self.status = InvoiceStatus.PAYMENT_FAILED
         self.payment_failure = reason
         self._record(InvoicePaymentFailed(self.company_id, self.id, attempt, reason))
 
     def mark_needs_authentication(self, attempt: int) -> None:
-        if self.status is InvoiceStatus.PAID:
+        if self.status in (InvoiceStatus.PAID, InvoiceStatus.CREDITED):
             return
         self._require_awaiting_payment()
         self.status = InvoiceStatus.NEEDS_AUTHENTICATION

@@ -173,7 +173,7 @@ def test_validating_from_two_threads_numbers_without_gap_or_duplicate(world: Wor
         numbers = sorted(i.number for i in uow.invoices.list(world.company_id) if i.number)
         jobs = uow.outbox.list(world.company_id, limit=1000)
     assert numbers == [f"FA-2026-{n:06d}" for n in range(1, 21)]
-    assert len(jobs) == 40  # publish + charge, written with each validation
+    assert len(jobs) == 60  # publish, charge and the invoice's email, written with each validation
 
 
 def test_a_number_taken_by_a_rolled_back_transaction_is_given_again(world: World, make_uow) -> None:

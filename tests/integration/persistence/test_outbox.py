@@ -81,7 +81,8 @@ def test_committing_an_aggregate_writes_the_jobs_of_its_events(world: World, mak
         uow.commit()
     with make_uow() as uow:
         jobs = uow.outbox.list(world.company_id)
-    assert sorted(j.effect for j in jobs) == sorted([Effect.PUBLISH_INVOICE.value, Effect.CHARGE_INVOICE.value])
+    assert sorted(j.effect for j in jobs) == sorted([Effect.PUBLISH_INVOICE.value, Effect.CHARGE_INVOICE.value,
+                                                     Effect.MAIL_INVOICE_AVAILABLE.value])
     assert all(j.payload == {"invoice_id": invoice.id, "number": "FA-2026-000001"} for j in jobs)
 
 

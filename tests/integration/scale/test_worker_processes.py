@@ -30,9 +30,9 @@ from .conftest import set_up_company
 pytestmark = pytest.mark.integration
 
 UTC = UTC
-WITH_CARD = 30  # four jobs each: publish, debit, then email and publish again once paid
-WITHOUT_CARD = 90  # two jobs each: publish, and a debit that finds no card (the client pays otherwise)
-JOBS = 4 * WITH_CARD + 2 * WITHOUT_CARD
+WITH_CARD = 30  # five jobs each: publish, debit, invoice email (left to the debit's), then email and publish once paid
+WITHOUT_CARD = 90  # three jobs each: publish, a debit that finds no card (the client pays otherwise), invoice email
+JOBS = 5 * WITH_CARD + 3 * WITHOUT_CARD
 WORKERS = 4
 
 
@@ -92,7 +92,8 @@ def test_four_worker_processes_perform_each_effect_once(backend, empty_database,
             assert len({j.worker.split(":")[1] for j in jobs}) >= 2, Counter(j.worker for j in jobs)
             assert Counter(j.effect for j in jobs) == {
                 Effect.PUBLISH_INVOICE.value: 2 * WITH_CARD + WITHOUT_CARD,
-                Effect.CHARGE_INVOICE.value: WITH_CARD + WITHOUT_CARD, Effect.MAIL_DEBIT_CONFIRMED.value: WITH_CARD}
+                Effect.CHARGE_INVOICE.value: WITH_CARD + WITHOUT_CARD, Effect.MAIL_DEBIT_CONFIRMED.value: WITH_CARD,
+                Effect.MAIL_INVOICE_AVAILABLE.value: WITH_CARD + WITHOUT_CARD}
             assert {j.status for j in jobs} == {JobStatus.DONE}
             assert Counter(status.values()) == {InvoiceStatus.PAID: WITH_CARD, InvoiceStatus.VALIDATED: WITHOUT_CARD}
             assert sorted(a.invoice_id for a in attempts) == sorted(debited)
@@ -104,8 +105,9 @@ def test_four_worker_processes_perform_each_effect_once(backend, empty_database,
             assert {i["status"] for i in intents} == {"succeeded"}
 
             # the SMTP server: one message per Message-ID, the ones the mail jobs stand for
-            expected = {f"<{message_id_for(j)}>" for j in jobs if j.effect == Effect.MAIL_DEBIT_CONFIRMED.value}
-            received = Counter(m["Message-ID"] for m in smtp.wait_for(WITH_CARD, timeout=10))
+            expected = {f"<{message_id_for(j)}>" for j in jobs if j.effect == Effect.MAIL_DEBIT_CONFIRMED.value
+                        or (j.effect == Effect.MAIL_INVOICE_AVAILABLE.value and j.payload["invoice_id"] in not_debited)}
+            received = Counter(m["Message-ID"] for m in smtp.wait_for(WITH_CARD + WITHOUT_CARD, timeout=10))
             assert set(received) == expected and set(received.values()) == {1}
 
             # the shop: every invoice in its client's account, as it stands

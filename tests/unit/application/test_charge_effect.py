@@ -9,7 +9,7 @@ from ogust.application.effects.payments import ChargeInvoiceEffect
 from ogust.application.handlers.invoicing import RetryPaymentHandler
 from ogust.application.handlers.payments import RecordPaymentEvent, RecordPaymentEventHandler
 from ogust.application.outbox import Effect, JobStatus
-from ogust.application.ports import ChargeOutcome, PaymentOutcomeUnknown
+from ogust.application.ports import ChargeOutcome, EmailKind, PaymentOutcomeUnknown
 from ogust.domain.invoice import InvoiceStatus
 from ogust.domain.payment import AttemptStatus, PaymentAttempt, PaymentMethod
 from tests.unit.application.conftest import attempts, charge_job, validated_invoice
@@ -157,7 +157,7 @@ def test_an_event_is_matched_by_the_idempotency_key_only_when_the_key_is_ours(uo
 
 def test_an_amount_below_the_card_minimum_is_not_debited_nor_said_refused(uow, ready, marie, cards, worker, mailer):
     """0,46 € cannot be debited (Stripe's minimum is 0,50 €): no attempt, no « paiement refusé »
-    email — the invoice awaits a payment made another way."""
+    email — the invoice, emailed to the client, awaits a payment made another way."""
     from datetime import date
 
     from ogust.application.handlers.invoicing import ManualInvoiceHandler, ValidateInvoiceHandler
@@ -173,4 +173,7 @@ def test_an_amount_below_the_card_minimum_is_not_debited_nor_said_refused(uow, r
     worker.run_until_idle()
     assert attempts(uow, invoice) == [] and len(cards.requests) == 1  # the first invoice's debit only
     assert uow.invoices.get(ready.id, invoice.id).status is InvoiceStatus.VALIDATED
-    assert len(mailer.sent) == sent and charge_job(uow, invoice).status is JobStatus.DONE
+    # no « paiement refusé »: the invoice's own email, with what is left to pay another way
+    assert [n.kind for n in mailer.sent[sent:]] == [EmailKind.INVOICE_AVAILABLE]
+    assert mailer.sent[-1].context["left_to_pay"] == "0,46\u00a0€"
+    assert charge_job(uow, invoice).status is JobStatus.DONE

@@ -277,12 +277,13 @@ def test_numbering_is_gapless_per_year_in_paris_time(uow, ready, marie, cards):
     assert (third.number, third.issued_on) == ("FA-2027-000001", date(2027, 1, 1))
 
 
-def test_validation_enqueues_publication_and_charge_once(uow, ready, marie, cards):
+def test_validation_enqueues_publication_charge_and_email_once(uow, ready, marie, cards):
     client_id = place(uow, ready, marie, cards).client_id
     invoice = _manual(uow, ready, client_id)
     ValidateInvoiceHandler(uow)(c.ValidateInvoice(ready.id, invoice.id))
     jobs = [j for j in uow.outbox.jobs.values() if j.payload.get("invoice_id") == invoice.id]
-    assert sorted(j.effect for j in jobs) == sorted([Effect.PUBLISH_INVOICE.value, Effect.CHARGE_INVOICE.value])
+    assert sorted(j.effect for j in jobs) == sorted([Effect.PUBLISH_INVOICE.value, Effect.CHARGE_INVOICE.value,
+                                                     Effect.MAIL_INVOICE_AVAILABLE.value])
     before = contents(uow)
     with pytest.raises(InvoiceAlreadyValidated):
         ValidateInvoiceHandler(uow)(c.ValidateInvoice(ready.id, invoice.id))

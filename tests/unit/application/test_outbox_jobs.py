@@ -36,7 +36,7 @@ def test_every_event_kind_has_a_mapping():
     (SAMPLES[0], [Effect.SYNC_INTERVENANT]),
     (SAMPLES[1], [Effect.TRANSMIT_CLIENT]),
     (SAMPLES[2], []),
-    (SAMPLES[3], [Effect.PUBLISH_INVOICE, Effect.CHARGE_INVOICE]),
+    (SAMPLES[3], [Effect.PUBLISH_INVOICE, Effect.CHARGE_INVOICE, Effect.MAIL_INVOICE_AVAILABLE]),
     (SAMPLES[4], [Effect.CHARGE_INVOICE]),
     (SAMPLES[5], [Effect.MAIL_DEBIT_CONFIRMED, Effect.PUBLISH_INVOICE]),
     (SAMPLES[6], [Effect.MAIL_DEBIT_FAILED, Effect.PUBLISH_INVOICE]),

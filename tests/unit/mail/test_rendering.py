@@ -42,6 +42,7 @@ def visible_text(html: str) -> str:
         (EmailKind.ATTESTATION_AVAILABLE, COMMON | {"attestation_number", "year", "amount_paid", "cesu_paid"}),
         (EmailKind.CREDIT_NOTE_AVAILABLE, INVOICE | {"credit_note_number", "reason", "refund_amount"}),
         (EmailKind.CREDIT_NOTE_REFUNDED, COMMON | {"invoice_number", "credit_note_number", "refund_amount"}),
+        (EmailKind.INVOICE_AVAILABLE, INVOICE | {"left_to_pay"}),
     ],
 )
 def test_each_kind_uses_exactly_the_keys_the_application_passes(kind, keys):
@@ -103,6 +104,13 @@ def test_every_context_value_appears_in_both_parts_and_the_footer_is_there(kind)
              "la somme de 27,50 € vous sera remboursée sur la carte utilisée pour le paiement : nous en faisons la "
              "demande à notre prestataire de paiement",
              "Les sommes remboursées ne sont pas retenues sur votre attestation fiscale."],
+        ),
+        (
+            EmailKind.INVOICE_AVAILABLE,
+            "Aide & Services à Domicile – Votre facture n° F-2026-0042",
+            ["Votre facture n° F-2026-0042 du 28/11/2026, d'un montant de 27,50 € TTC, est disponible.",
+             "Montant à régler : 27,50 €, à réception, par virement, chèque, CESU ou espèces, en rappelant le "
+             "numéro de la facture."],
         ),
         (
             EmailKind.CREDIT_NOTE_REFUNDED,

@@ -17,12 +17,13 @@ from ogust.application.ports import (
     Notification,
 )
 from ogust.application.unit_of_work import UnitOfWork
+from ogust.domain.client import Client
 from ogust.domain.company import Company
 from ogust.domain.credit_note import RefundStatus
 from ogust.domain.events import CreditNoteRefundToAnnounce
-from ogust.domain.invoice import Invoice
+from ogust.domain.invoice import Invoice, InvoiceStatus
 from ogust.domain.money import Money
-from ogust.domain.payment import AttemptStatus
+from ogust.domain.payment import MINIMUM_CARD_DEBIT, AttemptStatus
 
 _KINDS = {
     Effect.MAIL_DEBIT_CONFIRMED.value: EmailKind.DEBIT_CONFIRMED,
@@ -31,6 +32,7 @@ _KINDS = {
     Effect.MAIL_ATTESTATION_AVAILABLE.value: EmailKind.ATTESTATION_AVAILABLE,
     Effect.MAIL_CREDIT_NOTE_AVAILABLE.value: EmailKind.CREDIT_NOTE_AVAILABLE,
     Effect.MAIL_CREDIT_NOTE_REFUNDED.value: EmailKind.CREDIT_NOTE_REFUNDED,
+    Effect.MAIL_INVOICE_AVAILABLE.value: EmailKind.INVOICE_AVAILABLE,
 }
 
 
@@ -56,6 +58,13 @@ def _debit_amount(uow: UnitOfWork, invoice: Invoice, job: OutboxJob) -> Money:
     attempt = next((a for a in attempts if a.number == number), None) if number is not None else \
         next((a for a in attempts if a.status is AttemptStatus.SUCCEEDED), None)
     return attempt.amount if attempt is not None else invoice.total_ttc
+
+
+def will_be_debited(invoice: Invoice, client: Client) -> bool:
+    """A debit of the saved card settles the invoice (and its emails tell the client): a card saved,
+    and enough left to pay for a card debit."""
+    return bool(client.stripe_customer_id and client.stripe_payment_method_id) \
+        and invoice.amount_due >= MINIMUM_CARD_DEBIT and invoice.status is not InvoiceStatus.CREDITED
 
 
 class SendEmailEffect:
@@ -134,6 +143,18 @@ class SendEmailEffect:
                 "invoice_number": note.invoice_number,
                 "refund_amount": note.refund_amount.format_fr(),
                 "download_url": self.links.download_url(job.company_id, "credit_note", note.id),
+            }
+        elif kind is EmailKind.INVOICE_AVAILABLE:
+            invoice = uow.invoices.get(job.company_id, str(job.payload["invoice_id"]))
+            client = uow.clients.get(job.company_id, invoice.client_id)
+            if will_be_debited(invoice, client):
+                return None  # the debit's own email (confirmed, refused, to confirm) brings the invoice
+            context |= {
+                "invoice_number": invoice.number or "",
+                "amount_ttc": invoice.total_ttc.format_fr(),
+                "issued_on": invoice.issued_on.strftime("%d/%m/%Y") if invoice.issued_on else "",
+                "left_to_pay": invoice.left_to_pay.format_fr() if invoice.left_to_pay.cents else "",
+                "download_url": self.links.download_url(job.company_id, "invoice", invoice.id),
             }
         else:
             invoice = uow.invoices.get(job.company_id, str(job.payload["invoice_id"]))

@@ -34,6 +34,7 @@ def build_effects(uow: UowFactory, shop: ShopApi, gateway: PaymentGateway, maile
         Effect.MAIL_ATTESTATION_AVAILABLE.value: send_email,
         Effect.MAIL_CREDIT_NOTE_AVAILABLE.value: send_email,
         Effect.MAIL_CREDIT_NOTE_REFUNDED.value: send_email,
+        Effect.MAIL_INVOICE_AVAILABLE.value: send_email,
         Effect.DETACH_PAYMENT_METHOD.value: DetachPaymentMethodEffect(gateway),
         Effect.SHOP_ERASE_CLIENT.value: EraseClientInShopEffect(uow, shop),
     }
