@@ -400,7 +400,7 @@ class FakeOutbox:
         job = self.jobs.get(job_id)
         if job is None or job.status not in (JobStatus.DEAD, JobStatus.PENDING):
             return False
-        job.status, job.available_at = JobStatus.PENDING, now
+        job.status, job.available_at, job.attempts = JobStatus.PENDING, now, 0
         return True
 
     def counts(self):

@@ -24,14 +24,13 @@ from ogust.application.commands import ContractInvoice, RunMonthEnd, ValidateInv
 from ogust.application.effects.payments import ChargeInvoiceEffect
 from ogust.application.handlers import UowFactory
 from ogust.application.handlers.invoicing import ContractInvoiceHandler, ValidateInvoiceHandler
-from ogust.application.outbox import Effect, JobStatus, OutboxJob, job_key
+from ogust.application.outbox import Effect, JobStatus, OutboxJob, charge_job_key
 from ogust.application.page_garbage import PageGarbage
 from ogust.application.periods import month_period, period_instants
 from ogust.application.ports import PaymentGateway
 from ogust.application.rate_limit import RateLimitedGateway, TokenBucket
 from ogust.application.worker import OutboxProcessor, WorkerSettings, worker_name
 from ogust.domain.errors import DomainError, InvalidValue
-from ogust.domain.events import InvoiceValidated
 from ogust.domain.invoice import Invoice, InvoiceStatus
 from ogust.domain.payment import MINIMUM_CARD_DEBIT
 
@@ -239,9 +238,6 @@ class MonthEndRun:
         return _debit_outcome(invoice, job, bool(jobs), has_card, now)
 
 
-def charge_job_key(company_id: str, invoice_id: str) -> str:
-    """The key of the charge job queued when the invoice was validated (first attempt)."""
-    return job_key(Effect.CHARGE_INVOICE, InvoiceValidated(company_id, invoice_id, ""))
 
 
 def _pages(fetch: Callable[[str | None], list[str]]) -> Iterator[str]:

@@ -81,6 +81,14 @@ def job_key(effect: Effect, event: ev.Event) -> str:
     return f"{effect.value}|{event.key}"
 
 
+def charge_job_key(company_id: str, invoice_id: str, attempt: int = 1) -> str:
+    """The key of the job of an invoice's debit ``attempt``: the first queued at validation, the
+    others by a retry."""
+    event: ev.Event = (ev.InvoiceValidated(company_id, invoice_id, "") if attempt == 1
+                       else ev.InvoicePaymentRetryRequested(company_id, invoice_id, attempt))
+    return job_key(Effect.CHARGE_INVOICE, event)
+
+
 def jobs_for(event: ev.Event, now: datetime) -> list[OutboxJob]:
     """One job per effect of the event, keyed so that the same event never enqueues twice."""
     payload = {name: value for name, value in vars(event).items() if name != "company_id"}

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from ogust.application.debits import abandoned_debit
 from ogust.application.handlers import UowFactory
 from ogust.application.outbox import JobStatus, OutboxJob
 from ogust.application.periods import month_period, period_instants
@@ -28,6 +29,7 @@ class InvoiceView:
     client: Client
     attempts: list[PaymentAttempt]
     payments: list[Payment] = field(default_factory=list)  # received for it, by card or otherwise
+    abandoned_debit_job_id: str | None = None  # a debit given up: « ogust outbox retry » resumes it
 
 
 @dataclass(frozen=True)
@@ -168,8 +170,10 @@ class Queries:
             if invoice is None:
                 raise NotFound("facture", ref)
             payments = sorted(uow.payments.for_invoice(company_id, invoice.id), key=lambda p: p.received_at)
-            return InvoiceView(invoice, uow.clients.get(company_id, invoice.client_id),
-                               uow.payment_attempts.for_invoice(company_id, invoice.id), payments)
+            attempts = uow.payment_attempts.for_invoice(company_id, invoice.id)
+            abandoned = abandoned_debit(uow, invoice, attempts)
+            return InvoiceView(invoice, uow.clients.get(company_id, invoice.client_id), attempts, payments,
+                               abandoned[1].id if abandoned else None)
 
     def attestations(self, company_id: str, year: int | None = None) -> list[Attestation]:
         with self.uow() as uow:

@@ -142,7 +142,8 @@ def invoice(i: Invoice, attempts: list[PaymentAttempt] | None = None,
 
 def invoice_view(view: InvoiceView) -> dict[str, Any]:
     """An invoice with its debit attempts and its payments, as ``Queries.invoice`` reads them."""
-    return invoice(view.invoice, view.attempts, view.payments)
+    return {**invoice(view.invoice, view.attempts, view.payments),
+            "abandoned_debit_job_id": view.abandoned_debit_job_id}
 
 
 def attestation(a: Attestation) -> dict[str, Any]:

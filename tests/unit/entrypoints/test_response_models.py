@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from ogust.application.outbox import JobStatus, OutboxJob
+from ogust.application.queries import InvoiceView
 from ogust.application.shop_sync_service import RecordReport
 from ogust.domain.address import Address
 from ogust.domain.devis import Devis
@@ -59,8 +60,9 @@ def answers():
         (out.DevisWithInterventions, s.devis(story.devis, list(story.interventions.values()))),
         (out.Invoice, s.invoice(story.invoice)),
         (out.Invoice, s.invoice(draft_invoice)),
-        (out.InvoiceWithPayments, s.invoice(story.invoice, [attempt], [story.payment])),
-        (out.InvoiceWithPayments, s.invoice(story.invoice, [], [cheque, cash])),
+        (out.InvoiceWithPayments, s.invoice_view(InvoiceView(story.invoice, story.client, [attempt],
+                                                             [story.payment], "job-1"))),
+        (out.InvoiceWithPayments, s.invoice_view(InvoiceView(story.invoice, story.client, [], [cheque, cash]))),
         (out.Payment, s.payment(cheque)),
         (out.Attestation, s.attestation(story.attestation)),
         (out.CreditNote, s.credit_note(story.credit_note)),

@@ -128,11 +128,12 @@ class SqlAlchemyOutboxStore:
         return [_job(row) for row in self.session.execute(statement)]
 
     def retry(self, job_id: str, now: datetime) -> bool:
-        """A dead (or pending) job back to pending, due now. Its attempts count is kept."""
+        """A dead (or pending) job back to pending, due now, for a new series of attempts (its count
+        starts again: kept, one more failure would give it up at once)."""
         result = self.session.execute(
             update(jobs)
             .where(jobs.c.id == job_id, jobs.c.status.in_([JobStatus.DEAD, JobStatus.PENDING]))
-            .values(status=JobStatus.PENDING, available_at=now, lease_until=None)
+            .values(status=JobStatus.PENDING, available_at=now, lease_until=None, attempts=0)
         )
         return result.rowcount == 1
 

@@ -14,6 +14,7 @@ from ogust.application.commands import (
     RetryPayment,
     ValidateInvoice,
 )
+from ogust.application.debits import refuse_if_debit_abandoned
 from ogust.application.handlers import UowFactory
 from ogust.application.periods import period_instants
 from ogust.application.unit_of_work import UnitOfWork
@@ -220,6 +221,7 @@ class RetryPaymentHandler:
         with self.uow() as uow:
             invoice = uow.invoices.get(cmd.company_id, cmd.invoice_id)
             attempts = uow.payment_attempts.for_invoice(cmd.company_id, invoice.id)
+            refuse_if_debit_abandoned(uow, invoice, attempts)
             invoice.request_payment_retry(len(attempts) + 1, attempts)
             uow.commit()
             return invoice
@@ -240,9 +242,10 @@ class RecordPaymentHandler:
             zone = ZoneInfo(uow.companies.get(cmd.company_id).timezone)
             # the day the money came in, at noon in the company's zone: the same day in any zone around it
             received_at = datetime.combine(cmd.received_on, time(12), zone)
-            payment = invoice.record_payment(
-                cmd.method, received_at, uow.clock.now(), uow.payment_attempts.for_invoice(cmd.company_id, invoice.id),
-                cmd.reference, cmd.amount)
+            attempts = uow.payment_attempts.for_invoice(cmd.company_id, invoice.id)
+            refuse_if_debit_abandoned(uow, invoice, attempts)
+            payment = invoice.record_payment(cmd.method, received_at, uow.clock.now(), attempts, cmd.reference,
+                                             cmd.amount)
             uow.payments.add(payment)
             uow.commit()
             return invoice

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ogust.application.commands import CancelDebit
+from ogust.application.debits import refuse_if_debit_abandoned
 from ogust.application.effects.payments import apply_outcome
 from ogust.application.handlers import UowFactory
 from ogust.application.ports import ChargeOutcome, ChargeResult, PaymentGateway, PaymentOutcomeUnknown
@@ -106,5 +107,6 @@ def _awaiting_authentication(uow: UnitOfWork, invoice: Invoice) -> PaymentAttemp
                    if a.status is AttemptStatus.NEEDS_AUTHENTICATION and a.payment_intent_id]
         if waiting:
             return max(waiting, key=lambda a: a.number)
+    refuse_if_debit_abandoned(uow, invoice, uow.payment_attempts.for_invoice(invoice.company_id, invoice.id))
     raise InvalidTransition(f"Aucun débit de la facture {invoice.number} n'attend la confirmation du client "
                             f"(elle est {invoice.status.label_fr}).", status=invoice.status.value)

@@ -262,6 +262,8 @@ class Invoice(BaseModel):
 class InvoiceWithPayments(Invoice):
     payment_attempts: list[PaymentAttempt] = Field(description="les débits tentés, du premier au dernier")
     payments: list[Payment] = Field(description="les règlements reçus, par date de réception")
+    abandoned_debit_job_id: Id | None = Field(
+        description="un débit abandonné après ses essais (issue inconnue) : POST /api/outbox/{id}/retry le relance")
 
 
 class AttestationLine(BaseModel):

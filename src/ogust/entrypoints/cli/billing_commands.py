@@ -233,9 +233,11 @@ def _payment_lines(cli: Cli, view) -> list[str]:
 
 
 def _view_lines(cli: Cli, view) -> list[str]:
+    abandoned = ([f"  Débit abandonné après ses essais, issue inconnue : relancez-le avec « ogust outbox retry "
+                  f"{view.abandoned_debit_job_id} »"] if view.abandoned_debit_job_id else [])
     return _invoice_lines(view.invoice) + [
         f"  Débit n° {a.number} : {a.status.label_fr} {a.payment_intent_id or ''} {a.failure or ''}"
-        for a in view.attempts] + _payment_lines(cli, view)
+        for a in view.attempts] + abandoned + _payment_lines(cli, view)
 
 
 @invoice.command("show")
