@@ -349,13 +349,13 @@ class FakeOutbox:
                 claimed.append(job)
         return claimed
 
-    def claim_keys(self, worker, now, lease_until, company_id, keys):
+    def claim_keys(self, worker, now, lease_until, company_id, keys, early=False):
         wanted = set(keys)
         claimed = []
         for job in sorted(self.jobs.values(), key=lambda j: j.created_at):
             if job.company_id != company_id or job.key not in wanted:
                 continue
-            due = job.status is JobStatus.PENDING and job.available_at <= now
+            due = job.status is JobStatus.PENDING and (job.available_at <= now or (early and job.attempts == 0))
             expired = job.status is JobStatus.PROCESSING and job.lease_until and job.lease_until < now
             if due or expired:
                 job.status, job.worker, job.lease_until = JobStatus.PROCESSING, worker, lease_until

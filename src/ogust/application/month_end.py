@@ -29,12 +29,14 @@ from ogust.application.page_garbage import PageGarbage
 from ogust.application.periods import month_period, period_instants
 from ogust.application.ports import PaymentGateway
 from ogust.application.rate_limit import RateLimitedGateway, TokenBucket
+from ogust.application.unit_of_work import UnitOfWork
 from ogust.application.worker import OutboxProcessor, WorkerSettings, worker_name
 from ogust.domain.errors import DomainError, InvalidValue
 from ogust.domain.invoice import Invoice, InvoiceStatus
 from ogust.domain.payment import MINIMUM_CARD_DEBIT
 
 PHASES = ("generate", "validate", "debit")
+DEBITS_HELD_AT_LEAST = timedelta(minutes=15)
 
 
 class MonthEndProgress(Protocol):
@@ -160,7 +162,7 @@ class MonthEndRun:
         with self.uow() as uow:
             total = uow.invoices.contract_counts(cmd.company_id, first, last).get(InvoiceStatus.DRAFT, 0)
         progress.phase("validate", total)
-        validate = ValidateInvoiceHandler(self.uow)
+        validate = ValidateInvoiceHandler(self._holding_debits(cmd, total))
 
         def page(after: str | None) -> list[str]:
             with self.uow() as uow:
@@ -177,6 +179,23 @@ class MonthEndRun:
             except DomainError as error:
                 report.skipped.append(Skipped("invoice", invoice_id, error.message))
             progress.advance(1)
+
+    def _holding_debits(self, cmd: RunMonthEnd, total: int) -> UowFactory:
+        """Units of work that hold the debits they queue back from the workers (``UnitOfWork.hold``):
+        this run makes them itself, under the rate limit — a worker taking them as soon as the invoice
+        is validated would debit at its own pace. Held long enough for the run to reach them (twice
+        what the rate allows, 15 minutes at least); interrupted, the run is run again, or the workers
+        take them then. Without a rate limit, nothing is held."""
+        if cmd.rate is None:
+            return self.uow
+        hold = timedelta(seconds=max(DEBITS_HELD_AT_LEAST.total_seconds(), 2 * total / cmd.rate))
+
+        def factory() -> UnitOfWork:
+            uow = self.uow()
+            uow.hold(Effect.CHARGE_INVOICE, uow.clock.now() + hold)
+            return uow
+
+        return factory
 
     # ------------------------------------------------------------ 3. debit, several at once, under the rate limit
     def _debit(self, cmd: RunMonthEnd, first: date, last: date, zone: ZoneInfo, report: MonthEndReport,
@@ -225,7 +244,7 @@ class MonthEndRun:
             now = uow.clock.now()
             jobs = uow.outbox.claim_keys(processor.name, now,
                                          now + timedelta(seconds=self.worker_settings.lease_seconds),
-                                         company_id, [key])
+                                         company_id, [key], early=True)
             uow.commit()
         for job in jobs:
             processor.perform(job)

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
-from ogust.application.outbox import JobStatus, OutboxJob, jobs_for
+from ogust.application.outbox import Effect, JobStatus, OutboxJob, jobs_for
 from ogust.application.ports import Clock
 from ogust.domain.aggregate import Aggregate
 from ogust.domain.attestation import Attestation
@@ -215,8 +215,9 @@ class OutboxStore(Protocol):
         """Lease up to ``limit`` due jobs to ``worker`` (conditional update: never twice at once)."""
 
     def claim_keys(self, worker: str, now: datetime, lease_until: datetime, company_id: str,
-                   keys: Iterable[str]) -> list[OutboxJob]:
-        """Lease the company's claimable jobs among ``keys`` (a batch's own jobs, same guarantee)."""
+                   keys: Iterable[str], early: bool = False) -> list[OutboxJob]:
+        """Lease the company's claimable jobs among ``keys`` (a batch's own jobs, same guarantee);
+        ``early``: a job never tried yet, held back until later (``UnitOfWork.hold``), too."""
 
     def renew(self, job_id: str, worker: str, now: datetime, lease_until: datetime) -> bool:
         """Extend a lease this worker still holds; False when it expired or was taken over."""
@@ -268,12 +269,20 @@ class UnitOfWork(abc.ABC):
     def __exit__(self, *args: object) -> None:
         self.rollback()
 
+    def hold(self, effect: Effect, until: datetime) -> None:
+        """The jobs of ``effect`` this unit of work writes are due at ``until``, not at once: the
+        month end holds its debits back from the workers, to make them itself under the payment
+        provider's rate limit (it claims them early; if it stops, the workers take them then)."""
+        self._holds = {**getattr(self, "_holds", {}), effect.value: until}
+
     def commit(self) -> None:
         """Write the outbox jobs of every event raised in this unit of work, then commit it all."""
         now = self.clock.now()
+        holds: dict[str, datetime] = getattr(self, "_holds", {})
         for aggregate in list(self._seen()):
             for event in aggregate.pull_events():
                 for job in jobs_for(event, now):
+                    job.available_at = holds.get(job.effect, job.available_at)
                     self.outbox.add(job)
         self._commit()
 

@@ -282,3 +282,59 @@ def test_an_intervention_declared_done_late_is_invoiced_by_the_next_run(uow, com
     again = run(uow, gateway, company)
     assert (again.created, again.paid, again.not_declared_done) == (1, 1, 0)
     assert late.invoice_id is not None and len(gateway.requests) == 2
+
+
+def test_a_rate_limited_run_holds_its_debits_back_from_the_workers(uow, company, world, clock):
+    """Under a rate limit, the debits the run queues are its own: a worker running beside it does not
+    take them as soon as the invoices are validated (it would debit at its own pace, past the limit).
+    Interrupted before its debits, the run finds them again when run again; and if nobody runs it
+    again, the workers take them once the hold is over."""
+    from ogust.application.effects.registry import build_effects
+    from ogust.application.worker import OutboxProcessor
+    from tests.fakes import FakeLinks, FakeMailer, FakeShopApi
+
+    gateway = FakePaymentGateway(any_card_usable=True)
+    for n in range(3):
+        add_done(uow, company, world, add_client(uow, company, f"C{n}"), datetime(2026, 10, 1 + n, 8, 0, tzinfo=UTC))
+    worker = OutboxProcessor(uow, build_effects(uow, FakeShopApi(), gateway, FakeMailer(), FakeLinks()),
+                             WorkerSettings(), name="worker")
+
+    class WorkerBeside(Progress):
+        def phase(self, name, total):
+            super().phase(name, total)
+            if name == "debit":  # validated: the worker beside the run goes through the queue, then the run stops
+                worker.run_until_idle()
+                stop.set()
+
+    stop = threading.Event()
+    first = run(uow, gateway, company, rate=50.0, progress=WorkerBeside(), stop=stop)
+    assert first.validated == 3 and first.interrupted and gateway.requests == []
+    again = run(uow, gateway, company, rate=50.0)  # run again: it claims its held debits
+    assert again.paid == 3 and len(gateway.debited) == 3
+    assert {j.worker.split(":")[0] for j in uow.outbox.jobs.values() if j.effect == Effect.CHARGE_INVOICE.value} \
+        == {"month-end"}
+
+
+def test_held_debits_go_to_the_workers_when_the_run_is_not_resumed(uow, company, world, clock):
+    from ogust.application.effects.registry import build_effects
+    from ogust.application.worker import OutboxProcessor
+    from tests.fakes import FakeLinks, FakeMailer, FakeShopApi
+
+    gateway = FakePaymentGateway(any_card_usable=True)
+    add_done(uow, company, world, add_client(uow, company, "Alice"), datetime(2026, 10, 5, 8, 0, tzinfo=UTC))
+    stop = threading.Event()
+
+    class StopBeforeDebits(Progress):
+        def phase(self, name, total):
+            super().phase(name, total)
+            if name == "debit":
+                stop.set()
+
+    run(uow, gateway, company, rate=50.0, progress=StopBeforeDebits(), stop=stop)
+    worker = OutboxProcessor(uow, build_effects(uow, FakeShopApi(), gateway, FakeMailer(), FakeLinks()),
+                             WorkerSettings(), name="worker")
+    worker.run_until_idle()
+    assert gateway.requests == []  # held
+    clock.advance(seconds=16 * 60)
+    worker.run_until_idle()
+    assert len(gateway.debited) == 1

@@ -28,8 +28,9 @@ def _job(row: Row) -> OutboxJob:
     return OutboxJob(**{name: getattr(row, name) for name in _FIELDS})
 
 
-def _claimable(now: datetime) -> Any:
-    due = and_(jobs.c.status == JobStatus.PENDING, jobs.c.available_at <= now)
+def _claimable(now: datetime, early: bool = False) -> Any:
+    due = and_(jobs.c.status == JobStatus.PENDING,
+               or_(jobs.c.available_at <= now, jobs.c.attempts == 0) if early else jobs.c.available_at <= now)
     lease_expired = and_(jobs.c.status == JobStatus.PROCESSING, jobs.c.lease_until < now)
     return or_(due, lease_expired)
 
@@ -58,25 +59,27 @@ class SqlAlchemyOutboxStore:
         return [_job(row) for row in rows]
 
     def claim_keys(self, worker: str, now: datetime, lease_until: datetime, company_id: str,
-                   keys: Iterable[str]) -> list[OutboxJob]:
-        """Lease the company's claimable jobs among ``keys`` (same guarantee as ``claim``)."""
+                   keys: Iterable[str], early: bool = False) -> list[OutboxJob]:
+        """Lease the company's claimable jobs among ``keys`` (same guarantee as ``claim``); ``early``:
+        those never tried yet, held back until later, too."""
         wanted = list(keys)
         if not wanted:
             return []
-        candidates = select(jobs.c.id).where(jobs.c.company_id == company_id, jobs.c.key.in_(wanted), _claimable(now))
+        candidates = select(jobs.c.id).where(jobs.c.company_id == company_id, jobs.c.key.in_(wanted),
+                                             _claimable(now, early))
         if self.session.get_bind().dialect.name == "postgresql":
             candidates = candidates.with_for_update(skip_locked=True)
         claimed = [job_id for job_id in self.session.scalars(candidates)
-                   if self._lease(job_id, worker, now, lease_until)]
+                   if self._lease(job_id, worker, now, lease_until, early)]
         if not claimed:
             return []
         rows = self.session.execute(select(jobs).where(jobs.c.id.in_(claimed)).order_by(jobs.c.available_at, jobs.c.id))
         return [_job(row) for row in rows]
 
-    def _lease(self, job_id: str, worker: str, now: datetime, lease_until: datetime) -> bool:
+    def _lease(self, job_id: str, worker: str, now: datetime, lease_until: datetime, early: bool = False) -> bool:
         result = self.session.execute(
             update(jobs)
-            .where(jobs.c.id == job_id, _claimable(now))
+            .where(jobs.c.id == job_id, _claimable(now, early))
             .values(status=JobStatus.PROCESSING, worker=worker, lease_until=lease_until, attempts=jobs.c.attempts + 1)
         )
         return result.rowcount == 1
