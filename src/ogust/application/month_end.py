@@ -11,6 +11,7 @@ of ids, each invoice in its own short transaction.
 """
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -291,7 +292,9 @@ def _debit_outcome(invoice: Invoice, job: OutboxJob | None, claimed: bool, has_c
     if job is None:
         return _Debit(*base, "skipped", "aucun débit en file pour cette facture")
     if job.status is JobStatus.PROCESSING:
-        return _Debit(*base, "skipped", "débit en cours dans un autre processus (ogust worker)")
+        left = max(math.ceil((job.lease_until - now).total_seconds()), 0) if job.lease_until else 0
+        return _Debit(*base, "skipped", f"débit en cours dans un autre processus (ogust worker, ou une fin de mois "
+                                        f"arrêtée), réservé encore {left} s : relancez ensuite s'il ne se fait pas")
     if job.status is JobStatus.DEAD:
         return _Debit(*base, "skipped", f"débit abandonné : {job.last_error} (ogust outbox retry {job.id})")
     if job.status is JobStatus.PENDING and job.attempts > 0:

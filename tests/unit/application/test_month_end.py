@@ -190,7 +190,9 @@ def test_a_charge_job_held_by_a_worker_is_left_to_it(uow, company, world, clock)
 
     report = run(uow, gateway, company, progress=WorkerGetsThereFirst())
     assert report.paid == 0 and gateway.requests == []
-    assert [s.reason for s in report.skipped] == ["débit en cours dans un autre processus (ogust worker)"]
+    assert [s.reason for s in report.skipped] == [
+        "débit en cours dans un autre processus (ogust worker, ou une fin de mois arrêtée), réservé encore 60 s : "
+        "relancez ensuite s'il ne se fait pas"]
 
 
 def test_debits_respect_concurrency_and_rate(uow, company, world):
