@@ -392,7 +392,7 @@ class FakeOutbox:
         return self.jobs.get(job_id)
 
     def list(self, company_id=None, status=None, limit=200):
-        return [j for j in self.jobs.values()
+        return [j for j in reversed(self.jobs.values())
                 if (company_id is None or j.company_id == company_id)
                 and (status is None or j.status is status)][:limit]
 
@@ -403,9 +403,11 @@ class FakeOutbox:
         job.status, job.available_at, job.attempts = JobStatus.PENDING, now, 0
         return True
 
-    def counts(self):
+    def counts(self, company_id=None):
         result: dict[str, int] = {}
         for job in self.jobs.values():
+            if company_id is not None and job.company_id != company_id:
+                continue
             result[job.status.value] = result.get(job.status.value, 0) + 1
         return result
 

@@ -226,6 +226,16 @@ class OutboxAdmin:
                 job = uow.outbox.get(job_id)
                 if job is None:
                     raise NotFound("tâche", job_id)
-                raise InvalidValue(f"La tâche est « {job.status.value} » : rien à relancer.", field="job")
+                raise InvalidValue(f"La tâche est « {job.status.label_fr} » : rien à relancer.", field="job")
             uow.commit()
             return uow.outbox.get(job_id)
+
+    def retry_dead(self, company_id: str, limit: int = 1000) -> list[OutboxJob]:
+        """Every effect of the company given up (after an outage), back in the queue: the ``limit``
+        most recent at a time."""
+        with self.uow() as uow:
+            dead = uow.outbox.list(company_id, JobStatus.DEAD, limit)
+            now = uow.clock.now()
+            retried = [job.id for job in dead if uow.outbox.retry(job.id, now)]
+            uow.commit()
+            return [uow.outbox.get(job_id) for job_id in retried]

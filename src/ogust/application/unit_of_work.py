@@ -232,7 +232,8 @@ class OutboxStore(Protocol):
     def by_key(self, company_id: str, key: str) -> OutboxJob | None: ...
 
     def list(self, company_id: str | None = None, status: JobStatus | None = None,
-             limit: int = 200) -> list[OutboxJob]: ...
+             limit: int = 200) -> list[OutboxJob]:
+        """Newest first."""
 
     def retry(self, job_id: str, now: datetime) -> bool:
         """Put a dead (or pending) job back to pending, due now."""

@@ -122,8 +122,8 @@ class SqlAlchemyOutboxStore:
         return _job(row) if row else None
 
     def list(self, company_id: str | None = None, status: JobStatus | None = None, limit: int = 200) -> list[OutboxJob]:
-        """Oldest first."""
-        statement = select(jobs).order_by(jobs.c.created_at, jobs.c.id).limit(limit)
+        """Newest first: past the limit, what is left out is the oldest, not today's failures."""
+        statement = select(jobs).order_by(jobs.c.created_at.desc(), jobs.c.id.desc()).limit(limit)
         if company_id is not None:
             statement = statement.where(jobs.c.company_id == company_id)
         if status is not None:

@@ -46,9 +46,13 @@ class Cli:
             return
         performed = self.container.processor().run_until_idle()
         if performed:
-            counts = self.container.queries().outbox_counts()
-            click.echo(f"{performed} effet(s) traité(s) — file : "
-                       + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())), err=True)
+            counts = self.container.queries().outbox_counts(self.company_id())
+            said = f"{performed} effet(s) traité(s)"
+            if counts.get("pending"):  # failed and to be tried again (an outage), or held by a month end
+                said += f" ; {counts['pending']} en attente d'un nouvel essai (ogust outbox list)"
+            if counts.get("dead"):
+                said += f" ; {counts['dead']} abandonné(s) (ogust outbox list --status dead)"
+            click.echo(said + ".", err=True)
 
 
 pass_cli = click.make_pass_decorator(Cli, ensure=True)

@@ -24,23 +24,41 @@ def outbox() -> None:
 @json_option
 @pass_cli
 def outbox_list(cli: Cli, status, limit, as_json) -> None:
-    """La file des effets (boutique, débits, emails), les plus anciens d'abord."""
+    """La file des effets (boutique, débits, emails), les plus récents d'abord."""
     queries = cli.container.queries()
-    jobs = queries.outbox(cli.company_id(), JobStatus(status) if status else None, limit)
-    counts = queries.outbox_counts()
+    company_id = cli.company_id()
+    jobs = queries.outbox(company_id, JobStatus(status) if status else None, limit)
+    counts = queries.outbox_counts(company_id)
     output({"counts": counts, "jobs": [s.job(j) for j in jobs]}, as_json,
-           [f"{j.id}  {j.status.label_fr:<10} {j.effect:<28} essais {j.attempts}"
+           [f"{j.id}  {j.status.label_fr:<10} {j.effect:<28} essais {j.attempts}" + _when(cli, j)
             + (f"  — {j.last_error}" if j.last_error and j.status is not JobStatus.DONE else "") for j in jobs]
-           + ["Bilan : " + (", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "vide")])
+           + ["Bilan : " + (", ".join(f"{s.label_fr} {counts[s.value]}" for s in JobStatus if s.value in counts)
+                            or "vide")])
+
+
+def _when(cli: Cli, job) -> str:
+    """When a job that failed is tried again (or was given up), in the company's time zone."""
+    if job.status is JobStatus.PENDING and job.attempts:
+        return f"  nouvel essai le {cli.local(job.available_at):%d/%m/%Y à %H:%M}"
+    if job.status is JobStatus.DEAD:
+        return "  abandonné : « ogust outbox retry " + job.id + " »"
+    return ""
 
 
 @outbox.command("retry")
-@click.argument("job_id")
+@click.argument("job_id", required=False)
+@click.option("--all-dead", is_flag=True, help="Relancer tous les effets abandonnés de l'entreprise (après une panne)")
 @pass_cli
-def outbox_retry(cli: Cli, job_id) -> None:
-    """Relancer un effet en échec (dead-letter)."""
-    job = cli.container.outbox_admin().retry(job_id)
-    click.echo(f"Effet {job.id} ({job.effect}) remis en file.")
+def outbox_retry(cli: Cli, job_id, all_dead) -> None:
+    """Relancer un effet abandonné (JOB_ID), ou tous avec --all-dead : une nouvelle série d'essais."""
+    if bool(job_id) == all_dead:
+        raise click.UsageError("Donnez l'id d'un effet, ou --all-dead (pas les deux).")
+    if all_dead:
+        retried = cli.container.outbox_admin().retry_dead(cli.company_id())
+        click.echo(f"{len(retried)} effet(s) abandonné(s) remis en file.")
+    else:
+        job = cli.container.outbox_admin().retry(job_id)
+        click.echo(f"Effet {job.id} ({job.effect}) remis en file.")
     cli.drain()
 
 

@@ -43,6 +43,14 @@ def list_outbox(status: JobStatus | None = None, limit: int = Query(200, ge=1, l
             "jobs": [s.job(j) for j in queries.outbox(company, status, limit)]}
 
 
+@router.post("/outbox/retry-dead", response_model=list[out.OutboxJob], tags=["Exploitation"],
+             summary="Relancer tous les effets abandonnés (après une panne) : une nouvelle série d'essais")
+@inject
+def retry_dead_jobs(company: str = Depends(company_id),
+                    admin: OutboxAdmin = Depends(Provide[Container.outbox_admin])) -> list[dict]:
+    return [s.job(j) for j in admin.retry_dead(company)]
+
+
 @router.post("/outbox/{job_id}/retry", response_model=out.OutboxJob, tags=["Exploitation"],
              summary="Relancer un effet en échec")
 @inject
