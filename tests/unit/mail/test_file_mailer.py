@@ -53,5 +53,5 @@ def test_a_folder_that_cannot_be_written_is_a_temporary_failure(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
 
-    with pytest.raises(MailTemporaryFailure, match="cannot write"):
+    with pytest.raises(MailTemporaryFailure, match="écriture impossible"):
         FileMailer(blocker / "outbox", "factures@asd.example").send(sample_notification())

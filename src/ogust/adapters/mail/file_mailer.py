@@ -47,4 +47,4 @@ class FileMailer:
                 Path(tmp).unlink(missing_ok=True)
                 raise
         except OSError as exc:
-            raise MailTemporaryFailure(f"cannot write {target}: {exc}") from exc
+            raise MailTemporaryFailure(f"écriture impossible de {target} : {exc}") from exc

@@ -68,12 +68,13 @@ class SmtpMailer:
             delivered = True
         except smtplib.SMTPRecipientsRefused as exc:
             code, reply = exc.recipients.get(notification.to_email, next(iter(exc.recipients.values())))
-            raise _by_code(code, f"{where} refused recipient {notification.to_email}: {code} {_text(reply)}") from exc
+            raise _by_code(code, f"{where} a refusé le destinataire {notification.to_email} : {code} "
+                                 f"{_text(reply)}") from exc
         except smtplib.SMTPResponseException as exc:
             raise _by_code(exc.smtp_code,
-                           f"{where} refused the message: {exc.smtp_code} {_text(exc.smtp_error)}") from exc
+                           f"{where} a refusé le message : {exc.smtp_code} {_text(exc.smtp_error)}") from exc
         except (smtplib.SMTPException, OSError) as exc:  # disconnected, timeout, reset
-            raise MailTemporaryFailure(f"{where} failed during delivery: {_describe(exc)}") from exc
+            raise MailTemporaryFailure(f"{where} : échec pendant l'envoi ({_describe(exc)})") from exc
         finally:
             _close(smtp, polite=delivered)
 
@@ -104,12 +105,12 @@ class SmtpMailer:
             if smtp is not None:
                 _close(smtp, polite=True)
             raise MailTemporaryFailure(
-                f"{where} refused the session: {exc.smtp_code} {_text(exc.smtp_error)}"
+                f"{where} a refusé la session : {exc.smtp_code} {_text(exc.smtp_error)}"
             ) from exc
         except (smtplib.SMTPException, OSError) as exc:  # refused, timeout, TLS, STARTTLS/AUTH not offered
             if smtp is not None:
                 _close(smtp, polite=False)
-            raise MailTemporaryFailure(f"{where}: cannot open a session: {_describe(exc)}") from exc
+            raise MailTemporaryFailure(f"{where} injoignable ({_describe(exc)})") from exc
 
 
 def _by_code(code: int, message: str) -> Exception:
@@ -121,6 +122,13 @@ def _text(reply: bytes | str) -> str:
 
 
 def _describe(exc: BaseException) -> str:
+    """The cause, in French when it is a common one (operators read it in the outbox and ``ogust emails``)."""
+    if isinstance(exc, ConnectionRefusedError):
+        return "connexion refusée"
+    if isinstance(exc, TimeoutError):
+        return "délai dépassé"
+    if isinstance(exc, smtplib.SMTPServerDisconnected):
+        return "connexion fermée par le serveur"
     return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
 
 

@@ -365,7 +365,7 @@ def _unknown_on_transport_error(call: Any, what: str) -> Any:
     try:
         return call()
     except stripe.APIConnectionError as error:  # timeout, refused, reset, TLS…
-        raise PaymentOutcomeUnknown(f"{what} : pas de réponse de Stripe ({_message(error)})") from error
+        raise PaymentOutcomeUnknown(f"{what} : pas de réponse de Stripe ({_transport_cause(error)})") from error
     except stripe.RateLimitError as error:
         raise PaymentOutcomeUnknown(f"{what} : Stripe limite les requêtes (429)") from error
     except stripe.APIError as error:  # 5xx, and 409 (same idempotency key still in progress)
@@ -433,6 +433,19 @@ def decline_reason(last_payment_error: Any) -> str:
 
 def _message(error: stripe.StripeError) -> str:
     return error.user_message or str(error)
+
+
+def _transport_cause(error: stripe.APIConnectionError) -> str:
+    """In a few French words: the SDK's text is a paragraph in English (« Unexpected error communicating
+    with Stripe… let us know at support@stripe.com »), shown to operators in the outbox and reports."""
+    text = str(error).lower()
+    if "timed out" in text or "timeout" in text:
+        return "délai dépassé"
+    if "refused" in text:
+        return "connexion refusée"
+    if "ssl" in text or "certificate" in text:
+        return "erreur TLS"
+    return "connexion impossible"
 
 
 def _is_localstripe_unexpected_filter(error: stripe.InvalidRequestError) -> bool:
