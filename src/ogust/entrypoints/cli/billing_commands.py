@@ -338,6 +338,9 @@ def _month(text: str) -> tuple[int, int]:
     return year, month
 
 
+SKIPPED_KINDS = {"client": "client", "invoice": "facture"}
+
+
 def _month_end_lines(report) -> list[str]:
     lines = [f"Fin de mois {report.month}" + (" — interrompue : relancez la même commande pour reprendre"
                                               if report.interrupted else ""),
@@ -349,13 +352,14 @@ def _month_end_lines(report) -> list[str]:
              f"  authentification requise {len(report.needs_authentication)}",
              *[f"    {i.number}" for i in report.needs_authentication],
              f"  ignorées                 {len(report.skipped)}",
-             *[f"    {s.kind} {s.ref} : {s.reason}" for s in report.skipped]]
+             *[f"    {SKIPPED_KINDS.get(s.kind, s.kind)} {s.ref} : {s.reason}" for s in report.skipped]]
     if report.not_declared_done:
         lines.append(f"  non déclarées réalisées  {report.not_declared_done} intervention(s) du mois commencée(s) mais "
                      "encore « prévue(s) » : non facturée(s). Déclarez-les réalisées ou annulez-les (ogust "
                      f"intervention to-declare --month {report.month}), puis relancez.")
     labels = {"draft": "brouillon", "validated": "validée(s) sans débit", "paid": "payée(s)",
-              "payment_failed": "refusée(s)", "needs_authentication": "en attente d'authentification"}
+              "payment_failed": "refusée(s)", "needs_authentication": "en attente d'authentification",
+              "credited": "soldée(s) par avoir"}
     if report.month_invoices:
         lines.append("Factures du mois : "
                      + ", ".join(f"{n} {labels.get(k, k)}" for k, n in report.month_invoices.items()))

@@ -171,9 +171,10 @@ def shop_export(cli: Cli, clients, intervenants, as_json) -> None:
     for r in reports:
         summary[r.outcome] = summary.get(r.outcome, 0) + 1
     labels = {"sent": "envoyée", "unchanged": "inchangée", "failed": "en échec", "queued": "en attente"}
+    in_bilan = {"sent": "envoyée(s)", "unchanged": "inchangée(s)", "failed": "en échec", "queued": "en attente"}
     output({"summary": summary, "records": [s.report(r) for r in reports]}, as_json,
            [f"{r.kind:<12} {r.label:<30} {labels[r.outcome]}" + (f" — {r.reason}" if r.reason else "")
             for r in reports]
-           + ["Bilan : " + ", ".join(f"{n} {labels[k]}(s)" for k, n in summary.items())])
+           + ["Bilan : " + ", ".join(f"{n} {in_bilan[k]}" for k, n in summary.items())])
     if summary.get("failed"):
         raise SystemExit(5)
