@@ -206,14 +206,16 @@ class FakeAttestations(FakeRepository):
     what = "attestation"
 
     def for_client_year(self, company_id, client_id, year):
-        return self._first(company_id, client_id=client_id, year=year)
+        found = [a for a in self.list(company_id) if a.client_id == client_id and a.year == year]
+        return max(found, key=lambda a: a.revision, default=None)
 
     def by_number(self, company_id, number):
         return self._first(company_id, number=number)
 
     def for_clients_year(self, company_id, client_ids, year):
         wanted = set(client_ids)
-        return [a for a in self.list(company_id) if a.client_id in wanted and a.year == year]
+        return sorted((a for a in self.list(company_id) if a.client_id in wanted and a.year == year),
+                      key=lambda a: (a.client_id, a.revision))
 
 
 class FakeAttempts(FakeRepository):

@@ -50,14 +50,14 @@ Fonctionnalité: Envoi de l'attestation fiscale
     Et le lien de l'email télécharge l'attestation {numéro}
     Et la page « Mon compte » de Claire Dubois sur la boutique propose de télécharger l'attestation {numéro}
 
-  Scénario: Une attestation validée ne se génère ni ne se valide une seconde fois
+  Scénario: Une attestation validée ne change plus : ni validée une seconde fois, ni régénérée sans raison
     Étant donné que l'attestation fiscale de cette année pour Claire Dubois a été générée
     Et que l'année est terminée
     Et que l'attestation a été validée
     Quand je valide de nouveau l'attestation
     Alors c'est refusé : « L'attestation {numéro} est déjà validée. »
     Quand je génère l'attestation fiscale de cette année pour Claire Dubois
-    Alors c'est refusé : « L'attestation {numéro} de {année} est déjà validée. »
+    Alors c'est refusé : « L'attestation {numéro} de {année} est validée et à jour : rien à rectifier. »
 
   Scénario: Un client qui n'a rien payé n'a pas d'attestation
     Étant donné la cliente Jeanne Martin, jeanne.martin@example.fr, saisie dans le back office

@@ -28,6 +28,7 @@ ATTESTATION = {
     "year": "2026",
     "amount_paid": "1 234,50 €",
     "cesu_paid": "275,00 €",
+    "replaces_number": "",
     "download_url": "https://boutique.asd.example/documents/attestation/att-7",
 }
 CREDIT_NOTE = {

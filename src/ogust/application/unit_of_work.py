@@ -133,9 +133,13 @@ class InvoiceRepository(Repository[Invoice], Protocol):
 
 
 class AttestationRepository(Repository[Attestation], Protocol):
-    def for_client_year(self, company_id: str, client_id: str, year: int) -> Attestation | None: ...
+    def for_client_year(self, company_id: str, client_id: str, year: int) -> Attestation | None:
+        """The latest revision (an attestation rectificative replaces the one before)."""
+
     def by_number(self, company_id: str, number: str) -> Attestation | None: ...
-    def for_clients_year(self, company_id: str, client_ids: Iterable[str], year: int) -> list[Attestation]: ...
+
+    def for_clients_year(self, company_id: str, client_ids: Iterable[str], year: int) -> list[Attestation]:
+        """Every revision, each client's in order: the last one of a client is its current attestation."""
 
 
 class CreditNoteRepository(Repository[CreditNote], Protocol):

@@ -60,6 +60,10 @@ class Attestation(Aggregate, ShowsClient):
     id: str = field(default_factory=new_id)
     version: int = 1
     client_identity: ClientIdentity | None = None  # the client as of validation (None on a draft)
+    # an attestation rectificative: the next revision of the client's year, replacing a validated one
+    revision: int = 1
+    replaces_id: str | None = None
+    replaces_number: str | None = None
 
     @property
     def total_minutes(self) -> int:
@@ -73,6 +77,21 @@ class Attestation(Aggregate, ShowsClient):
         self.cesu_paid = cesu_paid if cesu_paid is not None else Money.zero()
         self.refunds_deducted = refunds_deducted if refunds_deducted is not None else Money.zero()
         self.lines = lines
+
+    def rectification(self, paid: YearPaid, at: datetime) -> Attestation:
+        """A validated attestation never changes. When what the client paid in its year has changed
+        since (a payment recorded late, a refund), an attestation rectificative replaces it: a new
+        draft of the next revision, validated under a new number. Refused when nothing changed."""
+        if self.status is not AttestationStatus.VALIDATED:
+            raise InvalidTransition("Seule une attestation validée se rectifie ; un brouillon se recalcule.")
+        if (paid.amount, paid.cesu, paid.refunds_deducted, _facts(paid.lines)) == (
+                self.amount_paid, self.cesu_paid, self.refunds_deducted, _facts(self.lines)):
+            raise InvalidTransition(f"L'attestation {self.number} de {self.year} est validée et à jour : rien à "
+                                    "rectifier.", attestation_id=self.id)
+        return Attestation(company_id=self.company_id, client_id=self.client_id, year=self.year,
+                           amount_paid=paid.amount, lines=paid.lines, cesu_paid=paid.cesu,
+                           refunds_deducted=paid.refunds_deducted, created_at=at, revision=self.revision + 1,
+                           replaces_id=self.id, replaces_number=self.number)
 
     def require_year_over(self, at: datetime, zone: tzinfo) -> None:
         if at.astimezone(zone).year <= self.year:
@@ -94,6 +113,11 @@ class Attestation(Aggregate, ShowsClient):
         self.number = number
         self.validated_at = at
         self._record(AttestationValidated(self.company_id, self.id, number))
+
+
+def _facts(lines: list[AttestationLine]) -> list[tuple]:
+    return sorted((line.intervenant_matricule, line.intervenant_name, line.year or 0, line.month, line.minutes,
+                   line.interventions) for line in lines)
 
 
 # Not "actually paid by the client" for the tax credit: cash, and CESU préfinancés (reported apart)

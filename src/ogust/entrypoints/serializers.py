@@ -150,6 +150,7 @@ def attestation(a: Attestation) -> dict[str, Any]:
     return {"id": a.id, "number": a.number, "client_id": a.client_id, "year": a.year, "status": a.status.value,
             "amount_paid": money(a.amount_paid), "cesu_paid": money(a.cesu_paid),
             "refunds_deducted": money(a.refunds_deducted), "total_minutes": a.total_minutes,
+            "revision": a.revision, "replaces_number": a.replaces_number,
             "validated_at": _iso(a.validated_at),
             "lines": [{"intervenant_matricule": l.intervenant_matricule, "intervenant_name": l.intervenant_name,
                        "year": l.year or a.year, "month": l.month, "minutes": l.minutes,

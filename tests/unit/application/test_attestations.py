@@ -151,3 +151,35 @@ def test_a_refund_made_after_the_year_leaves_that_years_attestation_as_it_was(uo
     [outcome] = GenerateAttestationsHandler(uow)(c.GenerateAttestations(ready.id, 2027))
     again = uow.attestations.get(ready.id, outcome.attestation_id)
     assert (again.id, again.amount_paid, again.refunds_deducted) == (of_2027.id, Money(1000), Money(2000))
+
+
+def test_a_payment_recorded_after_validation_gives_an_attestation_rectificative(uow, ready, paid, worker, shop,
+                                                                                mailer):
+    """A cheque of 30 December entered in January, after the attestation was validated: it was on no
+    attestation (the client lost its tax credit). Generated again, the year gets an attestation
+    rectificative — a new number, naming the one it replaces, in its place in the client's account."""
+    generate, validate = GenerateAttestationHandler(uow), ValidateAttestationHandler(uow)
+    first = generate(c.GenerateAttestation(ready.id, paid.client_id, 2026))
+    uow.clock.current = datetime(2027, 1, 5, 9, 0, tzinfo=UTC)
+    validate(c.ValidateAttestation(ready.id, first.id))
+    worker.run_until_idle()
+    with pytest.raises(InvalidTransition, match="validée et à jour : rien à rectifier"):
+        generate(c.GenerateAttestation(ready.id, paid.client_id, 2026))
+
+    uow.payments.add(Payment(company_id=ready.id, invoice_id=paid.id, client_id=paid.client_id, amount=Money(800),
+                             received_at=datetime(2026, 12, 30, 11, 0, tzinfo=UTC), method=PaymentMethod.CHEQUE))
+    second = generate(c.GenerateAttestation(ready.id, paid.client_id, 2026))
+    assert (second.id != first.id, second.status, second.revision, second.replaces_number, second.amount_paid) == (
+        True, AttestationStatus.DRAFT, 2, "AF-2026-000001", Money(6300))
+    assert uow.attestations.get(ready.id, first.id).amount_paid == Money(5500)  # the validated one never changes
+    assert uow.attestations.for_client_year(ready.id, paid.client_id, 2026).id == second.id
+    rectified = validate(c.ValidateAttestation(ready.id, second.id))
+    assert rectified.number == "AF-2026-000002"
+    worker.run_until_idle()
+    [published] = [d for d in shop.documents.values() if d.kind == "attestation"]  # in the first one's place
+    assert (published.id, published.number, published.amount_ttc_cents) == (first.id, "AF-2026-000002", 6300)
+    assert "rectificative, remplace la n° AF-2026-000001" in published.title
+    emailed = [n for n in mailer.sent if n.context.get("attestation_number") == "AF-2026-000002"]
+    assert [n.context["replaces_number"] for n in emailed] == ["AF-2026-000001"]
+    [outcome] = GenerateAttestationsHandler(uow)(c.GenerateAttestations(ready.id, 2026))  # the batch sees the same
+    assert "validée et à jour" in outcome.error

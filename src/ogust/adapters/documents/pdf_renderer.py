@@ -627,14 +627,17 @@ class PdfDocumentRenderer:
         draft = attestation.status is not AttestationStatus.VALIDATED
         pdf.set_title(f"Attestation fiscale {attestation.year} — {shown.full_name}")
         pdf.set_author(company.name)
-        pdf.heading(company, "ATTESTATION FISCALE", [
-            ("Année", str(attestation.year)), ("Numéro", attestation.number or "brouillon"),
-            ("Date", date_fr(made.date()))])
+        pdf.heading(company, "ATTESTATION FISCALE RECTIFICATIVE" if attestation.replaces_id else "ATTESTATION FISCALE",
+                    [("Année", str(attestation.year)), ("Numéro", attestation.number or "brouillon"),
+                     ("Date", date_fr(made.date()))])
         pdf.parties(shown, "Prestataire", [
             company.name, f"Déclaration SAP n° {company.sap_declaration_number}",
             f"du {date_fr(company.sap_declaration_date)}"])
         if draft:
             pdf.para("BROUILLON — attestation non encore validée.", size=9, style="B", color=(176, 42, 55))
+        if attestation.replaces_id:
+            pdf.para(f"Cette attestation annule et remplace l'attestation n° {attestation.replaces_number} de "
+                     f"{attestation.year} : déclarez le montant ci-dessous.", size=9, style="B", after=2)
 
         pdf.para(
             f"Je soussigné(e), représentant(e) de {company.name}, organisme de services à la personne déclaré "

@@ -342,15 +342,19 @@ class SqlAlchemyAttestationRepository(_Repository[Attestation]):
     entity, table, what = Attestation, t.attestations, "attestation"
 
     def for_client_year(self, company_id: str, client_id: str, year: int) -> Attestation | None:
+        """The latest revision (an attestation rectificative replaces the one before)."""
         c = t.attestations.c
-        return self._first(self._select(company_id, c.client_id == client_id, c.year == year))
+        return self._first(self._select(company_id, c.client_id == client_id, c.year == year)
+                           .order_by(c.revision.desc()))
 
     def by_number(self, company_id: str, number: str) -> Attestation | None:
         return self._first(self._select(company_id, t.attestations.c.number == number))
 
     def for_clients_year(self, company_id: str, client_ids: Iterable[str], year: int) -> list[Attestation]:
+        """Every revision, each client's in order: the last one of a client is its current attestation."""
         c = t.attestations.c
-        return self._all(self._select(company_id, c.client_id.in_(list(client_ids)), c.year == year))
+        return self._all(self._select(company_id, c.client_id.in_(list(client_ids)), c.year == year),
+                         c.client_id, c.revision)
 
     def _order(self) -> tuple:
         c = t.attestations.c

@@ -280,13 +280,17 @@ attestations = Table(
     Column("cesu_paid_cents", Integer, nullable=False, server_default=text("0")),
     # revision 0011: refunds received in the year of earlier years' payments, deducted from amount_paid
     Column("refunds_deducted_cents", Integer, nullable=False, server_default=text("0")),
+    # revision 0012: an attestation rectificative replaces a validated one (same client and year)
+    Column("revision", Integer, nullable=False, server_default=text("1")),
+    Column("replaces_id", String(36)),
+    Column("replaces_number", String(30)),
     Column("status", EnumValue(AttestationStatus, 20), nullable=False),
     Column("number", String(30)),
     Column("created_at", UtcDateTime()),
     Column("validated_at", UtcDateTime()),
     _client_identity(),
     UniqueConstraint("company_id", "number"),
-    UniqueConstraint("company_id", "client_id", "year"),
+    UniqueConstraint("company_id", "client_id", "year", "revision"),
 )
 
 attestation_lines = Table(

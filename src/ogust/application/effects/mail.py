@@ -111,6 +111,7 @@ class SendEmailEffect:
                 "year": str(attestation.year),
                 "amount_paid": attestation.amount_paid.format_fr(),
                 "cesu_paid": attestation.cesu_paid.format_fr() if attestation.cesu_paid.cents else "",
+                "replaces_number": attestation.replaces_number or "",
                 "download_url": self.links.download_url(job.company_id, "attestation", attestation.id),
             }
         elif kind is EmailKind.CREDIT_NOTE_AVAILABLE:

@@ -101,13 +101,19 @@ class PublishAttestationEffect:
         with self.uow() as uow:
             attestation = uow.attestations.get(job.company_id, attestation_id)
             account = uow.companies.get(job.company_id).require_shop()
+            # an attestation rectificative takes the place of the first one in the client's account
+            first = attestation
+            while first.replaces_id:
+                first = uow.attestations.get(job.company_id, first.replaces_id)
         shop_client_id = ensure_client_in_shop(self.uow, self.shop, job, attestation.client_id)
         document = ShopDocument(
-            kind="attestation", id=attestation.id, number=attestation.number or "", client_id=attestation.client_id,
+            kind="attestation", id=first.id, number=attestation.number or "", client_id=attestation.client_id,
             issued_on=attestation.validated_at.date().isoformat() if attestation.validated_at else "",
             amount_ttc_cents=attestation.amount_paid.cents, status=attestation.status.value,
             download_url=self.links.download_url(job.company_id, "attestation", attestation.id),
-            title=f"Attestation fiscale {attestation.year}",
+            title=f"Attestation fiscale {attestation.year}"
+                  + (f" (rectificative, remplace la n° {attestation.replaces_number})" if attestation.replaces_id
+                     else ""),
         )
         _publish(self.shop, account, shop_client_id, document)
 

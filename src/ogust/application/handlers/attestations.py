@@ -35,16 +35,16 @@ def _generate(uow: UnitOfWork, company_id: str, client_id: str, year: int) -> At
 
 def _store(uow: UnitOfWork, company_id: str, client_id: str, year: int, paid: YearPaid,
            attestation: Attestation | None) -> Attestation:
-    """A new draft attestation, or the draft recomputed; a validated one never changes."""
+    """A new draft attestation, or the draft recomputed; a validated one never changes — when what
+    the client paid in its year changed since, an attestation rectificative replaces it."""
     if attestation is None:
         attestation = Attestation(company_id=company_id, client_id=client_id, year=year, amount_paid=paid.amount,
                                   lines=paid.lines, cesu_paid=paid.cesu, refunds_deducted=paid.refunds_deducted,
                                   created_at=uow.clock.now())
         uow.attestations.add(attestation)
     elif attestation.status is AttestationStatus.VALIDATED:
-        raise InvalidTransition(
-            f"L'attestation {attestation.number} de {year} est déjà validée.", attestation_id=attestation.id
-        )
+        attestation = attestation.rectification(paid, uow.clock.now())
+        uow.attestations.add(attestation)
     else:
         attestation.recompute(paid.amount, paid.lines, paid.cesu, paid.refunds_deducted)
     return attestation

@@ -287,6 +287,9 @@ class Attestation(BaseModel):
                                          "la part financée par le client lui-même ouvre droit au crédit d'impôt")
     refunds_deducted: Money = Field(description="remboursements reçus dans l'année sur des paiements des années "
                                                 "précédentes, déjà déduits de amount_paid")
+    revision: int = Field(description="1, puis 2, 3… pour une attestation rectificative")
+    replaces_number: str | None = Field(description="le numéro de l'attestation qu'elle annule et remplace "
+                                                    "(attestation rectificative)")
     total_minutes: int
     validated_at: IsoDateTime | None
     lines: list[AttestationLine]

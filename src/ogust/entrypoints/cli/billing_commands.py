@@ -469,7 +469,8 @@ def attestation() -> None:
 
 
 def _attestation_lines(a) -> list[str]:
-    return [f"Attestation {a.number or '(brouillon)'} {a.year} — {a.id} — {a.status.label_fr}",
+    return [f"Attestation {a.number or '(brouillon)'} {a.year} — {a.id} — {a.status.label_fr}"
+            + (f" — rectificative : annule et remplace la n° {a.replaces_number}" if a.replaces_id else ""),
             f"Montant payé éligible : {a.amount_paid}",
             *([f"Remboursements de paiements antérieurs, déduits : {a.refunds_deducted}"]
               if a.refunds_deducted.cents else []),
