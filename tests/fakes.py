@@ -201,6 +201,11 @@ class FakeInvoices(FakeRepository):
             counts[invoice.status] = counts.get(invoice.status, 0) + 1
         return counts
 
+    def issued_between(self, company_id, first, last, after=None, limit=500):
+        found = sorted((i for i in self.list(company_id) if i.number and first <= i.issued_on <= last
+                        and (after is None or i.number > after)), key=lambda i: i.number)
+        return found[:limit]
+
 
 class FakeAttestations(FakeRepository):
     what = "attestation"
@@ -254,6 +259,9 @@ class FakePayments(FakeRepository):
         wanted = set(client_ids)
         return [p for p in self.list(company_id) if p.client_id in wanted and start <= p.received_at < end]
 
+    def received_between(self, company_id, start, end):
+        return sorted((p for p in self.list(company_id) if start <= p.received_at < end), key=lambda p: p.received_at)
+
 
 class FakeCreditNotes(FakeRepository):
     what = "avoir"
@@ -275,10 +283,13 @@ class FakeCreditNotes(FakeRepository):
         return sorted((n for n in self.list(company_id) if n.invoice_id in wanted), key=lambda n: n.number)
 
     def refunded_between(self, company_id, client_ids, start, end):
-        wanted = set(client_ids)
-        return sorted((n for n in self.list(company_id) if n.client_id in wanted
+        wanted = set(client_ids) if client_ids is not None else None
+        return sorted((n for n in self.list(company_id) if (wanted is None or n.client_id in wanted)
                        and n.refund_status is RefundStatus.SUCCEEDED and start <= n.refunded_at < end),
                       key=lambda n: (n.client_id, n.number))
+
+    def issued_between(self, company_id, first, last):
+        return sorted((n for n in self.list(company_id) if first <= n.issued_on <= last), key=lambda n: n.number)
 
 
 class FakeSequences:

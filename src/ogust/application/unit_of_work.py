@@ -131,6 +131,10 @@ class InvoiceRepository(Repository[Invoice], Protocol):
     def contract_counts(self, company_id: str, period_start: date, period_end: date) -> dict[InvoiceStatus, int]:
         """How many contract invoices of exactly this period are in each status."""
 
+    def issued_between(self, company_id: str, first: date, last: date, after: str | None = None,
+                       limit: int = 500) -> list[Invoice]:
+        """The invoices issued from ``first`` to ``last`` (included), by number; a page after ``after``."""
+
 
 class AttestationRepository(Repository[Attestation], Protocol):
     def for_client_year(self, company_id: str, client_id: str, year: int) -> Attestation | None:
@@ -150,9 +154,13 @@ class CreditNoteRepository(Repository[CreditNote], Protocol):
 
     def for_invoices(self, company_id: str, invoice_ids: Iterable[str]) -> list[CreditNote]: ...
 
-    def refunded_between(self, company_id: str, client_ids: Iterable[str], start: datetime,
+    def refunded_between(self, company_id: str, client_ids: Iterable[str] | None, start: datetime,
                          end: datetime) -> list[CreditNote]:
-        """The credit notes of these clients refunded from ``start`` (included) to ``end`` (excluded)."""
+        """The credit notes of these clients (of all, with None) refunded from ``start`` (included) to
+        ``end`` (excluded)."""
+
+    def issued_between(self, company_id: str, first: date, last: date) -> list[CreditNote]:
+        """The credit notes issued from ``first`` to ``last`` (included), by number."""
 
 
 class PaymentAttemptRepository(Repository[PaymentAttempt], Protocol):
@@ -174,6 +182,9 @@ class PaymentRepository(Repository[Payment], Protocol):
     def for_clients_between(self, company_id: str, client_ids: Iterable[str], start: datetime,
                             end: datetime) -> list[Payment]:
         """The payments of these clients received within [start, end)."""
+
+    def received_between(self, company_id: str, start: datetime, end: datetime) -> list[Payment]:
+        """The company's payments received within [start, end), by date."""
 
 
 class SequenceRepository(Protocol):

@@ -15,6 +15,7 @@ from ogust.adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork
 from ogust.adapters.shop.http_shop_api import HttpShopApi
 from ogust.adapters.shop.unconfigured import UnconfiguredShopApi
 from ogust.application.access import ApiKeys, RotateShopSecret
+from ogust.application.accounting import AccountingJournals
 from ogust.application.documents import DocumentQueries
 from ogust.application.effects.registry import build_effects
 from ogust.application.gdpr import ClientDataExport, EraseClientHandler
@@ -75,6 +76,7 @@ class Container(containers.DeclarativeContainer):
     links = providers.Singleton(lambda s: SignedDocumentLinks(s.base_url, s.secret_key), settings)
     documents = providers.Singleton(_document_renderer)
     document_queries = providers.Singleton(DocumentQueries, uow.provider)
+    accounting = providers.Singleton(AccountingJournals, uow.provider)
 
     effects = providers.Singleton(build_effects, uow.provider, shop, payments, mailer, links)
     worker_settings = providers.Singleton(lambda s: WorkerSettings(lease_seconds=s.worker_lease_seconds), settings)

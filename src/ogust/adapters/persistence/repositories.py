@@ -320,6 +320,14 @@ class SqlAlchemyInvoiceRepository(_Repository[Invoice]):
             statement = statement.where(c.id > after)
         return self._ids(statement.order_by(c.id).limit(limit))
 
+    def issued_between(self, company_id: str, first: date, last: date, after: str | None = None,
+                       limit: int = 500) -> list[Invoice]:
+        c = t.invoices.c
+        criteria = [c.number.is_not(None), c.issued_on >= first, c.issued_on <= last]
+        if after is not None:
+            criteria.append(c.number > after)
+        return self._all(self._select(company_id, *criteria).limit(limit), c.number)
+
     def contract_counts(self, company_id: str, period_start: date, period_end: date) -> dict[InvoiceStatus, int]:
         """How many contract invoices of exactly this period are in each status (absent: none)."""
         c = t.invoices.c
@@ -411,6 +419,10 @@ class SqlAlchemyPaymentRepository(_Repository[Payment]):
         return self._all(self._select(company_id, c.client_id.in_(list(client_ids)), c.received_at >= start,
                                       c.received_at < end))
 
+    def received_between(self, company_id: str, start: datetime, end: datetime) -> list[Payment]:
+        c = t.payments.c
+        return self._all(self._select(company_id, c.received_at >= start, c.received_at < end), c.received_at, c.id)
+
     def _order(self) -> tuple:
         return (t.payments.c.received_at, t.payments.c.id)
 
@@ -431,12 +443,16 @@ class SqlAlchemyCreditNoteRepository(_Repository[CreditNote]):
         c = t.credit_notes.c
         return self._all(self._select(company_id, c.invoice_id.in_(list(invoice_ids))), c.invoice_id, c.number, c.id)
 
-    def refunded_between(self, company_id: str, client_ids: Iterable[str], start: datetime,
+    def refunded_between(self, company_id: str, client_ids: Iterable[str] | None, start: datetime,
                          end: datetime) -> list[CreditNote]:
         c = t.credit_notes.c
-        return self._all(self._select(company_id, c.client_id.in_(list(client_ids)),
-                                      c.refund_status == RefundStatus.SUCCEEDED, c.refunded_at >= start,
-                                      c.refunded_at < end), c.client_id, c.number, c.id)
+        which = [c.client_id.in_(list(client_ids))] if client_ids is not None else []
+        return self._all(self._select(company_id, *which, c.refund_status == RefundStatus.SUCCEEDED,
+                                      c.refunded_at >= start, c.refunded_at < end), c.client_id, c.number, c.id)
+
+    def issued_between(self, company_id: str, first: date, last: date) -> list[CreditNote]:
+        c = t.credit_notes.c
+        return self._all(self._select(company_id, c.issued_on >= first, c.issued_on <= last), c.number, c.id)
 
     def _order(self) -> tuple:
         c = t.credit_notes.c

@@ -8,6 +8,7 @@ import click
 from ogust.application.access import reset_actor, set_actor
 from ogust.entrypoints.cli import (
     access_commands,
+    accounting_commands,
     billing_commands,
     click_fr,
     credit_note_commands,
@@ -45,6 +46,6 @@ for command in (setup_commands.company, setup_commands.tarif, setup_commands.sho
                 ops_commands.worker, ops_commands.serve, ops_commands.db, ops_commands.demo):
     main.add_command(command)
 
-for command in (access_commands.key, access_commands.audit):
+for command in (access_commands.key, access_commands.audit, accounting_commands.accounting):
     main.add_command(command)
 setup_commands.shop.add_command(access_commands.shop_rotate_secret)
