@@ -16,7 +16,7 @@ from ogust.domain.devis import Devis
 from ogust.domain.errors import InvalidValue, NotFound
 from ogust.domain.intervenant import Intervenant
 from ogust.domain.intervention import Intervention
-from ogust.domain.invoice import Invoice, InvoiceStatus
+from ogust.domain.invoice import AWAITING_PAYMENT, Invoice, InvoiceStatus
 from ogust.domain.payment import Payment, PaymentAttempt
 from ogust.domain.shop_service import ShopServiceMapping
 from ogust.domain.tarif import Tarif
@@ -158,9 +158,15 @@ class Queries:
         with self.uow() as uow:
             return uow.interventions.get(company_id, intervention_id)
 
-    def invoices(self, company_id: str, status: InvoiceStatus | None = None) -> list[Invoice]:
+    def invoices(self, company_id: str, status: InvoiceStatus | None = None, unpaid: bool = False) -> list[Invoice]:
+        """``unpaid``: those that still ask for money (validated, declined, awaiting 3-D Secure, with
+        something left to pay) — the receivables."""
         with self.uow() as uow:
-            found = uow.invoices.with_status(company_id, [status]) if status else uow.invoices.list(company_id)
+            if unpaid:
+                found = [i for i in uow.invoices.with_status(company_id, AWAITING_PAYMENT) if i.left_to_pay.cents > 0
+                         and (status is None or i.status is status)]
+            else:
+                found = uow.invoices.with_status(company_id, [status]) if status else uow.invoices.list(company_id)
             return sorted(found, key=lambda i: (i.number is None, i.number or "", i.created_at or datetime.min))
 
     def invoice(self, company_id: str, ref: str) -> InvoiceView:

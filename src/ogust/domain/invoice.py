@@ -48,7 +48,8 @@ class InvoiceStatus(Enum):
                 "credited": "soldée par avoir"}[self.value]
 
 
-_AWAITING_PAYMENT = {InvoiceStatus.VALIDATED, InvoiceStatus.PAYMENT_FAILED, InvoiceStatus.NEEDS_AUTHENTICATION}
+AWAITING_PAYMENT = (InvoiceStatus.VALIDATED, InvoiceStatus.PAYMENT_FAILED, InvoiceStatus.NEEDS_AUTHENTICATION)
+_AWAITING_PAYMENT = frozenset(AWAITING_PAYMENT)
 _DEBIT_UNDER_WAY = {AttemptStatus.PENDING, AttemptStatus.CHARGING}
 PAYMENT_REFERENCE_MAX = 100  # a cheque number, a transfer reference, a CESU number
 PAID_AHEAD_AT_MOST = timedelta(days=31)  # a payment received before its invoice, by this much at most

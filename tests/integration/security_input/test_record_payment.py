@@ -164,3 +164,17 @@ def test_an_invoice_covered_by_its_credit_notes_is_settled_not_left_to_pay(offli
     refused = http.post(f"/api/invoices/{invoice['id']}/payments", json={"method": "cheque", "received_on": today()})
     assert refused.status_code == 409 and refused.headers["content-type"].startswith(PROBLEM)
     assert "soldée par avoir" in refused.json()["detail"] and payments(offline_api) == 0
+
+
+def test_the_unpaid_invoices_and_what_is_left_to_collect(offline_api, http):
+    """The receivables: the invoices that still ask for money, with what is left on each and in all."""
+    invoice = validated(offline_api, http)
+    unpaid = http.get("/api/invoices", params={"unpaid": "true"}).json()
+    assert [(i["number"], i["left_to_pay"]["cents"]) for i in unpaid] == [(invoice["number"], TTC)]
+    cli = Cli(_container=offline_api.container)
+    listed = CliRunner().invoke(billing_commands.invoice, ["list", "--unpaid"], obj=cli)
+    assert listed.exit_code == 0 and "Reste à encaisser : 41,25\u00a0€ (1 facture(s))" in listed.output, listed.output
+    paid = http.post(f"/api/invoices/{invoice['id']}/payments", json={"method": "cheque", "received_on": today()})
+    assert paid.status_code == 201, paid.text
+    assert http.get("/api/invoices", params={"unpaid": "true"}).json() == []
+    assert "Aucune facture." in CliRunner().invoke(billing_commands.invoice, ["list", "--unpaid"], obj=cli).output

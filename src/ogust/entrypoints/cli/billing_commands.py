@@ -204,14 +204,18 @@ def invoice_contract(cli: Cli, client_ref, start, end, as_json) -> None:
 @invoice.command("list")
 @click.option("--status", type=click.Choice([x.value for x in InvoiceStatus]), default=None,
               help="Seulement les factures dans cet état")
+@click.option("--unpaid", is_flag=True, help="Seulement celles qui attendent un paiement, avec le total dû")
 @json_option
 @pass_cli
-def invoice_list(cli: Cli, status, as_json) -> None:
+def invoice_list(cli: Cli, status, unpaid, as_json) -> None:
     """Les factures, par numéro (les brouillons à la fin)."""
-    found = cli.container.queries().invoices(cli.company_id(), InvoiceStatus(status) if status else None)
+    found = cli.container.queries().invoices(cli.company_id(), InvoiceStatus(status) if status else None, unpaid)
+    due = sum((i.left_to_pay for i in found), Money.zero())
     output([s.invoice(i) for i in found], as_json,
            [f"{(i.number or 'brouillon'):<16} {i.status.label_fr:<30} {str(i.total_ttc):>12} TTC  "
-            f"reste {str(i.left_to_pay):>12}  {i.id}" for i in found] or ["Aucune facture."])
+            f"reste {str(i.left_to_pay):>12}  {i.id}" for i in found]
+           + ([f"Reste à encaisser : {due} ({len(found)} facture(s))"] if unpaid and found else [])
+           or ["Aucune facture."])
 
 
 # what an operator types (French) → how the payment was made; the card is debited only through Stripe

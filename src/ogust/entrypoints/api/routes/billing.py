@@ -106,9 +106,12 @@ def contract_invoice(body: ContractInvoiceIn, company: str = Depends(company_id)
 
 @router.get("/invoices", response_model=list[out.Invoice], tags=["Factures"])
 @inject
-def list_invoices(status: InvoiceStatus | None = None, company: str = Depends(company_id),
+def list_invoices(status: InvoiceStatus | None = None,
+                  unpaid: bool = Query(False, description="seulement celles qui attendent un paiement "
+                                                                 "(reste à payer)"),
+                  company: str = Depends(company_id),
                   queries: Queries = Depends(Provide[Container.queries])) -> list[dict]:
-    return [s.invoice(i) for i in queries.invoices(company, status)]
+    return [s.invoice(i) for i in queries.invoices(company, status, unpaid)]
 
 
 @router.get("/invoices/{ref}", response_model=out.InvoiceWithPayments, tags=["Factures"],
