@@ -9,7 +9,7 @@ from ogust.application.debits import abandoned_debit
 from ogust.application.handlers import UowFactory
 from ogust.application.outbox import JobStatus, OutboxJob
 from ogust.application.periods import month_period, period_instants
-from ogust.domain.attestation import Attestation
+from ogust.domain.attestation import Attestation, AttestationStatus
 from ogust.domain.client import Client
 from ogust.domain.company import Company
 from ogust.domain.devis import Devis
@@ -180,6 +180,13 @@ class Queries:
             abandoned = abandoned_debit(uow, invoice, attempts)
             return InvoiceView(invoice, uow.clients.get(company_id, invoice.client_id), attempts, payments,
                                abandoned[1].id if abandoned else None)
+
+    def validated_attestation(self, company_id: str, client_id: str, year: int) -> Attestation | None:
+        """The client's attestation of ``year`` when it is validated: a payment of that year recorded
+        now is not on it (an attestation rectificative would be)."""
+        with self.uow() as uow:
+            found = uow.attestations.for_client_year(company_id, client_id, year)
+            return found if found is not None and found.status is AttestationStatus.VALIDATED else None
 
     def attestations(self, company_id: str, year: int | None = None) -> list[Attestation]:
         with self.uow() as uow:

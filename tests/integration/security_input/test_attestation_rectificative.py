@@ -34,12 +34,17 @@ def test_a_payment_entered_after_validation_gives_an_attestation_rectificative(o
                                                    date(2026, 12, 10)))
         late = container.manual_invoice()(c.ManualInvoice(api.company_id, api.client_id, (
             c.ManualInvoiceLine("MEN", 60, date(2026, 12, 8), api.intervenant_id),)))
-        container.validate_invoice()(c.ValidateInvoice(api.company_id, late.id))
+        late = container.validate_invoice()(c.ValidateInvoice(api.company_id, late.id))
     with clock_of(container, FixedClock(datetime(2027, 1, 5, 10, 0, tzinfo=PARIS))):
         first = container.generate_attestation()(c.GenerateAttestation(api.company_id, api.client_id, 2026))
         container.validate_attestation()(c.ValidateAttestation(api.company_id, first.id))
     with clock_of(container, FixedClock(datetime(2027, 1, 12, 10, 0, tzinfo=PARIS))):
-        container.record_payment()(c.RecordPayment(api.company_id, late.id, PaymentMethod.CHEQUE, date(2026, 12, 30)))
+        entered = CliRunner().invoke(billing_commands.invoice, ["pay", late.number, "--method", "cheque", "--on",
+                                                                "2026-12-30"], obj=Cli(_container=container,
+                                                                                      queue_only=True))
+        assert entered.exit_code == 0, entered.output
+        assert ("L'attestation fiscale 2026 de ce client (AF-2026-000001) est déjà validée : ce règlement n'y figure "
+                "pas.") in entered.output  # and how to rectify it
         made = CliRunner().invoke(billing_commands.attestation, ["generate", "jean.dupont@example.fr", "--year",
                                                                  "2026", "--json"], obj=cli)
         assert made.exit_code == 0, made.output

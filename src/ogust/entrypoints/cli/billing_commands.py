@@ -275,6 +275,11 @@ def invoice_pay(cli: Cli, ref, method, received_on, reference, amount, as_json) 
         None if amount is None else Money(amount)))
     if not as_json:
         click.echo(f"Règlement enregistré : facture {paid.number} payée.")
+    attested = cli.container.queries().validated_attestation(company_id, paid.client_id, received_on.year)
+    if attested is not None and PAYMENT_CHOICES[method.lower()] is not PaymentMethod.CASH:
+        click.echo(f"L'attestation fiscale {attested.year} de ce client ({attested.number}) est déjà validée : ce "
+                   f"règlement n'y figure pas. « ogust attestation generate {paid.client_id} --year {attested.year} » "
+                   "en fait une attestation rectificative.", err=True)
     cli.drain()
     final = cli.container.queries().invoice(company_id, paid.id)
     output(s.invoice_view(final), as_json, _settled_lines(cli, final))
