@@ -34,6 +34,7 @@ from ogust.application.unit_of_work import UnitOfWork
 from ogust.application.worker import OutboxProcessor, WorkerSettings, worker_name
 from ogust.domain.errors import DomainError, InvalidValue
 from ogust.domain.invoice import Invoice, InvoiceStatus
+from ogust.domain.money import Money
 from ogust.domain.payment import MINIMUM_CARD_DEBIT
 
 PHASES = ("generate", "validate", "debit")
@@ -76,6 +77,10 @@ class MonthEndReport:
     # interventions of the month begun but still planned, at the end: never declared done, so not invoiced
     not_declared_done: int = 0
     seconds: dict[str, float] = field(default_factory=dict)  # time spent per phase
+    # in euros, this run: invoices validated (TTC), cards debited, debits declined
+    validated_ttc: Money = field(default_factory=Money.zero)
+    debited: Money = field(default_factory=Money.zero)
+    declined: Money = field(default_factory=Money.zero)
 
 
 @dataclass(frozen=True)
@@ -85,6 +90,7 @@ class _Debit:
     client_id: str
     outcome: str  # "paid" | "failed" | "needs_authentication" | "skipped"
     reason: str = ""
+    amount: Money = field(default_factory=Money.zero)  # what the debit asked for
 
 
 class _NoProgress:
@@ -175,8 +181,9 @@ class MonthEndRun:
                 report.interrupted = True
                 return
             try:
-                validate(ValidateInvoice(cmd.company_id, invoice_id))
+                validated = validate(ValidateInvoice(cmd.company_id, invoice_id))
                 report.validated += 1
+                report.validated_ttc = report.validated_ttc + validated.total_ttc
             except DomainError as error:
                 report.skipped.append(Skipped("invoice", invoice_id, error.message))
             progress.advance(1)
@@ -276,9 +283,9 @@ def _pages(fetch: Callable[[str | None], list[str]]) -> Iterator[str]:
 def _debit_outcome(invoice: Invoice, job: OutboxJob | None, claimed: bool, has_card: bool, now: datetime) -> _Debit:
     base = (invoice.id, invoice.number, invoice.client_id)
     if invoice.status is InvoiceStatus.PAID:
-        return _Debit(*base, "paid")
+        return _Debit(*base, "paid", amount=invoice.amount_due)
     if invoice.status is InvoiceStatus.PAYMENT_FAILED:
-        return _Debit(*base, "failed", invoice.payment_failure or "carte refusée")
+        return _Debit(*base, "failed", invoice.payment_failure or "carte refusée", invoice.amount_due)
     if invoice.status is InvoiceStatus.NEEDS_AUTHENTICATION:
         return _Debit(*base, "needs_authentication", "la banque demande une authentification forte : "
                                                      "un lien de paiement est envoyé au client")
@@ -307,7 +314,9 @@ def _debit_outcome(invoice: Invoice, job: OutboxJob | None, claimed: bool, has_c
 def _record(report: MonthEndReport, debit: _Debit) -> None:
     if debit.outcome == "paid":
         report.paid += 1
+        report.debited = report.debited + debit.amount
     elif debit.outcome == "failed":
+        report.declined = report.declined + debit.amount
         report.failed.append(InvoiceIssue(debit.invoice_id, debit.number, debit.client_id, debit.reason))
     elif debit.outcome == "needs_authentication":
         report.needs_authentication.append(InvoiceIssue(debit.invoice_id, debit.number, debit.client_id,

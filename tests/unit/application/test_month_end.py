@@ -105,6 +105,8 @@ def test_one_invoice_per_client_validated_and_debited(uow, company, world):
     report = run(uow, gateway, company, progress=progress)
 
     assert (report.created, report.validated, report.paid) == (4, 4, 1)
+    # in euros: Alice's 4 h (110,00 €) debited, Bruno's 2 h (55,00 €) declined, of 275,00 € validated
+    assert (report.validated_ttc, report.debited, report.declined) == (Money(27500), Money(11000), Money(5500))
     assert [i.client_id for i in report.failed] == [declined.id]
     assert report.failed[0].reason == "Carte refusée" and report.failed[0].number.startswith("FA-2026-")
     assert [i.client_id for i in report.needs_authentication] == [strong.id]

@@ -354,9 +354,10 @@ def _month_end_lines(report) -> list[str]:
     lines = [f"Fin de mois {report.month}" + (" — interrompue : relancez la même commande pour reprendre"
                                               if report.interrupted else ""),
              f"  factures créées          {report.created}",
-             f"  factures validées        {report.validated}",
-             f"  cartes débitées          {report.paid}",
-             f"  débits refusés           {len(report.failed)}",
+             f"  factures validées        {report.validated}" + (f"  ({report.validated_ttc} TTC)"
+                                                                   if report.validated else ""),
+             f"  cartes débitées          {report.paid}" + (f"  ({report.debited})" if report.paid else ""),
+             f"  débits refusés           {len(report.failed)}" + (f"  ({report.declined})" if report.failed else ""),
              *[f"    {i.number} : {i.reason}" for i in report.failed],
              f"  authentification requise {len(report.needs_authentication)}",
              *[f"    {i.number}" for i in report.needs_authentication],
