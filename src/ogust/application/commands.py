@@ -276,9 +276,11 @@ class RecordRefund:
 
 @dataclass(frozen=True)
 class IssueCreditNote:
-    """Correct a validated invoice: the whole of what is left (``amount`` None) or an amount TTC."""
+    """Correct a validated invoice: the whole of what is left (``amount`` None) or an amount TTC —
+    spread over its VAT rates, or taken off its line ``line`` (1 for the first) alone."""
 
     company_id: str
     invoice_id: str
     reason: str
     amount: Money | None = None
+    line: int | None = None

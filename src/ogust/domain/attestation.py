@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from enum import Enum
@@ -10,6 +10,7 @@ from enum import Enum
 from ogust.domain.aggregate import Aggregate, new_id
 from ogust.domain.client import Client
 from ogust.domain.client_identity import ClientIdentity, ShowsClient
+from ogust.domain.credit_note import CreditNote
 from ogust.domain.errors import InvalidTransition, NothingToAttest, YearNotOver
 from ogust.domain.events import AttestationValidated
 from ogust.domain.invoice import Invoice
@@ -124,24 +125,28 @@ def _facts(lines: list[AttestationLine]) -> list[tuple]:
 NOT_COUNTED = frozenset({PaymentMethod.CASH, PaymentMethod.CESU})
 
 
-def eligible_amount(payment: Payment, invoice: Invoice) -> Money:
+def eligible_amount(payment: Payment, invoice: Invoice, notes: Sequence[CreditNote] = ()) -> Money:
     """The part of a payment that pays for services eligible to the tax credit (prorated per line);
     nothing for cash and CESU préfinancés."""
     if payment.method in NOT_COUNTED:
         return Money.zero()
-    return eligible_share(payment, invoice)
+    return eligible_share(payment, invoice, notes)
 
 
-def eligible_share(payment: Payment, invoice: Invoice) -> Money:
-    """The part of ``payment`` that pays for eligible services, whatever its means."""
-    amounts = [(line.amount_ttc, line.tax_credit_eligible) for line in invoice.lines]  # each line priced once
-    invoice_ttc = total([amount for amount, _ in amounts])
-    if invoice_ttc.cents <= 0:
+def eligible_share(payment: Payment, invoice: Invoice, notes: Sequence[CreditNote] = ()) -> Money:
+    """The part of ``payment`` that pays for eligible services, whatever its means: in the share of
+    the invoice net of its credit notes (``notes``) — a credit note that gives back a fee not eligible
+    leaves what the client paid all eligible."""
+    if not notes:
+        return invoice.eligible_part(payment.amount)
+    net_ttc = invoice.total_ttc - total([note.total_ttc for note in notes])
+    if net_ttc.cents <= 0:
         return Money.zero()
-    eligible_ttc = total([amount for amount, eligible in amounts if eligible])
-    if eligible_ttc == invoice_ttc:
+    net_eligible = invoice.eligible_part(invoice.total_ttc) - total([note.eligible_ttc(invoice) for note in notes])
+    net_eligible = Money(min(max(net_eligible.cents, 0), net_ttc.cents), net_ttc.currency)
+    if net_eligible == net_ttc:
         return payment.amount
-    return payment.amount.times(eligible_ttc.cents, invoice_ttc.cents)
+    return payment.amount.times(net_eligible.cents, net_ttc.cents)
 
 
 @dataclass(frozen=True)
@@ -157,15 +162,18 @@ class YearPaid:
 
 def summarise_year(
     year: int, payments: Iterable[tuple[Payment, Invoice]], received_in_year: callable[[Payment], bool],
-    earlier_refunds: Iterable[tuple[Payment, Invoice]] = (),
+    earlier_refunds: Iterable[tuple[Payment, Money]] = (),
+    notes: Mapping[str, Sequence[CreditNote]] | None = None,
 ) -> YearPaid:
     """Amount paid in the year (received, not in cash nor in CESU préfinancés, linked to an invoice,
     eligible tarifs), the eligible part paid in CESU préfinancés, and the hours per intervenant and
     month of the interventions those payments paid for.
 
     ``earlier_refunds``: what was refunded in the year of payments made in earlier years, each as the
-    payment it gives back with the refunded amount. Its eligible part is deducted from the year's
-    amount (a refund lowers the expenses of the year it is received), never below zero."""
+    payment it gives back with the refunded amount, and the eligible part of it — deducted from the
+    year's amount (a refund lowers the expenses of the year it is received), never below zero.
+    ``notes``: each invoice's credit notes issued by the end of the year, by invoice id."""
+    notes = notes or {}
     amount = Money.zero()
     cesu = Money.zero()
     minutes: dict[tuple[str, str, int], list[int]] = defaultdict(list)
@@ -174,10 +182,10 @@ def summarise_year(
         if not received_in_year(payment):
             continue
         if payment.method is PaymentMethod.CESU:
-            share = eligible_share(payment, invoice)
+            share = eligible_share(payment, invoice, notes.get(invoice.id, ()))
             cesu = cesu + share
         else:
-            share = eligible_amount(payment, invoice)
+            share = eligible_amount(payment, invoice, notes.get(invoice.id, ()))
             amount = amount + share
         if share.cents == 0:
             continue
@@ -195,12 +203,14 @@ def summarise_year(
     if amount.cents == 0 and cesu.cents == 0:
         raise NothingToAttest(f"Aucun paiement éligible reçu en {year}.", year=year)
     deducted = Money.zero()
-    for refund, invoice in earlier_refunds:
+    for refund, eligible in earlier_refunds:
         if refund.method is PaymentMethod.CESU:
-            share = min(eligible_share(refund, invoice), cesu)
+            share = min(eligible, cesu)
             cesu = cesu - share
+        elif refund.method in NOT_COUNTED:
+            continue
         else:
-            share = min(eligible_amount(refund, invoice), amount)
+            share = min(eligible, amount)
             amount = amount - share
         deducted = deducted + share
     lines = [

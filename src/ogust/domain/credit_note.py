@@ -14,7 +14,7 @@ from enum import Enum
 
 from ogust.domain.aggregate import Aggregate, new_id
 from ogust.domain.client_identity import ClientIdentity, ShowsClient
-from ogust.domain.errors import InvalidTransition, InvalidValue, RefundExceedsPayment
+from ogust.domain.errors import CreditExceedsInvoice, InvalidTransition, InvalidValue, RefundExceedsPayment
 from ogust.domain.events import (
     CreditNoteIssued,
     CreditNoteRefunded,
@@ -47,6 +47,10 @@ class CreditNoteLine:
     amount_ht: Money
     amount_vat: Money
     id: str = field(default_factory=new_id)
+    # the invoice line it gives back, when it gives back one (its eligibility to the tax credit with
+    # it); None for an amount spread over the invoice's rates
+    invoice_line_id: str | None = None
+    tax_credit_eligible: bool | None = None
 
     @property
     def amount_ttc(self) -> Money:
@@ -161,6 +165,13 @@ class CreditNote(Aggregate, Totals, ShowsClient):
         self.refunded_at = refunded_at
         self._record(CreditNoteRefunded(self.company_id, self.id, reference))
 
+    def eligible_ttc(self, invoice: Invoice) -> Money:
+        """What this credit note takes off the invoice's services eligible to the tax credit: a line
+        given back, with its eligibility; an amount spread over the invoice, in the invoice's share."""
+        spread = total([line.amount_ttc for line in self.lines if line.tax_credit_eligible is None])
+        given_back = total([line.amount_ttc for line in self.lines if line.tax_credit_eligible])
+        return given_back + invoice.eligible_part(spread)  # the spread amount rounded once
+
     def refunds(self, payment: Payment, before: datetime | None = None) -> Money:
         """What this credit note gave back of ``payment`` (a payment of its invoice) — by ``before``
         when given: a refund made later belongs to a later year."""
@@ -262,8 +273,34 @@ def full_credit_lines(invoice: Invoice) -> list[CreditNoteLine]:
             line.quantity.label_fr(),
             f"{line.intervenant_name} ({line.intervenant_matricule})" if line.intervenant_matricule else "",
         ) if part)
-        lines.append(CreditNoteLine(f"{line.label} ({details})", line.vat_rate, line.amount_ht, line.amount_vat))
+        lines.append(CreditNoteLine(f"{line.label} ({details})", line.vat_rate, line.amount_ht, line.amount_vat,
+                                    invoice_line_id=line.id, tax_credit_eligible=line.tax_credit_eligible))
     return lines
+
+
+def line_credit_lines(invoice: Invoice, position: int, amount_ttc: Money | None,
+                      earlier: Iterable[CreditNote]) -> list[CreditNoteLine]:
+    """Give back (part of) the invoice's line at ``position`` (1 for the first): at that line's VAT
+    rate, with its eligibility to the tax credit — a fee waived at 20 % is not spread over the 10 %
+    services (the VAT of each rate, and the attestation, would be wrong). ``amount_ttc`` None: what
+    is left of the line; never more than that (``earlier``: the invoice's credit notes)."""
+    if not 1 <= position <= len(invoice.lines):
+        raise InvalidValue(f"La facture {invoice.number} a {len(invoice.lines)} ligne(s) : pas de ligne {position}.",
+                           field="line")
+    line = invoice.lines[position - 1]
+    given_back = total([credited.amount_ttc for note in earlier for credited in note.lines
+                        if credited.invoice_line_id == line.id])
+    left = line.amount_ttc - given_back
+    amount = amount_ttc if amount_ttc is not None else left
+    if amount.cents <= 0 or left.cents <= 0:
+        raise InvalidValue(f"La ligne {position} ({line.label}) est déjà entièrement créditée." if left.cents <= 0
+                           else "Le montant d'un avoir est positif.", field="amount")
+    if amount > left:
+        raise CreditExceedsInvoice(f"L'avoir de {amount} dépasse ce qui reste de la ligne {position} ({line.label}) : "
+                                   f"{left} sur {line.amount_ttc} TTC.", line=position, creditable_cents=left.cents)
+    ht = amount.times(10_000, 10_000 + line.vat_rate.value)
+    return [CreditNoteLine(f"{line.label} (ligne {position} de la facture {invoice.number})", line.vat_rate, ht,
+                           amount - ht, invoice_line_id=line.id, tax_credit_eligible=line.tax_credit_eligible)]
 
 
 def amount_credit_lines(invoice: Invoice, amount_ttc: Money) -> list[CreditNoteLine]:

@@ -21,7 +21,7 @@ from ogust.domain.events import (
     InvoiceValidated,
 )
 from ogust.domain.lines import InvoiceLine, Totals
-from ogust.domain.money import Money
+from ogust.domain.money import Money, total
 from ogust.domain.payment import MINIMUM_CARD_DEBIT, AttemptStatus, Payment, PaymentAttempt, PaymentMethod
 from ogust.domain.validation import check_text, check_year
 
@@ -265,6 +265,18 @@ class Invoice(Aggregate, Totals, ShowsClient):
         self.status = InvoiceStatus.CREDITED
         self._record(InvoiceSettledByCredit(self.company_id, self.id))
         return True
+
+    def eligible_part(self, amount: Money) -> Money:
+        """The part of ``amount`` (paid for, or taken off, the whole invoice) that is for services
+        eligible to the tax credit, in the invoice's own share (each line priced once)."""
+        amounts = [(line.amount_ttc, line.tax_credit_eligible) for line in self.lines]
+        invoice_ttc = total([value for value, _ in amounts])
+        if invoice_ttc.cents <= 0:
+            return Money.zero()
+        eligible_ttc = total([value for value, eligible in amounts if eligible])
+        if eligible_ttc == invoice_ttc:
+            return amount
+        return amount.times(eligible_ttc.cents, invoice_ttc.cents)
 
     @property
     def left_to_pay(self) -> Money:

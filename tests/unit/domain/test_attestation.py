@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from ogust.domain.attestation import Attestation, AttestationStatus, eligible_amount, summarise_year
 from ogust.domain.errors import InvalidTransition, NothingToAttest, YearNotOver
 from ogust.domain.events import AttestationValidated
-from ogust.domain.money import Money
+from ogust.domain.money import Money, VatRate
 from ogust.domain.payment import PaymentMethod
 from ogust.domain.units import Unit
 from tests.unit.domain.builders import COMPANY, PARIS, at, client, invoice, line, payment
@@ -153,3 +153,28 @@ def test_interventions_of_the_same_month_of_two_years_are_not_merged():
     _, lines, _ = summarise(2027, [(payment(inv, received_at=at(2027, 12, 20)), inv)],
                               lambda p: p.received_at.year == 2027)
     assert [(l.year, l.month, l.minutes) for l in lines] == [(2026, 12, 60), (2027, 12, 90)]
+
+
+def test_a_credit_note_on_a_line_not_eligible_leaves_the_payment_all_eligible():
+    """55,00 € of services (eligible) and 18,00 € of fees (not): the fees given back by a credit note on
+    their line, the 55,00 € paid are all for services; spread over the invoice, the same 18,00 € take
+    their share off the services too."""
+    from ogust.domain.credit_note import CreditNote, amount_credit_lines, line_credit_lines
+
+    services, fees = line(120), line(1, 1500, VatRate.STANDARD_20, eligible=False, unit=Unit.FLAT)
+    bill = invoice(services, fees)
+    bill.number = "FA-2026-000001"
+    assert bill.total_ttc == Money(7300)
+
+    def note(lines):
+        return CreditNote(COMPANY, bill.client_id, bill.id, bill.number, "AV-2026-000001", date(2026, 3, 15),
+                          "Frais offerts", lines)
+
+    on_its_line = note(line_credit_lines(bill, 2, None, []))
+    assert [(n.vat_rate, n.amount_ttc, n.tax_credit_eligible) for n in on_its_line.lines] == [
+        (VatRate.STANDARD_20, Money(1800), False)]
+    paid = payment(bill, 5500, method=PaymentMethod.CHEQUE)
+    assert eligible_amount(paid, bill, [on_its_line]) == Money(5500)
+    spread = note(amount_credit_lines(bill, Money(1800)))
+    assert eligible_amount(paid, bill, [spread]) == Money(5500).times(5500 - 1356, 5500)  # its share taken off
+    assert eligible_amount(paid, bill) == Money(5500).times(5500, 7300)  # no credit note: the invoice's share

@@ -369,6 +369,10 @@ credit_note_lines = Table(
     Column("amount_ht_cents", Integer, nullable=False),
     Column("amount_vat_cents", Integer, nullable=False),
     Column("currency", String(3), nullable=False),
+    # revision 0013: the invoice line given back, and its eligibility to the tax credit (NULL: an amount
+    # spread over the invoice's rates)
+    Column("invoice_line_id", String(36)),
+    Column("tax_credit_eligible", Boolean),
 )
 
 email_log = Table(

@@ -29,7 +29,7 @@ def _generate(uow: UnitOfWork, company_id: str, client_id: str, year: int) -> At
     invoices = {p.invoice_id: uow.invoices.get(company_id, p.invoice_id) for p in payments}
     pairs = [(payment_net_of(p, notes[p.invoice_id], end), invoices[p.invoice_id]) for p in payments]
     paid = summarise_year(year, pairs, lambda p: p.received_at.astimezone(zone).year == year,
-                          _earlier_refunds(payments, notes, invoices, start, end))
+                          _earlier_refunds(payments, notes, invoices, start, end), _issued_by(notes, year))
     return _store(uow, company_id, client_id, year, paid, uow.attestations.for_client_year(company_id, client_id, year))
 
 
@@ -50,19 +50,26 @@ def _store(uow: UnitOfWork, company_id: str, client_id: str, year: int, paid: Ye
     return attestation
 
 
+def _issued_by(notes: dict[str, list[CreditNote]], year: int) -> dict[str, list[CreditNote]]:
+    """The credit notes issued by the end of ``year``: those that shape what the year's payments paid for."""
+    return {invoice_id: [n for n in found if n.issued_on.year <= year] for invoice_id, found in notes.items()}
+
+
 def _earlier_refunds(payments: Iterable[Payment], notes: dict[str, list[CreditNote]], invoices: dict[str, Invoice],
-                     start: datetime, end: datetime) -> list[tuple[Payment, Invoice]]:
+                     start: datetime, end: datetime) -> list[tuple[Payment, Money]]:
     """What was refunded from ``start`` to ``end`` of payments received before ``start``: each as
-    its payment with the amount refunded in the period."""
+    its payment with the amount refunded in the period, and the eligible part of it (that of the
+    credit notes refunded: a fee not eligible given back takes nothing off the tax credit)."""
     found = []
     for payment in payments:
         if payment.received_at >= start:
             continue
-        given_back = notes.get(payment.invoice_id, ())
-        refunded = total([n.refunds(payment, end) for n in given_back]) - total([n.refunds(payment, start)
-                                                                                  for n in given_back])
-        if refunded.cents > 0:
-            found.append((replace(payment, amount=refunded), invoices[payment.invoice_id]))
+        invoice = invoices[payment.invoice_id]
+        for note in notes.get(payment.invoice_id, ()):
+            refunded = note.refunds(payment, end) - note.refunds(payment, start)
+            if refunded.cents > 0:
+                eligible = refunded.times(note.eligible_ttc(invoice).cents, note.total_ttc.cents)
+                found.append((replace(payment, amount=refunded), eligible))
     return found
 
 
@@ -170,6 +177,7 @@ class GenerateAttestationsHandler:
                         if payment.received_at < start:  # those of the year are read already
                             earlier.setdefault(payment.client_id, []).append(payment)
                 notes.update(notes_of_earlier)
+                issued_by = _issued_by(notes, cmd.year)
                 outcomes = []
                 for client_id in client_ids:
                     try:
@@ -178,7 +186,8 @@ class GenerateAttestationsHandler:
                                  for p in paid.get(client_id, [])]
                         paid_in_year = summarise_year(
                             cmd.year, pairs, lambda p: p.received_at.astimezone(zone).year == cmd.year,
-                            _earlier_refunds(earlier.get(client_id, []), notes, invoices, start, end))
+                            _earlier_refunds(earlier.get(client_id, []), notes, invoices, start, end),
+                            issued_by)
                         attestation = _store(uow, cmd.company_id, client_id, cmd.year, paid_in_year,
                                              existing.get(client_id))
                         outcomes.append(AttestationOutcome(client_id, attestation.id))

@@ -7,7 +7,13 @@ from zoneinfo import ZoneInfo
 
 from ogust.application.commands import IssueCreditNote, RecordRefund
 from ogust.application.handlers import UowFactory
-from ogust.domain.credit_note import CreditNote, amount_credit_lines, full_credit_lines, refundable_otherwise
+from ogust.domain.credit_note import (
+    CreditNote,
+    amount_credit_lines,
+    full_credit_lines,
+    line_credit_lines,
+    refundable_otherwise,
+)
 from ogust.domain.errors import CreditExceedsInvoice, InvalidTransition, InvalidValue
 from ogust.domain.invoice import PAYMENT_REFERENCE_MAX
 from ogust.domain.money import total
@@ -32,11 +38,13 @@ class IssueCreditNoteHandler:
             if invoice.creditable_ttc.cents <= 0:
                 raise CreditExceedsInvoice(
                     f"La facture {invoice.number} est déjà entièrement créditée.", invoice=invoice.number)
-            if cmd.amount is None and invoice.credited_ttc.cents == 0:
+            earlier = uow.credit_notes.for_invoice(cmd.company_id, invoice.id)
+            if cmd.line is not None:
+                lines = line_credit_lines(invoice, cmd.line, cmd.amount, earlier)
+            elif cmd.amount is None and invoice.credited_ttc.cents == 0:
                 lines = full_credit_lines(invoice)
             else:
                 lines = amount_credit_lines(invoice, cmd.amount if cmd.amount is not None else invoice.creditable_ttc)
-            earlier = uow.credit_notes.for_invoice(cmd.company_id, invoice.id)
             payments = uow.payments.for_invoice(cmd.company_id, invoice.id)
             CreditNote.ensure_possible(invoice, total([line.amount_ttc for line in lines]), payments, earlier)
             zone = ZoneInfo(uow.companies.get(cmd.company_id).timezone)

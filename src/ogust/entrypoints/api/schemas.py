@@ -275,7 +275,9 @@ class CreditNoteIn(Strict):
     reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500, pattern=NOT_BLANK)]
     amount_cents: Cents | None = None
     full: StrictBool = False
-
+    line: Annotated[StrictInt, Field(ge=1, le=500)] | None = Field(
+        None, description="la ligne de la facture rendue (1 pour la première), à son taux de TVA : un frais offert ; "
+                          "avec full, toute la ligne")
     def amount(self) -> Money | None:
         """None for the whole of what is left; InvalidValue unless exactly one of the two is given."""
         if self.full == (self.amount_cents is not None):

@@ -52,16 +52,18 @@ def invoice_pdf(cli: Cli, ref, target) -> None:
 @click.option("--amount", default=None, help="Montant TTC de l'avoir (ex. 27,50) ; sinon --full.")
 @click.option("--full", is_flag=True, help="Avoir de tout ce qui reste à créditer sur la facture.")
 @click.option("--reason", required=True, help="Motif de l'avoir (figure sur le document).")
+@click.option("--line", type=click.IntRange(1, 500), default=None,
+              help="La ligne de la facture rendue (1 pour la première), à son taux de TVA ; --full : toute la ligne")
 @json_option
 @pass_cli
-def invoice_credit_note(cli: Cli, ref, amount, full, reason, as_json) -> None:
+def invoice_credit_note(cli: Cli, ref, amount, full, reason, line, as_json) -> None:
     """Émettre un avoir sur une facture validée ; payée par carte, elle est remboursée sur cette carte."""
     if bool(amount) == full:
         raise click.UsageError("Précisez soit --amount, soit --full.")
     company_id = cli.company_id()
     found = cli.container.queries().invoice(company_id, ref).invoice
     money = None if full else Money(euros_to_cents(amount))
-    note = cli.container.issue_credit_note()(IssueCreditNote(company_id, found.id, reason, money))
+    note = cli.container.issue_credit_note()(IssueCreditNote(company_id, found.id, reason, money, line))
     if not as_json:
         click.echo(f"Avoir {note.number} émis ({note.total_ttc} TTC) sur la facture {note.invoice_number}.")
     cli.drain()

@@ -23,7 +23,8 @@ router = APIRouter(tags=["Avoirs"], responses=PROBLEM_RESPONSES)
 @router.post("/invoices/{invoice_ref}/credit-notes", status_code=status.HTTP_201_CREATED, response_model=out.CreditNote,
              summary="Émettre un avoir sur une facture validée",
              description="Une facture validée ne change jamais : elle se corrige par un avoir (numéro AV-…), "
-                         "total (`full`) ou partiel (`amount_cents` TTC). Payée par carte, elle est remboursée "
+                         "total (`full`) ou partiel (`amount_cents` TTC), sur toute la facture ou sur une de ses "
+                         "lignes (`line`, à son taux de TVA). Payée par carte, elle est remboursée "
                          "sur cette carte par la file d'effets, une seule fois, jamais au-delà du montant payé.")
 @inject
 def issue_credit_note(invoice_ref: str, body: CreditNoteIn, company: str = Depends(company_id),
@@ -31,7 +32,7 @@ def issue_credit_note(invoice_ref: str, body: CreditNoteIn, company: str = Depen
                       handler: IssueCreditNoteHandler = Depends(Provide[Container.issue_credit_note])) -> dict:
     amount = body.amount()
     invoice = queries.invoice(company, invoice_ref).invoice
-    return s.credit_note(handler(IssueCreditNote(company, invoice.id, body.reason, amount)))
+    return s.credit_note(handler(IssueCreditNote(company, invoice.id, body.reason, amount, body.line)))
 
 
 @router.get("/credit-notes", response_model=list[out.CreditNote], summary="Les avoirs (d'une facture avec invoice_id)")

@@ -1,0 +1,53 @@
+"""A credit note that gives back one line of its invoice (a fee waived): at that line's VAT rate — the
+VAT of each rate stays right — and with its eligibility to the tax credit: the client who paid for the
+services alone has them all on the attestation fiscale (an avoir spread over the invoice took its
+share off them)."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from ogust.application import commands as c
+from ogust.domain.money import Money, VatRate
+from ogust.domain.payment import PaymentMethod
+from ogust.domain.units import Unit
+from tests.fakes import FixedClock
+from tests.support.planning import clock_of
+
+pytestmark = pytest.mark.integration
+PARIS = ZoneInfo("Europe/Paris")
+PROBLEM = "application/problem+json"
+
+
+def test_a_fee_waived_by_a_credit_note_on_its_line(offline_api, http):
+    api, container = offline_api, offline_api.container
+    with clock_of(container, FixedClock(datetime(2026, 3, 10, 10, 0, tzinfo=PARIS))):
+        container.create_tarif()(c.CreateTarif(api.company_id, "FRAIS", "Frais de dossier", Unit.FLAT, Money(1500),
+                                               VatRate.STANDARD_20, tax_credit_eligible=False))
+        draft = container.manual_invoice()(c.ManualInvoice(api.company_id, api.client_id, (
+            c.ManualInvoiceLine("MEN", 120, date(2026, 3, 2), api.intervenant_id), c.ManualInvoiceLine("FRAIS", 1))))
+        invoice = container.validate_invoice()(c.ValidateInvoice(api.company_id, draft.id))  # 55,00 + 18,00
+        for body, status, words in (
+                ({"reason": "x", "full": True, "line": 3}, 422, "pas de ligne 3"),
+                ({"reason": "x", "amount_cents": 1900, "line": 2}, 409, "dépasse ce qui reste de la ligne 2"),
+                ({"reason": "x", "full": True, "line": 0}, 422, "line")):
+            refused = http.post(f"/api/invoices/{invoice.number}/credit-notes", json=body)
+            assert refused.status_code == status and refused.headers["content-type"].startswith(PROBLEM), refused.text
+            assert words in refused.text
+        waived = http.post(f"/api/invoices/{invoice.number}/credit-notes",
+                           json={"reason": "Frais de dossier offerts", "full": True, "line": 2})
+        assert waived.status_code == 201, waived.text
+        again = http.post(f"/api/invoices/{invoice.number}/credit-notes",
+                          json={"reason": "encore", "full": True, "line": 2})
+        assert again.status_code == 422 and "déjà entièrement créditée" in again.text
+        container.record_payment()(c.RecordPayment(api.company_id, invoice.id, PaymentMethod.CHEQUE,
+                                                   date(2026, 3, 10)))
+    note = waived.json()
+    [line] = note["lines"]
+    assert (line["vat_rate"], line["amount_ht"]["cents"], line["amount_vat"]["cents"]) == ("20", 1500, 300), line
+    assert "Frais de dossier (ligne 2 de la facture" in line["label"]
+    with clock_of(container, FixedClock(datetime(2027, 1, 5, 10, 0, tzinfo=PARIS))):
+        attestation = container.generate_attestation()(c.GenerateAttestation(api.company_id, api.client_id, 2026))
+    assert attestation.amount_paid == Money(5500)  # all of it for the services: the fee was given back
