@@ -51,3 +51,24 @@ def test_a_fee_waived_by_a_credit_note_on_its_line(offline_api, http):
     with clock_of(container, FixedClock(datetime(2027, 1, 5, 10, 0, tzinfo=PARIS))):
         attestation = container.generate_attestation()(c.GenerateAttestation(api.company_id, api.client_id, 2026))
     assert attestation.amount_paid == Money(5500)  # all of it for the services: the fee was given back
+
+
+def test_a_fee_given_back_the_next_year_leaves_the_year_paid_as_it_was(offline_api):
+    """Paid in full in November (55,00 € of services and 18,00 € of fees), the fee credited in December
+    and given back by cheque in January: 2026's payment counts whole, for its share of services — not
+    73,00 € as if the fee had been given back within the year."""
+    api, container = offline_api, offline_api.container
+    with clock_of(container, FixedClock(datetime(2026, 11, 10, 10, 0, tzinfo=PARIS))):
+        container.create_tarif()(c.CreateTarif(api.company_id, "FRAIS", "Frais de dossier", Unit.FLAT, Money(1500),
+                                               VatRate.STANDARD_20, tax_credit_eligible=False))
+        draft = container.manual_invoice()(c.ManualInvoice(api.company_id, api.client_id, (
+            c.ManualInvoiceLine("MEN", 120, date(2026, 11, 2), api.intervenant_id), c.ManualInvoiceLine("FRAIS", 1))))
+        invoice = container.validate_invoice()(c.ValidateInvoice(api.company_id, draft.id))
+        container.record_payment()(c.RecordPayment(api.company_id, invoice.id, PaymentMethod.CHEQUE,
+                                                   date(2026, 11, 10)))
+    with clock_of(container, FixedClock(datetime(2026, 12, 15, 10, 0, tzinfo=PARIS))):
+        note = container.issue_credit_note()(c.IssueCreditNote(api.company_id, invoice.id, "Frais offerts", None, 2))
+    with clock_of(container, FixedClock(datetime(2027, 1, 10, 10, 0, tzinfo=PARIS))):
+        container.record_refund()(c.RecordRefund(api.company_id, note.id, PaymentMethod.CHEQUE, date(2027, 1, 10)))
+        attestation = container.generate_attestation()(c.GenerateAttestation(api.company_id, api.client_id, 2026))
+    assert attestation.amount_paid == Money(5500)

@@ -11,7 +11,7 @@ from ogust.application.handlers import UowFactory
 from ogust.application.page_garbage import PageGarbage
 from ogust.application.unit_of_work import UnitOfWork
 from ogust.domain.attestation import Attestation, AttestationStatus, YearPaid, summarise_year
-from ogust.domain.credit_note import CreditNote
+from ogust.domain.credit_note import CreditNote, RefundStatus
 from ogust.domain.errors import ConcurrencyConflict, DomainError, InvalidTransition
 from ogust.domain.invoice import Invoice
 from ogust.domain.money import Money, total
@@ -29,7 +29,7 @@ def _generate(uow: UnitOfWork, company_id: str, client_id: str, year: int) -> At
     invoices = {p.invoice_id: uow.invoices.get(company_id, p.invoice_id) for p in payments}
     pairs = [(payment_net_of(p, notes[p.invoice_id], end), invoices[p.invoice_id]) for p in payments]
     paid = summarise_year(year, pairs, lambda p: p.received_at.astimezone(zone).year == year,
-                          _earlier_refunds(payments, notes, invoices, start, end), _issued_by(notes, year))
+                          _earlier_refunds(payments, notes, invoices, start, end), _shaping(payments, notes, end, zone))
     return _store(uow, company_id, client_id, year, paid, uow.attestations.for_client_year(company_id, client_id, year))
 
 
@@ -50,9 +50,21 @@ def _store(uow: UnitOfWork, company_id: str, client_id: str, year: int, paid: Ye
     return attestation
 
 
-def _issued_by(notes: dict[str, list[CreditNote]], year: int) -> dict[str, list[CreditNote]]:
-    """The credit notes issued by the end of ``year``: those that shape what the year's payments paid for."""
-    return {invoice_id: [n for n in found if n.issued_on.year <= year] for invoice_id, found in notes.items()}
+def _shaping(payments: Iterable[Payment], notes: dict[str, list[CreditNote]], year_end: datetime,
+             zone: ZoneInfo) -> dict[str, list[CreditNote]]:
+    """Each invoice's credit notes that shaped what its payment counts for by ``year_end``: deducted
+    from what was due before it was paid, or refunded of it by then. One still to be refunded at the
+    end of the year does not: the payment counted is whole, and so is the share it paid for (its
+    refund lowers the next year, by its own eligibility)."""
+    shaped: dict[str, dict[str, CreditNote]] = {}
+    for payment in payments:
+        paid_on = payment.received_at.astimezone(zone).date()
+        for note in notes.get(payment.invoice_id, ()):
+            deducted = note.refund_status is RefundStatus.NONE and note.refund_method is None \
+                and note.issued_on <= paid_on
+            if deducted or note.refunds(payment, year_end).cents > 0:
+                shaped.setdefault(payment.invoice_id, {})[note.id] = note
+    return {invoice_id: list(found.values()) for invoice_id, found in shaped.items()}
 
 
 def _earlier_refunds(payments: Iterable[Payment], notes: dict[str, list[CreditNote]], invoices: dict[str, Invoice],
@@ -177,7 +189,7 @@ class GenerateAttestationsHandler:
                         if payment.received_at < start:  # those of the year are read already
                             earlier.setdefault(payment.client_id, []).append(payment)
                 notes.update(notes_of_earlier)
-                issued_by = _issued_by(notes, cmd.year)
+                shaping = _shaping(payments, notes, end, zone)
                 outcomes = []
                 for client_id in client_ids:
                     try:
@@ -187,7 +199,7 @@ class GenerateAttestationsHandler:
                         paid_in_year = summarise_year(
                             cmd.year, pairs, lambda p: p.received_at.astimezone(zone).year == cmd.year,
                             _earlier_refunds(earlier.get(client_id, []), notes, invoices, start, end),
-                            issued_by)
+                            shaping)
                         attestation = _store(uow, cmd.company_id, client_id, cmd.year, paid_in_year,
                                              existing.get(client_id))
                         outcomes.append(AttestationOutcome(client_id, attestation.id))
