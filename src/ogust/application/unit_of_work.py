@@ -283,6 +283,7 @@ class UnitOfWork(abc.ABC):
         return self
 
     def __exit__(self, *args: object) -> None:
+        self._holds = {}  # for this unit of work only
         self.rollback()
 
     def hold(self, effect: Effect, until: datetime) -> None:

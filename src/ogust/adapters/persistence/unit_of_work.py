@@ -98,6 +98,7 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
 
     def __exit__(self, *args: Any) -> None:
         """Closing rolls back whatever was not committed; loaded objects stay readable (detached)."""
+        self._holds = {}  # for this unit of work only
         if self.session is not None:
             self.session.close()
             self.session.info.pop(_UNIT_OF_WORK, None)
