@@ -123,12 +123,18 @@ Fonctionnalité: Enregistrer un règlement par chèque, virement, CESU ou espèc
     Alors c'est refusé : « La facture {numéro} est déjà payée : un second règlement ferait un double paiement. »
     Et la carte de Claire Dubois est débitée une seule fois, de 55,00 €
 
-  Scénario: Un règlement partiel n'est pas enregistré
+  Scénario: Des CESU préfinancés pour une part, le reste par chèque ; l'attestation compte le chèque et indique les CESU à part
     Étant donné la cliente Jeanne Martin, jeanne.martin@example.fr, saisie dans le back office
     Quand je fais à la main une facture pour Jeanne Martin :
       | tarif | quantité | intervenant |
       | MEN   | 2 h      | Marie Curie |
     Et que je valide la facture
-    Et que j'enregistre un règlement par chèque de 50,00 €, n° « 1234567 », reçu aujourd'hui
-    Alors c'est refusé : « Règlement partiel non géré : un règlement solde la facture {numéro}, soit 55,00 € »
-    Et la facture est « validée », pour 55,00 € TTC
+    Et que j'enregistre un règlement par CESU de 20,00 €, n° « CESU-0042 », reçu aujourd'hui
+    Alors la facture est « validée », pour 55,00 € TTC
+    Quand j'enregistre un règlement par chèque de 40,00 €, n° « 1234567 », reçu aujourd'hui
+    Alors c'est refusé : « Un règlement de 40,00 € dépasse ce qui reste à régler sur la facture {numéro}, soit 35,00 € »
+    Quand j'enregistre un règlement par chèque de 35,00 €, n° « 1234567 », reçu aujourd'hui
+    Alors la facture est « payée », pour 55,00 € TTC
+    Quand je génère l'attestation fiscale de cette année pour Jeanne Martin
+    Alors l'attestation porte sur 35,00 € payés en {année}
+    Et elle indique à part 20,00 € réglés en CESU préfinancés

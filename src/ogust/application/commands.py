@@ -216,8 +216,8 @@ class RetryPayment:
 
 @dataclass(frozen=True)
 class RecordPayment:
-    """A payment received otherwise than by card (cheque, transfer, CESU, cash) that settles the
-    invoice in full. ``amount``, when given (the amount on the cheque), must be the amount due."""
+    """A payment received otherwise than by card (cheque, transfer, CESU, cash): ``amount`` None, all
+    that is left due; less, a part of it (the rest stays due); more is refused."""
 
     company_id: str
     invoice_id: str

@@ -105,7 +105,7 @@ class CreditNote(Aggregate, Totals, ShowsClient):
         invoice.record_credit(note.total_ttc)
         note._record(CreditNoteIssued(note.company_id, note.id, number, invoice.id))
         card = _card_payments(invoice, payments)
-        if card:
+        if card and _card_refundable(card, earlier).cents > 0:
             note.refund_amount = note.total_ttc
             note.refund_status = RefundStatus.PENDING
             note.payment_intent_id = card[-1].reference
@@ -119,8 +119,18 @@ class CreditNote(Aggregate, Totals, ShowsClient):
         refund beyond what its card paid."""
         invoice.ensure_creditable(amount)
         card = _card_payments(invoice, payments)
-        if card:
-            ensure_refund_within_payment(amount, card, earlier)
+        if not card:
+            return
+        refundable = _card_refundable(card, earlier)
+        if refundable.cents <= 0 and invoice.paid_ttc.cents > 0:
+            return  # the card gave back all it paid: the rest, paid otherwise, the company gives back itself
+        if invoice.paid_ttc.cents > 0 and amount > refundable:
+            raise RefundExceedsPayment(
+                f"La facture {invoice.number} a été réglée pour {invoice.paid_ttc} autrement que par carte : la "
+                f"carte ne peut rembourser que {refundable}. Émettez un avoir de {refundable} (remboursé sur la "
+                "carte), puis un autre pour le reste, que vous rembourserez par vos soins.",
+                refundable_cents=refundable.cents, amount_cents=amount.cents)
+        ensure_refund_within_payment(amount, card, earlier)
 
     def refund_after_debit(self, payment_intent_id: str) -> None:
         """Issued while a debit of the whole invoice was under way (so not deducted from it): now that
@@ -172,17 +182,6 @@ class CreditNote(Aggregate, Totals, ShowsClient):
         given_back = total([line.amount_ttc for line in self.lines if line.tax_credit_eligible])
         return given_back + invoice.eligible_part(spread)  # the spread amount rounded once
 
-    def refunds(self, payment: Payment, before: datetime | None = None) -> Money:
-        """What this credit note gave back of ``payment`` (a payment of its invoice) — by ``before``
-        when given: a refund made later belongs to a later year."""
-        if self.refund_status is not RefundStatus.SUCCEEDED or payment.invoice_id != self.invoice_id:
-            return Money.zero()
-        if before is not None and (self.refunded_at is None or self.refunded_at >= before):
-            return Money.zero()
-        if payment.method is PaymentMethod.CARD:
-            return self.refund_amount if self.payment_intent_id == payment.reference else Money.zero()
-        return self.refund_amount if self.refund_method is not None else Money.zero()
-
     def mark_refunded(self, refund_id: str, at: datetime) -> bool:
         """False (and nothing changes) when already refunded."""
         if self.refund_status is RefundStatus.SUCCEEDED:
@@ -227,6 +226,45 @@ def _card_payments(invoice: Invoice, payments: Iterable[Payment]) -> list[Paymen
     return [p for p in payments if p.invoice_id == invoice.id and p.method is PaymentMethod.CARD and p.reference]
 
 
+def given_back(payments: Iterable[Payment], credit_notes: Iterable[CreditNote],
+               before: datetime) -> dict[str, list[tuple[CreditNote, Money]]]:
+    """What each of one invoice's payments was given back by ``before``, credit note by credit note,
+    by payment id: a refund to the card goes back to the card payment it names; what the company gave
+    back itself (cheque, transfer, cash) goes back to the payments made otherwise before it, the last
+    received first, never more than each of them."""
+    payments = list(payments)
+    found: dict[str, list[tuple[CreditNote, Money]]] = {p.id: [] for p in payments}
+    refunded = sorted((n for n in credit_notes if n.refund_status is RefundStatus.SUCCEEDED
+                       and n.refunded_at is not None and n.refunded_at < before),
+                      key=lambda n: (n.refunded_at, n.number))
+    otherwise = sorted((p for p in payments if p.method is not PaymentMethod.CARD), key=lambda p: p.received_at,
+                       reverse=True)
+    for note in refunded:
+        if note.refund_method is None:  # to the card
+            for payment in payments:
+                if payment.method is PaymentMethod.CARD and payment.reference == note.payment_intent_id:
+                    found[payment.id].append((note, note.refund_amount))
+                    break
+            continue
+        left = note.refund_amount
+        for payment in otherwise:
+            if payment.received_at > note.refunded_at:
+                continue  # received after the refund was made: not what it gave back
+            room = payment.amount - total([amount for _, amount in found[payment.id]])
+            take = left if left < room else room
+            if take.cents > 0:
+                found[payment.id].append((note, take))
+                left = left - take
+            if left.cents <= 0:
+                break
+    return found
+
+
+def _card_refundable(card_payments: list[Payment], credit_notes: Iterable[CreditNote]) -> Money:
+    """What the card may still give back: what it paid less its refunds made or under way."""
+    return total([p.amount for p in card_payments]) - refunded_so_far(credit_notes)
+
+
 def refunded_so_far(credit_notes: Iterable[CreditNote]) -> Money:
     """Card refunds made or under way (a failed one stays counted: its money may have moved)."""
     return total([n.refund_amount for n in credit_notes
@@ -251,7 +289,7 @@ def not_deducted_from(debited: Money, invoice: Invoice, credit_notes: Iterable[C
     for the invoice less the credit notes issued before it (``Invoice.amount_due``), so those come
     first in number order and add up to ``total − debited``; the later ones were issued while the
     debit was under way and are to be refunded to the card."""
-    deducted = invoice.total_ttc - debited
+    deducted = invoice.total_ttc - invoice.paid_ttc - debited  # the parts received otherwise were not credits
     counted = Money.zero()
     later = []
     for note in sorted(credit_notes, key=lambda n: n.number):

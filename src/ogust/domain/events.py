@@ -88,10 +88,11 @@ class InvoicePaymentRecorded(Event):
     invoice_id: str
     method: str
     reference: str
+    paid_cents: int = 0  # received otherwise than by card so far, this payment included: one key a payment
 
     @property
     def key(self) -> str:
-        return f"invoice:{self.invoice_id}:payment-recorded"
+        return f"invoice:{self.invoice_id}:payment-recorded" + (f":{self.paid_cents}" if self.paid_cents else "")
 
 
 @dataclass(frozen=True)

@@ -75,6 +75,8 @@ class Invoice(Aggregate, Totals, ShowsClient):
     id: str = field(default_factory=new_id)
     version: int = 1
     credited_ttc: Money = field(default_factory=Money.zero)  # sum of its credit notes (avoirs), TTC
+    # received in part otherwise than by card (CESU préfinancés, a cheque…): what is left is due
+    paid_ttc: Money = field(default_factory=Money.zero)
     client_identity: ClientIdentity | None = None  # the client as of validation (None on a draft)
 
     def __post_init__(self) -> None:
@@ -117,11 +119,12 @@ class Invoice(Aggregate, Totals, ShowsClient):
     def record_payment(self, method: PaymentMethod, received_at: datetime, now: datetime,
                        attempts: Iterable[PaymentAttempt], reference: str = "",
                        amount: Money | None = None) -> Payment:
-        """Settle the invoice with a payment received otherwise than by card — cheque, transfer, CESU,
-        cash — and mark it paid; the Payment returned is what the attestation fiscale counts.
+        """Record a payment received otherwise than by card — cheque, transfer, CESU, cash; the Payment
+        returned is what the attestation fiscale counts.
 
-        Full settlement only: the payment is the amount due (the invoice less its credit notes); an
-        ``amount`` given that differs from it is refused (partial payments are not handled).
+        ``amount`` None: what is due (the invoice less its credit notes and the payments received), and
+        the invoice is paid. Less than that: a part (CESU préfinancés for part, the rest by cheque or by
+        the card): what is left stays due — a debit of the card asks only for it. More: refused.
         ``received_at``: when the money came in, not after ``now``. ``reference``: the cheque number,
         the transfer's reference or the CESU number (optional). Refused for a card (debited only
         through the payment gateway), a draft, an invoice already paid or fully credited, and while
@@ -166,14 +169,18 @@ class Invoice(Aggregate, Totals, ShowsClient):
         if due.cents <= 0:
             raise InvalidTransition(f"La facture {self.number} est entièrement créditée par ses avoirs : "
                                     "il ne reste rien à régler.", status=self.status.value)
-        if amount is not None and amount != due:
+        if amount is not None and (amount.cents <= 0 or amount > due):
             raise InvalidValue(
-                f"Règlement partiel non géré : un règlement solde la facture {self.number}, soit {due} "
-                f"(facture {self.total_ttc} TTC moins ses avoirs {self.credited_ttc}), et non {amount}.",
+                f"Un règlement de {amount} dépasse ce qui reste à régler sur la facture {self.number}, soit {due} "
+                f"({self.total_ttc} TTC moins ses avoirs {self.credited_ttc} et les règlements reçus "
+                f"{self.paid_ttc})." if amount.cents > 0 else "Le montant d'un règlement est positif.",
                 field="amount_cents", amount_due_cents=due.cents)
-        self._paid(reference or None, received_at)
-        self._record(InvoicePaymentRecorded(self.company_id, self.id, method.value, reference))
-        return Payment(company_id=self.company_id, invoice_id=self.id, client_id=self.client_id, amount=due,
+        received = due if amount is None else amount
+        self.paid_ttc = self.paid_ttc + received
+        if received == due:
+            self._paid(reference or None, received_at)
+        self._record(InvoicePaymentRecorded(self.company_id, self.id, method.value, reference, self.paid_ttc.cents))
+        return Payment(company_id=self.company_id, invoice_id=self.id, client_id=self.client_id, amount=received,
                        received_at=received_at, method=method, reference=reference)
 
     def debit_started(self) -> None:
@@ -248,9 +255,10 @@ class Invoice(Aggregate, Totals, ShowsClient):
 
     @property
     def amount_due(self) -> Money:
-        """What a new debit asks for: the invoice less its credit notes (an invoice credited before it
-        was paid is debited only what remains; fully credited, nothing)."""
-        return self.total_ttc - self.credited_ttc
+        """What a new debit asks for: the invoice less its credit notes and the parts received
+        otherwise (an invoice credited, or paid in part, before it is debited is debited only what
+        remains; covered, nothing)."""
+        return self.total_ttc - self.credited_ttc - self.paid_ttc
 
     def settle_by_credit(self, attempts: Iterable[PaymentAttempt]) -> bool:
         """Unpaid, and its credit notes now cover it: nothing is due any more, the invoice is settled
@@ -284,7 +292,7 @@ class Invoice(Aggregate, Totals, ShowsClient):
         invoice less its credit notes (a draft owes nothing yet)."""
         if self.status in (InvoiceStatus.PAID, InvoiceStatus.CREDITED, InvoiceStatus.DRAFT):
             return Money.zero()
-        return self.amount_due
+        return self.amount_due if self.amount_due.cents > 0 else Money.zero()
 
     @property
     def creditable_ttc(self) -> Money:

@@ -13,6 +13,7 @@ from ogust.application import commands as c
 from ogust.application.outbox import Effect
 from ogust.entrypoints.cli import billing_commands
 from ogust.entrypoints.cli.base import Cli
+from tests.support.pdf_text import flat, text_of
 
 pytestmark = pytest.mark.integration
 
@@ -81,7 +82,7 @@ def test_the_same_idempotency_key_answers_the_first_payment_again(offline_api, h
     ({"method": "card"}, 422, "method"),
     ({"method": "cheque", "received_on": None}, 422, "received_on"),
     ({"received_on": "tomorrow"}, 422, "futur"),
-    ({"amount_cents": TTC - 100}, 422, "partiel non géré"),
+    ({"amount_cents": TTC + 100}, 422, "dépasse ce qui reste à régler"),
     ({"reference": "12\u00003"}, 422, "caractères de contrôle"),
     ({"reference": "x" * 101}, 422, "reference"),
     ({"unknown": 1}, 422, "unknown"),
@@ -130,7 +131,7 @@ def test_ogust_invoice_pay(offline_api, http):
 
 @pytest.mark.parametrize("args,code,words", [
     (["--method", "carte"], 2, "carte"),
-    (["--method", "cheque", "--amount", "40,00"], 1, "Règlement partiel non géré"),
+    (["--method", "cheque", "--amount", "50,00"], 1, "dépasse ce qui reste à régler"),
     (["--method", "especes", "--on", "2999-01-01"], 1, "Erreur (invalid_value)"),
     (["--method", "cheque", "--on", "01/11/2026"], 2, "--on"),
 ])
@@ -178,3 +179,23 @@ def test_the_unpaid_invoices_and_what_is_left_to_collect(offline_api, http):
     assert paid.status_code == 201, paid.text
     assert http.get("/api/invoices", params={"unpaid": "true"}).json() == []
     assert "Aucune facture." in CliRunner().invoke(billing_commands.invoice, ["list", "--unpaid"], obj=cli).output
+
+
+def test_a_part_in_cesu_then_the_rest_through_the_cli_and_the_api(offline_api, http, tmp_path):
+    invoice = validated(offline_api, http)  # 41,25 €
+    part = invoke(offline_api, "pay", invoice["number"], "--method", "cesu", "--amount", "20,00", "--on", today(),
+                  "--reference", "CESU-1")
+    assert part.exit_code == 0, part.output
+    assert f"Règlement partiel enregistré : il reste 21,25\u00a0€ à régler sur la facture {invoice['number']}." \
+        in part.output
+    shown = http.get(f"/api/invoices/{invoice['id']}").json()
+    assert (shown["status"], shown["left_to_pay"]["cents"], [p["amount"]["cents"] for p in shown["payments"]]) == (
+        "validated", TTC - 2000, [2000])
+    written = invoke(offline_api, "document", invoice["number"], "-o", str(tmp_path / "f.pdf"))
+    assert written.exit_code == 0, written.output
+    assert "à payer : 21,25 € (41,25 € TTC moins les règlements reçus, 20,00 €)" in flat(
+        text_of((tmp_path / "f.pdf").read_bytes()))
+    rest = http.post(f"/api/invoices/{invoice['id']}/payments", json={"method": "cheque", "received_on": today()})
+    assert rest.status_code == 201, rest.text
+    assert (rest.json()["status"], [p["amount"]["cents"] for p in rest.json()["payments"]]) == ("paid", [2000, 2125])
+    assert payments(offline_api) == 2

@@ -183,3 +183,24 @@ def test_a_payment_recorded_after_validation_gives_an_attestation_rectificative(
     assert [n.context["replaces_number"] for n in emailed] == ["AF-2026-000001"]
     [outcome] = GenerateAttestationsHandler(uow)(c.GenerateAttestations(ready.id, 2026))  # the batch sees the same
     assert "validée et à jour" in outcome.error
+
+
+def test_a_refund_given_back_by_the_company_is_taken_off_the_last_payment_made_otherwise(uow, ready, marie, cards):
+    """20,00 € in CESU préfinancés, the other 35,00 € by cheque; an avoir of 10,00 € given back by
+    cheque: it comes off the cheque (the last payment), once — not off each payment made otherwise."""
+    from datetime import date
+
+    from ogust.application.handlers.credit_notes import RecordRefundHandler
+    from ogust.application.handlers.invoicing import RecordPaymentHandler
+
+    invoice = validated_invoice(uow, ready, marie, cards, with_card=False)  # 55,00 €
+    record = RecordPaymentHandler(uow)
+    record(c.RecordPayment(ready.id, invoice.id, PaymentMethod.CESU, date(2026, 11, 1), "CESU-1", Money(2000)))
+    record(c.RecordPayment(ready.id, invoice.id, PaymentMethod.CHEQUE, date(2026, 11, 2), "123"))
+    note = IssueCreditNoteHandler(uow)(c.IssueCreditNote(ready.id, invoice.id, "Heure non faite", Money(1000)))
+    RecordRefundHandler(uow)(c.RecordRefund(ready.id, note.id, PaymentMethod.CHEQUE, date(2026, 11, 2)))
+    attestation = GenerateAttestationHandler(uow)(c.GenerateAttestation(ready.id, invoice.client_id, 2026))
+    assert (attestation.amount_paid, attestation.cesu_paid) == (Money(2500), Money(2000))
+    [outcome] = GenerateAttestationsHandler(uow)(c.GenerateAttestations(ready.id, 2026))
+    assert outcome.attestation_id == attestation.id and uow.attestations.get(ready.id, attestation.id).amount_paid \
+        == Money(2500)

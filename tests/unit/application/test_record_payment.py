@@ -42,7 +42,7 @@ def test_a_cheque_for_a_client_without_card_pays_the_invoice(uow, ready, marie, 
     assert (payment.invoice_id, payment.client_id, payment.amount, payment.method, payment.reference) == (
         invoice.id, invoice.client_id, Money(5500), PaymentMethod.CHEQUE, "1234567")
     assert payment.received_at == datetime.combine(date(2026, 10, 30), time(12), PARIS) == paid.paid_at
-    publish = uow.outbox.by_key(ready.id, f"{Effect.PUBLISH_INVOICE.value}|invoice:{invoice.id}:payment-recorded")
+    publish = uow.outbox.by_key(ready.id, f"{Effect.PUBLISH_INVOICE.value}|invoice:{invoice.id}:payment-recorded:5500")
     assert publish is not None and publish.status is JobStatus.PENDING
     assert jobs(uow, Effect.MAIL_DEBIT_CONFIRMED) == []
 
@@ -107,10 +107,10 @@ def test_refused_while_the_bank_awaits_3d_secure(uow, ready, marie, cards, worke
     assert "3-D Secure" in refused.value.message and contents(uow) == before
 
 
-def test_a_card_a_future_day_a_partial_amount_are_refused_and_write_nothing(uow, ready, marie, cards):
+def test_a_card_a_future_day_too_much_are_refused_and_write_nothing(uow, ready, marie, cards):
     invoice = validated_invoice(uow, ready, marie, cards, with_card=False)
     before = contents(uow)
-    for kwargs in ({"method": PaymentMethod.CARD}, {"on": date(2026, 11, 3)}, {"amount": Money(5000)}):
+    for kwargs in ({"method": PaymentMethod.CARD}, {"on": date(2026, 11, 3)}, {"amount": Money(5600)}):
         with pytest.raises(InvalidValue):
             pay(uow, invoice, **kwargs)
     assert contents(uow) == before and uow.invoices.get(ready.id, invoice.id).status is InvoiceStatus.VALIDATED
@@ -171,3 +171,54 @@ def test_cash_settles_the_invoice_but_the_attestation_does_not_count_it(uow, rea
     assert uow.invoices.get(ready.id, invoice.id).status is InvoiceStatus.PAID
     with pytest.raises(NothingToAttest):
         GenerateAttestationHandler(uow)(c.GenerateAttestation(ready.id, invoice.client_id, 2026))
+
+
+def test_a_part_in_cesu_then_the_card_debits_only_the_rest(uow, ready, marie, cards, worker, mailer):
+    """Recorded before the card is debited, a part paid in CESU lowers the debit: the card pays the rest,
+    once; the invoice is paid; the attestation counts the card part and states the CESU apart."""
+    from datetime import UTC
+
+    from ogust.application.handlers.attestations import GenerateAttestationHandler
+
+    invoice = validated_invoice(uow, ready, marie, cards)  # 55,00 €, its debit queued, not run
+    pay(uow, invoice, method=PaymentMethod.CESU, on=date(2026, 11, 2), amount=Money(2000))
+    assert uow.invoices.get(ready.id, invoice.id).status is InvoiceStatus.VALIDATED
+    worker.run_until_idle()
+    assert [r.amount for r in cards.debited] == [Money(3500)]
+    paid = uow.invoices.get(ready.id, invoice.id)
+    assert (paid.status, paid.left_to_pay) == (InvoiceStatus.PAID, Money(0))
+    [confirmed] = [n for n in mailer.sent if n.kind.value == "debit_confirmed"]
+    assert confirmed.context["amount_ttc"] == "35,00\u00a0€"
+    uow.clock.current = datetime(2027, 1, 5, 9, 0, tzinfo=UTC)
+    attestation = GenerateAttestationHandler(uow)(c.GenerateAttestation(ready.id, invoice.client_id, 2026))
+    assert (attestation.amount_paid, attestation.cesu_paid) == (Money(3500), Money(2000))
+
+
+def test_an_invoice_paid_part_in_cesu_part_by_card_is_credited_back_each_way(uow, ready, marie, cards, worker):
+    """Found by the state machine: 20,00 € in CESU, the card debited the other 35,00 €, then an avoir
+    of the whole was refunded whole to a card that paid 35,00 €. The card gives back what it paid;
+    the rest, paid otherwise, is an avoir the company gives back itself."""
+    from ogust.application.handlers.credit_notes import IssueCreditNoteHandler, RecordRefundHandler
+    from ogust.domain.credit_note import RefundStatus
+    from ogust.domain.errors import RefundExceedsPayment
+
+    invoice = validated_invoice(uow, ready, marie, cards)  # 55,00 €
+    pay(uow, invoice, method=PaymentMethod.CESU, on=date(2026, 11, 2), amount=Money(2000))
+    cards.fail_unknown(1)  # the debit's answer lost: under way
+    worker.run_until_idle()
+    issue = IssueCreditNoteHandler(uow)
+    with pytest.raises(InvalidTransition, match="attendez son issue pour émettre l'avoir"):
+        issue(c.IssueCreditNote(ready.id, invoice.id, "Intervention annulée"))
+    uow.clock.advance(seconds=3600)
+    worker.run_until_idle()
+    assert [r.amount for r in cards.debited] == [Money(3500)]
+    with pytest.raises(RefundExceedsPayment, match="la carte ne peut rembourser que 35,00"):
+        issue(c.IssueCreditNote(ready.id, invoice.id, "Intervention annulée"))
+    to_card = issue(c.IssueCreditNote(ready.id, invoice.id, "Intervention annulée", Money(3500)))
+    worker.run_until_idle()
+    assert uow.credit_notes.get(ready.id, to_card.id).refund_status is RefundStatus.SUCCEEDED
+    otherwise = issue(c.IssueCreditNote(ready.id, invoice.id, "Intervention annulée"))
+    assert (otherwise.total_ttc, otherwise.refund_status) == (Money(2000), RefundStatus.NONE)
+    refunded = RecordRefundHandler(uow)(c.RecordRefund(ready.id, otherwise.id, PaymentMethod.CHEQUE,
+                                                       uow.clock.now().date()))
+    assert refunded.refund_status is RefundStatus.SUCCEEDED and cards.refunded_cents == {"pi_fake_1": 3500}

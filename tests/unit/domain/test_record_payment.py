@@ -41,7 +41,7 @@ def test_a_cheque_settles_the_invoice_and_is_the_payment_the_attestation_counts(
     assert (payment.company_id, payment.invoice_id, payment.client_id) == (COMPANY, inv.id, "cli-1")
     assert (payment.amount, payment.method, payment.reference, payment.received_at) == (
         Money(5500), PaymentMethod.CHEQUE, "1234567", RECEIVED)
-    assert inv.pull_events() == [InvoicePaymentRecorded(COMPANY, inv.id, "cheque", "1234567")]
+    assert inv.pull_events() == [InvoicePaymentRecorded(COMPANY, inv.id, "cheque", "1234567", 5500)]
 
 
 @pytest.mark.parametrize("method", [PaymentMethod.TRANSFER, PaymentMethod.CESU, PaymentMethod.CASH])
@@ -136,16 +136,29 @@ def test_refused_while_an_earlier_attempt_still_awaits_3d_secure():
     assert inv.status is InvoiceStatus.PAYMENT_FAILED
 
 
-def test_full_settlement_only():
+def test_more_than_what_is_due_is_refused():
     inv = validated()
-    for amount in (Money(5000), Money(6000)):
+    for amount in (Money(6000), Money(0)):
         with pytest.raises(InvalidValue) as refused:
             record(inv, amount=amount)
-        assert "partiel non géré" in refused.value.message and "55,00" in refused.value.message
         assert refused.value.details["amount_due_cents"] == 5500
-    assert inv.status is InvoiceStatus.VALIDATED
-    record(inv, amount=Money(5500))
-    assert inv.status is InvoiceStatus.PAID
+    assert "dépasse ce qui reste à régler" in str(pytest.raises(InvalidValue, record, inv, amount=Money(5501)).value)
+    assert inv.status is InvoiceStatus.VALIDATED and inv.paid_ttc == Money(0)
+
+
+def test_a_part_in_cesu_then_the_rest_by_cheque():
+    """CESU préfinancés for 20,00 €, the rest by cheque: the invoice awaits the rest, then is paid; each
+    payment is what the attestation counts (the CESU apart), each its own publication."""
+    inv = validated()
+    part = record(inv, PaymentMethod.CESU, amount=Money(2000), reference="CESU-1")
+    assert (inv.status, inv.paid_ttc, inv.amount_due, inv.left_to_pay, part.amount) == (
+        InvoiceStatus.VALIDATED, Money(2000), Money(3500), Money(3500), Money(2000))
+    with pytest.raises(InvalidValue, match="dépasse ce qui reste à régler"):
+        record(inv, amount=Money(3600))
+    rest = record(inv)  # no amount: what is left
+    assert (inv.status, rest.amount, inv.left_to_pay) == (InvoiceStatus.PAID, Money(3500), Money(0))
+    assert [e.key for e in inv.pull_events()] == [f"invoice:{inv.id}:payment-recorded:2000",
+                                                  f"invoice:{inv.id}:payment-recorded:5500"]
 
 
 def test_nothing_to_settle_on_an_invoice_fully_credited():

@@ -354,7 +354,7 @@ class PdfDocumentRenderer:
         document = pdf.output_bytes()
         if draft or invoice.issued_on is None:
             return document
-        paid = Money.zero()
+        paid = invoice.paid_ttc  # received in part so far
         if invoice.status is InvoiceStatus.PAID:
             received = total([p.amount for p in context.payments if p.invoice_id == invoice.id])
             paid = received if received.cents else invoice.total_ttc
@@ -421,8 +421,10 @@ class PdfDocumentRenderer:
         if invoice.status is InvoiceStatus.CREDITED:
             return f"Statut : soldée par avoir — rien à payer (avoirs : {invoice.credited_ttc} TTC)."
         due = f" — échéance le {date_fr(invoice.due_on)}" if invoice.due_on else ""
-        if invoice.credited_ttc.cents:  # what is left to pay, said, not left to subtract
-            due = f" : {invoice.amount_due} ({invoice.total_ttc} TTC moins les avoirs, {invoice.credited_ttc}){due}"
+        if invoice.credited_ttc.cents or invoice.paid_ttc.cents:  # what is left to pay, said, not left to subtract
+            less = "".join([f" moins les avoirs, {invoice.credited_ttc}" if invoice.credited_ttc.cents else "",
+                            f" moins les règlements reçus, {invoice.paid_ttc}" if invoice.paid_ttc.cents else ""])
+            due = f" : {invoice.amount_due} ({invoice.total_ttc} TTC{less}){due}"
         if invoice.status is InvoiceStatus.PAYMENT_FAILED:
             return f"Statut : à payer{due}. Le débit de la carte a été refusé ({invoice.payment_failure or 'refus'})."
         if invoice.status is InvoiceStatus.NEEDS_AUTHENTICATION:

@@ -89,7 +89,8 @@ def _map_all() -> None:
                address=_address(t.interventions))
     _priced_line(InvoiceLine, t.invoice_lines)
     _aggregate(Invoice, t.invoices, lines=_lines(InvoiceLine, t.invoice_lines),
-               credited_ttc=composite(Money, t.invoices.c.credited_cents, t.invoices.c.credited_currency))
+               credited_ttc=composite(Money, t.invoices.c.credited_cents, t.invoices.c.credited_currency),
+               paid_ttc=composite(Money, t.invoices.c.paid_cents, t.invoices.c.credited_currency))
     mapper_registry.map_imperatively(AttestationLine, t.attestation_lines)
     _aggregate(Attestation, t.attestations, amount_paid=_money(t.attestations, "amount_paid"),
                cesu_paid=_money(t.attestations, "cesu_paid"),

@@ -236,6 +236,8 @@ invoices = Table(
     # revision 0002: the sum of the invoice's credit notes (avoirs), TTC
     Column("credited_cents", Integer, nullable=False, server_default=text("0")),
     Column("credited_currency", String(3), nullable=False, server_default=text("'EUR'")),
+    # revision 0014: received in part otherwise than by card (a part in CESU, a cheque…), TTC
+    Column("paid_cents", Integer, nullable=False, server_default=text("0")),
     _client_identity(),
     UniqueConstraint("company_id", "number"),
     Index("ix_invoices_company_id_status", "company_id", "status"),

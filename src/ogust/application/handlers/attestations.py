@@ -11,7 +11,7 @@ from ogust.application.handlers import UowFactory
 from ogust.application.page_garbage import PageGarbage
 from ogust.application.unit_of_work import UnitOfWork
 from ogust.domain.attestation import Attestation, AttestationStatus, YearPaid, summarise_year
-from ogust.domain.credit_note import CreditNote, RefundStatus
+from ogust.domain.credit_note import CreditNote, RefundStatus, given_back
 from ogust.domain.errors import ConcurrencyConflict, DomainError, InvalidTransition
 from ogust.domain.invoice import Invoice
 from ogust.domain.money import Money, total
@@ -27,9 +27,11 @@ def _generate(uow: UnitOfWork, company_id: str, client_id: str, year: int) -> At
     payments = uow.payments.for_client(company_id, client_id)
     notes = {p.invoice_id: uow.credit_notes.for_invoice(company_id, p.invoice_id) for p in payments}
     invoices = {p.invoice_id: uow.invoices.get(company_id, p.invoice_id) for p in payments}
-    pairs = [(payment_net_of(p, notes[p.invoice_id], end), invoices[p.invoice_id]) for p in payments]
+    at_start, at_end = _given_back(payments, notes, start), _given_back(payments, notes, end)
+    pairs = [(_net(p, at_end), invoices[p.invoice_id]) for p in payments]
     paid = summarise_year(year, pairs, lambda p: p.received_at.astimezone(zone).year == year,
-                          _earlier_refunds(payments, notes, invoices, start, end), _shaping(payments, notes, end, zone))
+                          _earlier_refunds(payments, invoices, at_start, at_end, start),
+                          _shaping(payments, notes, at_end, zone))
     return _store(uow, company_id, client_id, year, paid, uow.attestations.for_client_year(company_id, client_id, year))
 
 
@@ -50,50 +52,63 @@ def _store(uow: UnitOfWork, company_id: str, client_id: str, year: int, paid: Ye
     return attestation
 
 
-def _shaping(payments: Iterable[Payment], notes: dict[str, list[CreditNote]], year_end: datetime,
+Allocations = dict[str, list[tuple[CreditNote, Money]]]  # by payment id: what each credit note gave back of it
+
+
+def _given_back(payments: Iterable[Payment], notes: dict[str, list[CreditNote]], before: datetime) -> Allocations:
+    """What each payment was given back by ``before`` (``given_back``, invoice by invoice)."""
+    by_invoice: dict[str, list[Payment]] = {}
+    for payment in payments:
+        by_invoice.setdefault(payment.invoice_id, []).append(payment)
+    found: Allocations = {}
+    for invoice_id, paid in by_invoice.items():
+        found |= given_back(paid, notes.get(invoice_id, ()), before)
+    return found
+
+
+def _net(payment: Payment, allocations: Allocations) -> Payment:
+    """The payment less what was given back of it: only what the client kept paying counts."""
+    back = total([amount for _, amount in allocations.get(payment.id, ())])
+    if back.cents == 0:
+        return payment
+    return replace(payment, amount=Money(max(payment.amount.cents - back.cents, 0), payment.amount.currency))
+
+
+def _shaping(payments: Iterable[Payment], notes: dict[str, list[CreditNote]], allocations: Allocations,
              zone: ZoneInfo) -> dict[str, list[CreditNote]]:
-    """Each invoice's credit notes that shaped what its payment counts for by ``year_end``: deducted
-    from what was due before it was paid, or refunded of it by then. One still to be refunded at the
-    end of the year does not: the payment counted is whole, and so is the share it paid for (its
+    """Each invoice's credit notes that shaped what its payments count for by the end of the year:
+    deducted from what was due before it was paid, or refunded of it by then. One still to be refunded
+    at the end of the year does not: the payment counted is whole, and so is the share it paid for (its
     refund lowers the next year, by its own eligibility)."""
     shaped: dict[str, dict[str, CreditNote]] = {}
     for payment in payments:
         paid_on = payment.received_at.astimezone(zone).date()
+        refunded = {note.id for note, _ in allocations.get(payment.id, ())}
         for note in notes.get(payment.invoice_id, ()):
             deducted = note.refund_status is RefundStatus.NONE and note.refund_method is None \
                 and note.issued_on <= paid_on
-            if deducted or note.refunds(payment, year_end).cents > 0:
+            if deducted or note.id in refunded:
                 shaped.setdefault(payment.invoice_id, {})[note.id] = note
     return {invoice_id: list(found.values()) for invoice_id, found in shaped.items()}
 
 
-def _earlier_refunds(payments: Iterable[Payment], notes: dict[str, list[CreditNote]], invoices: dict[str, Invoice],
-                     start: datetime, end: datetime) -> list[tuple[Payment, Money]]:
-    """What was refunded from ``start`` to ``end`` of payments received before ``start``: each as
-    its payment with the amount refunded in the period, and the eligible part of it (that of the
-    credit notes refunded: a fee not eligible given back takes nothing off the tax credit)."""
+def _earlier_refunds(payments: Iterable[Payment], invoices: dict[str, Invoice], at_start: Allocations,
+                     at_end: Allocations, start: datetime) -> list[tuple[Payment, Money]]:
+    """What was given back within the year of payments received before it: each as its payment with
+    the amount given back in the year, and the eligible part of it (that of the credit note: a fee not
+    eligible given back takes nothing off the tax credit)."""
     found = []
     for payment in payments:
         if payment.received_at >= start:
             continue
         invoice = invoices[payment.invoice_id]
-        for note in notes.get(payment.invoice_id, ()):
-            refunded = note.refunds(payment, end) - note.refunds(payment, start)
+        before = {note.id: amount for note, amount in at_start.get(payment.id, ())}
+        for note, amount in at_end.get(payment.id, ()):
+            refunded = amount - before.get(note.id, Money.zero())
             if refunded.cents > 0:
                 eligible = refunded.times(note.eligible_ttc(invoice).cents, note.total_ttc.cents)
                 found.append((replace(payment, amount=refunded), eligible))
     return found
-
-
-def payment_net_of(payment: Payment, credit_notes: Iterable[CreditNote], year_end: datetime) -> Payment:
-    """The payment less what these credit notes (of its invoice) gave back of it before ``year_end`` —
-    refunded to the card it was paid by, or given back by the company (cheque, transfer, cash) for a
-    payment made otherwise. A refund made after the year does not change that year's attestation:
-    the amount attested never depends on the day the attestation was computed."""
-    refunded = total([n.refunds(payment, year_end) for n in credit_notes])
-    if refunded.cents == 0:
-        return payment
-    return replace(payment, amount=Money(max(payment.amount.cents - refunded.cents, 0), payment.amount.currency))
 
 
 class GenerateAttestationHandler:
@@ -189,16 +204,17 @@ class GenerateAttestationsHandler:
                         if payment.received_at < start:  # those of the year are read already
                             earlier.setdefault(payment.client_id, []).append(payment)
                 notes.update(notes_of_earlier)
-                shaping = _shaping(payments, notes, end, zone)
+                every = [*payments, *(p for found in earlier.values() for p in found)]
+                at_start, at_end = _given_back(every, notes, start), _given_back(every, notes, end)
+                shaping = _shaping(payments, notes, at_end, zone)
                 outcomes = []
                 for client_id in client_ids:
                     try:
                         check_year(cmd.year)
-                        pairs = [(payment_net_of(p, notes.get(p.invoice_id, ()), end), invoices[p.invoice_id])
-                                 for p in paid.get(client_id, [])]
+                        pairs = [(_net(p, at_end), invoices[p.invoice_id]) for p in paid.get(client_id, [])]
                         paid_in_year = summarise_year(
                             cmd.year, pairs, lambda p: p.received_at.astimezone(zone).year == cmd.year,
-                            _earlier_refunds(earlier.get(client_id, []), notes, invoices, start, end),
+                            _earlier_refunds(earlier.get(client_id, []), invoices, at_start, at_end, start),
                             shaping)
                         attestation = _store(uow, cmd.company_id, client_id, cmd.year, paid_in_year,
                                              existing.get(client_id))

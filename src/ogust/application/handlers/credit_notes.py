@@ -17,6 +17,7 @@ from ogust.domain.credit_note import (
 from ogust.domain.errors import CreditExceedsInvoice, InvalidTransition, InvalidValue
 from ogust.domain.invoice import PAYMENT_REFERENCE_MAX
 from ogust.domain.money import total
+from ogust.domain.payment import AttemptStatus
 from ogust.domain.validation import check_amount, check_text
 
 CREDIT_NOTE_PREFIX = "AV"
@@ -39,6 +40,13 @@ class IssueCreditNoteHandler:
                 raise CreditExceedsInvoice(
                     f"La facture {invoice.number} est déjà entièrement créditée.", invoice=invoice.number)
             earlier = uow.credit_notes.for_invoice(cmd.company_id, invoice.id)
+            if invoice.paid_ttc.cents > 0 and any(
+                    a.status in (AttemptStatus.PENDING, AttemptStatus.CHARGING, AttemptStatus.NEEDS_AUTHENTICATION)
+                    for a in uow.payment_attempts.for_invoice(cmd.company_id, invoice.id)):
+                # refunded to the card once debited, it could give back what was paid otherwise
+                raise InvalidTransition(f"Un débit de la carte est en cours pour la facture {invoice.number}, réglée "
+                                        f"en partie autrement ({invoice.paid_ttc}) : attendez son issue pour émettre "
+                                        "l'avoir.", status=invoice.status.value)
             if cmd.line is not None:
                 lines = line_credit_lines(invoice, cmd.line, cmd.amount, earlier)
             elif cmd.amount is None and invoice.credited_ttc.cents == 0:

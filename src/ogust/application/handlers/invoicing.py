@@ -228,10 +228,10 @@ class RetryPaymentHandler:
 
 
 class RecordPaymentHandler:
-    """Enregistrer un règlement: a cheque, a transfer, CESU or cash that settles the invoice in full.
-    The invoice is paid and published to the shop as such (no "carte débitée" email); its pending
-    card debit, if any, then finds it paid and does nothing; the attestation fiscale of the year of
-    receipt counts the payment (cash excepted, as for any payment)."""
+    """Enregistrer un règlement: a cheque, a transfer, CESU or cash — all that is left due (the invoice
+    is paid and published to the shop as such, no "carte débitée" email; its pending card debit then
+    finds it paid and does nothing) or a part of it (the card debit asks only for the rest). The
+    attestation fiscale of the year of receipt counts each payment (cash excepted)."""
 
     def __init__(self, uow: UowFactory) -> None:
         self.uow = uow

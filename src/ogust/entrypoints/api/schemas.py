@@ -291,7 +291,7 @@ PAYMENT_METHODS = {"cheque": PaymentMethod.CHEQUE, "transfer": PaymentMethod.TRA
 
 
 class PaymentIn(Strict):
-    """A payment received otherwise than by card, that settles the invoice in full."""
+    """A payment received otherwise than by card: all that is left due, or a part of it."""
 
     method: Literal["cheque", "transfer", "cesu", "cash"] = Field(
         description="cheque : chèque ; transfer : virement ; cesu : chèques emploi service universels ; "
@@ -300,8 +300,8 @@ class PaymentIn(Strict):
     reference: Annotated[str, StringConstraints(strip_whitespace=True, max_length=PAYMENT_REFERENCE_MAX)] = Field(
         "", description="n° de chèque, référence du virement, n° CESU (facultatif)")
     amount_cents: Cents | None = Field(
-        None, description="le montant reçu, pour contrôle : doit être le montant dû (la facture moins ses avoirs) ; "
-                          "règlement partiel non géré")
+        None, description="le montant reçu ; sans lui, tout ce qui reste dû. Moins : un règlement partiel (le reste "
+                          "demeure dû) ; plus : refusé")
 
     def to_command(self, company_id: str, invoice_id: str) -> c.RecordPayment:
         return c.RecordPayment(company_id, invoice_id, PAYMENT_METHODS[self.method], self.received_on, self.reference,

@@ -262,19 +262,21 @@ def invoice_show(cli: Cli, ref, as_json) -> None:
               help="Jour de réception, AAAA-MM-JJ (pas dans le futur).")
 @click.option("--reference", default="", help="N° de chèque, référence du virement, n° CESU.")
 @click.option("--amount", type=EUROS, default=None,
-              help="Montant reçu (ex. 55,00), pour contrôle : doit être le montant dû (pas de règlement partiel).")
+              help="Montant reçu (ex. 20,00) ; moins que le reste dû : un règlement partiel (défaut : tout le reste).")
 @json_option
 @pass_cli
 def invoice_pay(cli: Cli, ref, method, received_on, reference, amount, as_json) -> None:
-    """Enregistrer un règlement (chèque, virement, CESU, espèces) qui solde la facture : elle passe payée,
-    est publiée comme telle dans la boutique, et compte pour l'attestation fiscale (hors espèces)."""
+    """Enregistrer un règlement (chèque, virement, CESU, espèces) : tout le reste dû — la facture passe payée,
+    publiée comme telle — ou une partie (--amount) ; il compte pour l'attestation fiscale (hors espèces)."""
     company_id = cli.company_id()
     found = cli.container.queries().invoice(company_id, ref).invoice
     paid = cli.container.record_payment()(c.RecordPayment(
         company_id, found.id, PAYMENT_CHOICES[method.lower()], received_on.date(), reference,
         None if amount is None else Money(amount)))
     if not as_json:
-        click.echo(f"Règlement enregistré : facture {paid.number} payée.")
+        click.echo(f"Règlement enregistré : facture {paid.number} payée." if paid.status is InvoiceStatus.PAID
+                   else f"Règlement partiel enregistré : il reste {paid.left_to_pay} à régler sur la facture "
+                        f"{paid.number}.")
     attested = cli.container.queries().validated_attestation(company_id, paid.client_id, received_on.year)
     if attested is not None and PAYMENT_CHOICES[method.lower()] is not PaymentMethod.CASH:
         click.echo(f"L'attestation fiscale {attested.year} de ce client ({attested.number}) est déjà validée : ce "

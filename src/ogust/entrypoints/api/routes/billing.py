@@ -174,11 +174,13 @@ def cancel_debit(invoice_ref: str, company: str = Depends(company_id),
 @router.post("/invoices/{invoice_ref}/payments", status_code=status.HTTP_201_CREATED,
              response_model=out.InvoiceWithPayments, tags=["Factures"],
              summary="Enregistrer un règlement : chèque, virement, CESU ou espèces",
-             description="La facture (par id ou par numéro), validée ou dont le débit a été refusé, est réglée "
-                         "en totalité : le montant dû, soit la facture moins ses avoirs (règlement partiel non "
-                         "géré ; `amount_cents`, s'il est donné, doit être ce montant). Elle passe payée et est "
-                         "publiée comme telle dans le compte boutique du client, sans email de débit ; le débit "
-                         "de la carte qui attendait ne se fait plus ; l'attestation fiscale de l'année de "
+             description="La facture (par id ou par numéro), validée ou dont le débit a été refusé, reçoit un "
+                         "règlement : sans `amount_cents`, tout ce qui reste dû (la facture moins ses avoirs et les "
+                         "règlements déjà reçus) — elle passe payée, publiée comme telle dans le compte boutique du "
+                         "client, sans email de débit, et le débit de la carte qui attendait ne se fait plus ; avec "
+                         "un montant moindre, une partie (des CESU préfinancés pour une part…) : le reste demeure "
+                         "dû, et le débit de la carte ne demande plus que lui. Plus que le reste : refusé (422). "
+                         "L'attestation fiscale de l'année de "
                          "réception compte le règlement (sauf en espèces). Refusé (409) pour un brouillon, une "
                          "facture déjà payée ou entièrement créditée, et tant qu'un débit de la carte est en "
                          "cours ou attend la confirmation 3-D Secure du client : ce serait un double paiement.")
