@@ -18,8 +18,6 @@ from ogust.domain.money import Money, VatRate
 from ogust.domain.payment import PaymentMethod
 
 PAGE = 500
-METHOD_LABELS = {PaymentMethod.CARD: "carte bancaire", PaymentMethod.TRANSFER: "virement",
-                 PaymentMethod.CHEQUE: "chèque", PaymentMethod.CESU: "CESU", PaymentMethod.CASH: "espèces"}
 
 
 @dataclass(frozen=True)
@@ -91,10 +89,10 @@ class AccountingJournals:
             invoices = {i.id: i for i in uow.invoices.get_many(company_id, {p.invoice_id for p in payments})}
             names = self._names(uow, company_id, [*invoices.values(), *refunds])
         entries = [PaymentEntry(_day(p.received_at, zone), invoices[p.invoice_id].number or "",
-                                names[p.invoice_id], METHOD_LABELS[p.method], p.reference or "", p.amount)
+                                names[p.invoice_id], p.method.label_fr, p.reference or "", p.amount)
                    for p in payments]
         entries += [PaymentEntry(_day(n.refunded_at, zone), n.number, names[n.id],
-                                 f"remboursement ({METHOD_LABELS[n.refund_method or PaymentMethod.CARD]})",
+                                 f"remboursement ({(n.refund_method or PaymentMethod.CARD).label_fr})",
                                  n.refund_id or "", n.refund_amount.times(-1, 1))
                     for n in refunds if n.refunded_at is not None]
         return sorted(entries, key=lambda e: (e.day, e.piece))

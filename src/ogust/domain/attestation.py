@@ -121,13 +121,14 @@ def _facts(lines: list[AttestationLine]) -> list[tuple]:
                    line.interventions) for line in lines)
 
 
-# Not "actually paid by the client" for the tax credit: cash, and CESU préfinancés (reported apart)
-NOT_COUNTED = frozenset({PaymentMethod.CASH, PaymentMethod.CESU})
+# Not "actually paid by the client" for the tax credit: cash, CESU préfinancés (reported apart), and
+# what the département paid (APA, PCH)
+NOT_COUNTED = frozenset({PaymentMethod.CASH, PaymentMethod.CESU, PaymentMethod.APA_PCH})
 
 
 def eligible_amount(payment: Payment, invoice: Invoice, notes: Sequence[CreditNote] = ()) -> Money:
     """The part of a payment that pays for services eligible to the tax credit (prorated per line);
-    nothing for cash and CESU préfinancés."""
+    nothing for cash, CESU préfinancés and APA / PCH."""
     if payment.method in NOT_COUNTED:
         return Money.zero()
     return eligible_share(payment, invoice, notes)

@@ -104,6 +104,12 @@ class PaymentMethod(Enum):
     CHEQUE = "cheque"
     CESU = "cesu"
     CASH = "cash"
+    APA_PCH = "apa_pch"  # paid by the département (APA, PCH) for the client: not the client's own expense
+
+    @property
+    def label_fr(self) -> str:
+        return {"card": "carte bancaire", "transfer": "virement", "cheque": "chèque", "cesu": "CESU",
+                "cash": "espèces", "apa_pch": "APA / PCH (département)"}[self.value]
 
 
 @dataclass(eq=False)

@@ -13,7 +13,9 @@ from ogust.application import commands as c
 from ogust.application.outbox import Effect
 from ogust.entrypoints.cli import billing_commands
 from ogust.entrypoints.cli.base import Cli
+from tests.fakes import FixedClock
 from tests.support.pdf_text import flat, text_of
+from tests.support.planning import clock_of
 
 pytestmark = pytest.mark.integration
 
@@ -199,3 +201,22 @@ def test_a_part_in_cesu_then_the_rest_through_the_cli_and_the_api(offline_api, h
     assert rest.status_code == 201, rest.text
     assert (rest.json()["status"], [p["amount"]["cents"] for p in rest.json()["payments"]]) == ("paid", [2000, 2125])
     assert payments(offline_api) == 2
+
+
+def test_a_part_paid_by_the_departement_apa_pch(offline_api, http):
+    """APA or PCH paid by the département for the client: a payment like another, left off the
+    attestation fiscale (not the client's own expense)."""
+    invoice = validated(offline_api, http)
+    part = http.post(f"/api/invoices/{invoice['id']}/payments", json={"method": "apa_pch", "received_on": today(),
+                                                                       "amount_cents": 2000, "reference": "APA-69"})
+    assert part.status_code == 201, part.text
+    assert [(p["method"], p["amount"]["cents"]) for p in part.json()["payments"]] == [("apa_pch", 2000)]
+    rest = invoke(offline_api, "pay", invoice["number"], "--method", "cheque", "--on", today())
+    assert rest.exit_code == 0, rest.output
+    shown = invoke(offline_api, "show", invoice["number"])
+    assert "20,00\u00a0€ par APA / PCH (département) (réf. APA-69)" in shown.output, shown.output
+    year = int(today()[:4])
+    with clock_of(offline_api.container, FixedClock(datetime(year + 1, 1, 5, tzinfo=ZoneInfo("UTC")))):
+        attestation = offline_api.container.generate_attestation()(c.GenerateAttestation(
+            offline_api.company_id, offline_api.client_id, year))
+    assert attestation.amount_paid.cents == TTC - 2000

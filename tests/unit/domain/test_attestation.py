@@ -178,3 +178,12 @@ def test_a_credit_note_on_a_line_not_eligible_leaves_the_payment_all_eligible():
     spread = note(amount_credit_lines(bill, Money(1800)))
     assert eligible_amount(paid, bill, [spread]) == Money(5500).times(5500 - 1356, 5500)  # its share taken off
     assert eligible_amount(paid, bill) == Money(5500).times(5500, 7300)  # no credit note: the invoice's share
+
+
+def test_what_the_departement_paid_apa_pch_is_not_on_the_attestation():
+    """The rules: the amount actually paid by the client, net of APA/PCH."""
+    bill = invoice(line(120))
+    assert eligible_amount(payment(bill, 2000, method=PaymentMethod.APA_PCH), bill) == Money(0)
+    paid = summarise_year(2026, [(payment(bill, 2000, method=PaymentMethod.APA_PCH), bill),
+                                 (payment(bill, 3500, method=PaymentMethod.CHEQUE), bill)], lambda p: True)
+    assert (paid.amount, paid.cesu) == (Money(3500), Money(0))

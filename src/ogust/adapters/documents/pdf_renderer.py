@@ -63,8 +63,6 @@ TAX_CREDIT = ("Crédit d'impôt : les sommes versées au titre de ces prestation
 MANDATAIRE = ("Mode mandataire : le client est l'employeur de l'intervenant. Il lui verse son salaire et acquitte "
               "les cotisations sociales ; les frais de gestion de l'organisme s'ajoutent à ces sommes.")
 MODE_LABELS = {InterventionMode.PRESTATAIRE: "prestataire", InterventionMode.MANDATAIRE: "mandataire"}
-PAYMENT_METHODS = {PaymentMethod.CARD: "carte bancaire", PaymentMethod.TRANSFER: "virement",
-                   PaymentMethod.CHEQUE: "chèque", PaymentMethod.CESU: "CESU", PaymentMethod.CASH: "espèces"}
 
 
 def date_fr(value: date | None) -> str:
@@ -412,7 +410,7 @@ class PdfDocumentRenderer:
     def _payment_status(invoice: Invoice, context: DocumentContext, zone: ZoneInfo) -> str:
         if invoice.status is InvoiceStatus.PAID:
             payments = [p for p in context.payments if p.invoice_id == invoice.id]
-            method = PAYMENT_METHODS[payments[-1].method] if payments else "carte bancaire"
+            method = payments[-1].method.label_fr if payments else "carte bancaire"
             when = date_fr(invoice.paid_at.astimezone(zone).date()) if invoice.paid_at else ""
             reference = f" (réf. {invoice.payment_reference})" if invoice.payment_reference else ""
             return f"Statut : payée le {when} par {method}{reference}."
@@ -605,7 +603,7 @@ class PdfDocumentRenderer:
         amount = note.refund_amount
         if note.refund_status is RefundStatus.SUCCEEDED and note.refund_method is not None:
             when = date_fr(note.refunded_at.astimezone(zone).date()) if note.refunded_at else ""
-            return (f"Remboursé : {amount} par {PAYMENT_METHODS[note.refund_method]}, le {when}"
+            return (f"Remboursé : {amount} par {note.refund_method.label_fr}, le {when}"
                     + (f" (réf. {note.refund_id})." if note.refund_id else "."))
         if note.refund_status is RefundStatus.SUCCEEDED:
             when = date_fr(note.refunded_at.astimezone(zone).date()) if note.refunded_at else ""

@@ -287,15 +287,16 @@ class CreditNoteIn(Strict):
 
 
 PAYMENT_METHODS = {"cheque": PaymentMethod.CHEQUE, "transfer": PaymentMethod.TRANSFER, "cesu": PaymentMethod.CESU,
-                   "cash": PaymentMethod.CASH}
+                   "cash": PaymentMethod.CASH, "apa_pch": PaymentMethod.APA_PCH}
 
 
 class PaymentIn(Strict):
     """A payment received otherwise than by card: all that is left due, or a part of it."""
 
-    method: Literal["cheque", "transfer", "cesu", "cash"] = Field(
+    method: Literal["cheque", "transfer", "cesu", "cash", "apa_pch"] = Field(
         description="cheque : chèque ; transfer : virement ; cesu : chèques emploi service universels ; "
-                    "cash : espèces. La carte n'est débitée que par le débit automatique.")
+                    "cash : espèces ; apa_pch : APA ou PCH versée par le département (hors attestation fiscale). "
+                    "La carte n'est débitée que par le débit automatique.")
     received_on: BoundedDate = Field(description="jour de réception du règlement (pas dans le futur)")
     reference: Annotated[str, StringConstraints(strip_whitespace=True, max_length=PAYMENT_REFERENCE_MAX)] = Field(
         "", description="n° de chèque, référence du virement, n° CESU (facultatif)")

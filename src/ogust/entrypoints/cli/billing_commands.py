@@ -220,9 +220,7 @@ def invoice_list(cli: Cli, status, unpaid, as_json) -> None:
 
 # what an operator types (French) → how the payment was made; the card is debited only through Stripe
 PAYMENT_CHOICES = {"cheque": PaymentMethod.CHEQUE, "virement": PaymentMethod.TRANSFER, "cesu": PaymentMethod.CESU,
-                   "especes": PaymentMethod.CASH}
-PAYMENT_LABELS = {PaymentMethod.CARD: "carte bancaire", PaymentMethod.TRANSFER: "virement",
-                  PaymentMethod.CHEQUE: "chèque", PaymentMethod.CESU: "CESU", PaymentMethod.CASH: "espèces"}
+                   "especes": PaymentMethod.CASH, "apa-pch": PaymentMethod.APA_PCH}
 
 
 def _settled_lines(cli: Cli, view) -> list[str]:
@@ -231,7 +229,7 @@ def _settled_lines(cli: Cli, view) -> list[str]:
 
 
 def _payment_lines(cli: Cli, view) -> list[str]:
-    return [f"  Règlement : {p.amount} par {PAYMENT_LABELS[p.method]}"
+    return [f"  Règlement : {p.amount} par {p.method.label_fr}"
             + (f" (réf. {p.reference})" if p.reference else "") + f", reçu le {cli.local(p.received_at):%d/%m/%Y}"
             for p in view.payments]
 

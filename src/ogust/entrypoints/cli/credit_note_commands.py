@@ -16,7 +16,7 @@ from ogust.entrypoints.cli.base import (
     output,
     pass_cli,
 )
-from ogust.entrypoints.cli.billing_commands import PAYMENT_LABELS, devis, invoice
+from ogust.entrypoints.cli.billing_commands import devis, invoice
 from ogust.entrypoints.cli.documents import output_option, write_document
 
 
@@ -28,7 +28,7 @@ def _lines(n: CreditNote) -> list[str]:
     if n.refund_method is not None:
         # recorded at noon in the company's zone: the same day in UTC, in whatever zone
         when = f" le {n.refunded_at:%d/%m/%Y}" if n.refunded_at else ""
-        refund = (f"remboursé {n.refund_amount} par {PAYMENT_LABELS[n.refund_method]}{when}"
+        refund = (f"remboursé {n.refund_amount} par {n.refund_method.label_fr}{when}"
                   + (f" (réf. {n.refund_id})" if n.refund_id else ""))
     return [f"Avoir {n.number} du {n.issued_on:%d/%m/%Y} — facture {n.invoice_number} — {n.id}",
             f"Motif : {n.reason}",
