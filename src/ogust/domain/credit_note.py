@@ -237,8 +237,8 @@ def given_back(payments: Iterable[Payment], credit_notes: Iterable[CreditNote],
     refunded = sorted((n for n in credit_notes if n.refund_status is RefundStatus.SUCCEEDED
                        and n.refunded_at is not None and n.refunded_at < before),
                       key=lambda n: (n.refunded_at, n.number))
-    otherwise = sorted((p for p in payments if p.method is not PaymentMethod.CARD), key=lambda p: p.received_at,
-                       reverse=True)
+    otherwise = sorted((p for p in payments if p.method is not PaymentMethod.CARD),  # the same way, however read
+                       key=lambda p: (p.received_at, p.id), reverse=True)
     for note in refunded:
         if note.refund_method is None:  # to the card
             for payment in payments:
