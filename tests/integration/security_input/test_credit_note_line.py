@@ -21,14 +21,21 @@ PARIS = ZoneInfo("Europe/Paris")
 PROBLEM = "application/problem+json"
 
 
+def services_and_a_fee(api, served_on: date):
+    """A validated invoice of 2 h of MEN on ``served_on`` (55,00 €, eligible) and a 18,00 € fee at 20 %
+    (not eligible)."""
+    container = api.container
+    container.create_tarif()(c.CreateTarif(api.company_id, "FRAIS", "Frais de dossier", Unit.FLAT, Money(1500),
+                                           VatRate.STANDARD_20, tax_credit_eligible=False))
+    draft = container.manual_invoice()(c.ManualInvoice(api.company_id, api.client_id, (
+        c.ManualInvoiceLine("MEN", 120, served_on, api.intervenant_id), c.ManualInvoiceLine("FRAIS", 1))))
+    return container.validate_invoice()(c.ValidateInvoice(api.company_id, draft.id))
+
+
 def test_a_fee_waived_by_a_credit_note_on_its_line(offline_api, http):
     api, container = offline_api, offline_api.container
     with clock_of(container, FixedClock(datetime(2026, 3, 10, 10, 0, tzinfo=PARIS))):
-        container.create_tarif()(c.CreateTarif(api.company_id, "FRAIS", "Frais de dossier", Unit.FLAT, Money(1500),
-                                               VatRate.STANDARD_20, tax_credit_eligible=False))
-        draft = container.manual_invoice()(c.ManualInvoice(api.company_id, api.client_id, (
-            c.ManualInvoiceLine("MEN", 120, date(2026, 3, 2), api.intervenant_id), c.ManualInvoiceLine("FRAIS", 1))))
-        invoice = container.validate_invoice()(c.ValidateInvoice(api.company_id, draft.id))  # 55,00 + 18,00
+        invoice = services_and_a_fee(api, date(2026, 3, 2))
         for body, status, words in (
                 ({"reason": "x", "full": True, "line": 3}, 422, "pas de ligne 3"),
                 ({"reason": "x", "amount_cents": 1900, "line": 2}, 409, "dépasse ce qui reste de la ligne 2"),
@@ -59,11 +66,7 @@ def test_a_fee_given_back_the_next_year_leaves_the_year_paid_as_it_was(offline_a
     73,00 € as if the fee had been given back within the year."""
     api, container = offline_api, offline_api.container
     with clock_of(container, FixedClock(datetime(2026, 11, 10, 10, 0, tzinfo=PARIS))):
-        container.create_tarif()(c.CreateTarif(api.company_id, "FRAIS", "Frais de dossier", Unit.FLAT, Money(1500),
-                                               VatRate.STANDARD_20, tax_credit_eligible=False))
-        draft = container.manual_invoice()(c.ManualInvoice(api.company_id, api.client_id, (
-            c.ManualInvoiceLine("MEN", 120, date(2026, 11, 2), api.intervenant_id), c.ManualInvoiceLine("FRAIS", 1))))
-        invoice = container.validate_invoice()(c.ValidateInvoice(api.company_id, draft.id))
+        invoice = services_and_a_fee(api, date(2026, 11, 2))
         container.record_payment()(c.RecordPayment(api.company_id, invoice.id, PaymentMethod.CHEQUE,
                                                    date(2026, 11, 10)))
     with clock_of(container, FixedClock(datetime(2026, 12, 15, 10, 0, tzinfo=PARIS))):
