@@ -260,7 +260,7 @@ class MonthEndRun:
             invoice = uow.invoices.get(company_id, invoice_id)
             job = uow.outbox.by_key(company_id, key)
             client = uow.clients.get(company_id, invoice.client_id)
-            has_card = bool(client.stripe_customer_id and client.stripe_payment_method_id)
+            has_card = client.has_card
             now = uow.clock.now()
         return _debit_outcome(invoice, job, bool(jobs), has_card, now)
 

@@ -123,8 +123,13 @@ class Client(Aggregate, ShopSynced):
         self.stripe_customer_id = customer_id
         self.stripe_payment_method_id = payment_method_id
 
+    @property
+    def has_card(self) -> bool:
+        """A card saved at ordering (its Stripe customer and payment method)."""
+        return bool(self.stripe_customer_id and self.stripe_payment_method_id)
+
     def require_payment_method(self) -> tuple[str, str]:
-        if not (self.stripe_customer_id and self.stripe_payment_method_id):
+        if not self.has_card:
             raise NoPaymentMethod(f"Le client {self.full_name} n'a pas de carte enregistrée.")
         return self.stripe_customer_id, self.stripe_payment_method_id
 

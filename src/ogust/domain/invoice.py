@@ -286,6 +286,11 @@ class Invoice(Aggregate, Totals, ShowsClient):
             return amount
         return amount.times(eligible_ttc.cents, invoice_ttc.cents)
 
+    def will_be_debited(self, client: Client) -> bool:
+        """The saved card settles what is left (and the debit's emails tell the client): a card saved,
+        enough left for a card debit, and not settled by credit notes."""
+        return client.has_card and self.amount_due >= MINIMUM_CARD_DEBIT and self.status is not InvoiceStatus.CREDITED
+
     @property
     def left_to_pay(self) -> Money:
         """What the client still owes: nothing once paid or settled by its credit notes; else the

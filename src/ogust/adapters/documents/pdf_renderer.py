@@ -37,7 +37,7 @@ from ogust.domain.devis import AcceptanceChannel, Devis, DevisStatus
 from ogust.domain.invoice import Invoice, InvoiceStatus
 from ogust.domain.lines import PricedLine
 from ogust.domain.money import Money, VatRate, total
-from ogust.domain.payment import MINIMUM_CARD_DEBIT, PaymentMethod
+from ogust.domain.payment import PaymentMethod
 from ogust.domain.tarif import InterventionMode
 from ogust.domain.units import Unit
 
@@ -427,8 +427,7 @@ class PdfDocumentRenderer:
             return f"Statut : à payer{due}. Le débit de la carte a été refusé ({invoice.payment_failure or 'refus'})."
         if invoice.status is InvoiceStatus.NEEDS_AUTHENTICATION:
             return f"Statut : à payer{due}. Votre banque demande de confirmer le paiement (3-D Secure)."
-        if context.client.stripe_customer_id and context.client.stripe_payment_method_id \
-                and invoice.amount_due >= MINIMUM_CARD_DEBIT:
+        if invoice.will_be_debited(context.client):
             return f"Statut : à payer{due}. Le montant est débité sur la carte enregistrée lors de la commande."
         return (f"Statut : à payer{due}. Règlement par virement, chèque, CESU ou espèces, en rappelant le numéro "
                 "de la facture.")

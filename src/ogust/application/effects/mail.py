@@ -17,13 +17,12 @@ from ogust.application.ports import (
     Notification,
 )
 from ogust.application.unit_of_work import UnitOfWork
-from ogust.domain.client import Client
 from ogust.domain.company import Company
 from ogust.domain.credit_note import RefundStatus
 from ogust.domain.events import CreditNoteRefundToAnnounce
-from ogust.domain.invoice import Invoice, InvoiceStatus
+from ogust.domain.invoice import Invoice
 from ogust.domain.money import Money
-from ogust.domain.payment import MINIMUM_CARD_DEBIT, AttemptStatus
+from ogust.domain.payment import AttemptStatus
 
 _KINDS = {
     Effect.MAIL_DEBIT_CONFIRMED.value: EmailKind.DEBIT_CONFIRMED,
@@ -58,13 +57,6 @@ def _debit_amount(uow: UnitOfWork, invoice: Invoice, job: OutboxJob) -> Money:
     attempt = next((a for a in attempts if a.number == number), None) if number is not None else \
         next((a for a in attempts if a.status is AttemptStatus.SUCCEEDED), None)
     return attempt.amount if attempt is not None else invoice.total_ttc
-
-
-def will_be_debited(invoice: Invoice, client: Client) -> bool:
-    """A debit of the saved card settles the invoice (and its emails tell the client): a card saved,
-    and enough left to pay for a card debit."""
-    return bool(client.stripe_customer_id and client.stripe_payment_method_id) \
-        and invoice.amount_due >= MINIMUM_CARD_DEBIT and invoice.status is not InvoiceStatus.CREDITED
 
 
 class SendEmailEffect:
@@ -148,7 +140,7 @@ class SendEmailEffect:
         elif kind is EmailKind.INVOICE_AVAILABLE:
             invoice = uow.invoices.get(job.company_id, str(job.payload["invoice_id"]))
             client = uow.clients.get(job.company_id, invoice.client_id)
-            if will_be_debited(invoice, client):
+            if invoice.will_be_debited(client):
                 return None  # the debit's own email (confirmed, refused, to confirm) brings the invoice
             context |= {
                 "invoice_number": invoice.number or "",

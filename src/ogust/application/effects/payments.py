@@ -53,7 +53,7 @@ class ChargeInvoiceEffect:
             if invoice.status is InvoiceStatus.PAID or invoice.is_draft:
                 return None
             client = uow.clients.get(company_id, invoice.client_id)
-            if not (client.stripe_customer_id and client.stripe_payment_method_id):
+            if not client.has_card:
                 return None  # no card saved: the client pays another way
             attempts = {a.number: a for a in uow.payment_attempts.for_invoice(company_id, invoice_id)}
             if any(a.status is AttemptStatus.SUCCEEDED for a in attempts.values()):
