@@ -11,9 +11,7 @@ from collections.abc import Iterable
 from ogust.domain.credit_note import CreditNote, RefundStatus
 from ogust.domain.errors import InvalidTransition
 from ogust.domain.intervention import Intervention, InterventionStatus
-from ogust.domain.invoice import Invoice, InvoiceStatus
-
-_OWED = {InvoiceStatus.VALIDATED, InvoiceStatus.PAYMENT_FAILED, InvoiceStatus.NEEDS_AUTHENTICATION}
+from ogust.domain.invoice import Invoice
 
 
 def ensure_erasable(client_id: str, interventions: Iterable[Intervention], invoices: Iterable[Invoice],
@@ -28,7 +26,7 @@ def ensure_erasable(client_id: str, interventions: Iterable[Intervention], invoi
     if to_invoice:
         pending.append(f"{len(to_invoice)} intervention(s) réalisée(s) non facturée(s)")
     owed = sorted(i.number or i.id for i in invoices
-                  if i.client_id == client_id and i.status in _OWED and i.amount_due.cents > 0)
+                  if i.client_id == client_id and i.left_to_pay.cents > 0)
     if owed:
         pending.append(f"facture(s) non réglée(s) : {', '.join(owed)} (à régler ou à créditer par un avoir)")
     refunds = sorted(n.number for n in credit_notes

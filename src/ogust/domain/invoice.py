@@ -49,7 +49,6 @@ class InvoiceStatus(Enum):
 
 
 AWAITING_PAYMENT = (InvoiceStatus.VALIDATED, InvoiceStatus.PAYMENT_FAILED, InvoiceStatus.NEEDS_AUTHENTICATION)
-_AWAITING_PAYMENT = frozenset(AWAITING_PAYMENT)
 _DEBIT_UNDER_WAY = {AttemptStatus.PENDING, AttemptStatus.CHARGING}
 PAYMENT_REFERENCE_MAX = 100  # a cheque number, a transfer reference, a CESU number
 PAID_AHEAD_AT_MOST = timedelta(days=31)  # a payment received before its invoice, by this much at most
@@ -295,7 +294,7 @@ class Invoice(Aggregate, Totals, ShowsClient):
     def left_to_pay(self) -> Money:
         """What the client still owes: nothing once paid or settled by its credit notes; else the
         invoice less its credit notes (a draft owes nothing yet)."""
-        if self.status in (InvoiceStatus.PAID, InvoiceStatus.CREDITED, InvoiceStatus.DRAFT):
+        if self.status not in AWAITING_PAYMENT:
             return Money.zero()
         return self.amount_due if self.amount_due.cents > 0 else Money.zero()
 
@@ -328,7 +327,7 @@ class Invoice(Aggregate, Totals, ShowsClient):
             raise InvoiceAlreadyValidated(self.number or self.id)
 
     def _require_awaiting_payment(self) -> None:
-        if self.status not in _AWAITING_PAYMENT:
+        if self.status not in AWAITING_PAYMENT:
             raise InvalidTransition(
                 f"La facture est {self.status.label_fr} : aucun paiement n'est attendu.", status=self.status.value
             )
