@@ -40,12 +40,13 @@ class Intervention(Aggregate):
     def __post_init__(self) -> None:
         if self.start.tzinfo is None or self.end.tzinfo is None:
             raise InvalidValue("Les horaires d'intervention portent un fuseau horaire.", field="start")
+        # first: 9999-12-31T23:00-05:00 has no UTC time
+        if not all(MIN_YEAR <= moment.year <= MAX_YEAR for moment in (self.start, self.end)):
+            raise InvalidValue(f"Horaires hors des années {MIN_YEAR} à {MAX_YEAR}.", field="start")
         if _utc(self.end) <= _utc(self.start):
             raise InvalidValue("Une intervention se termine après son début.", field="end")
         if _utc(self.end) - _utc(self.start) > MAX_INTERVENTION:
             raise InvalidValue("Une intervention dure au plus 24 heures.", field="end")
-        if not (MIN_YEAR <= self.start.year and self.end.year <= MAX_YEAR):
-            raise InvalidValue(f"Horaires hors des années {MIN_YEAR} à {MAX_YEAR}.", field="start")
 
     @property
     def minutes(self) -> int:
