@@ -73,8 +73,6 @@ class Intervention(Aggregate):
     def cancel(self, invoice_number: str = "", draft: bool = False) -> None:
         """Only a planned intervention not yet invoiced: once invoiced (``invoice_number``), the invoice
         stands and the client is paid back by a credit note; on a ``draft``, the draft is discarded first."""
-        if self.status is not InterventionStatus.PLANNED:
-            raise InvalidTransition(f"L'intervention est {self.status.label_fr}.", status=self.status.value)
         if self.invoice_id is not None and draft:
             raise InvalidTransition(
                 "L'intervention est sur un brouillon de facture : supprimez ce brouillon (ogust invoice discard "
@@ -84,6 +82,9 @@ class Intervention(Aggregate):
                 f"L'intervention est déjà facturée{f' (facture {invoice_number})' if invoice_number else ''} : "
                 "elle ne s'annule plus au planning. Émettez un avoir sur la facture pour ce qui n'est pas dû.",
                 invoice_id=self.invoice_id)
+        # after the invoice's: only work done is invoiced, and that invoice is what the operator must act on
+        if self.status is not InterventionStatus.PLANNED:
+            raise InvalidTransition(f"L'intervention est {self.status.label_fr}.", status=self.status.value)
         self.status = InterventionStatus.CANCELLED
 
     def forget_address(self) -> None:
