@@ -163,8 +163,9 @@ def _duplicate_clients(bind: sa.Connection, key: str) -> list[str]:
         groups.setdefault((company, value), []).append(client_id)
     if not groups:
         return []
-    what = "adresse email" if key == "email" else "identifiant client boutique"
-    return [f"{len(groups)} {what}(s) portée(s) par plusieurs clients d'une même entreprise :",
+    what, many = (("adresse email", "adresse(s) email portée(s)") if key == "email"
+                  else ("identifiant client boutique", "identifiant(s) client boutique porté(s)"))
+    return [f"{len(groups)} {many} par plusieurs clients d'une même entreprise :",
             *[f"- entreprise {company}, {what} {value} : clients {', '.join(ids)}"
               for (company, value), ids in list(groups.items())[:LISTED]]]
 
