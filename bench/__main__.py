@@ -82,7 +82,8 @@ def main() -> None:
     if "intake" in results:
         r = results["intake"]
         print(f"(1) order intake, ogust ÷ bare endpoint: {r['ratio']:.2f}  "
-              f"({r['ogust_rps']} vs {r['bare_rps']} orders/s)  goal ≥ 0.5")
+              f"({r['ogust_rps']} vs {r['bare_rps']} orders/s)  goal ≥ 0.5;  ogust ÷ same work by hand: "
+              f"{r['ratio_same_work']:.2f}  ({r['ogust_rps']} vs {r['same_work_rps']} orders/s)")
     if "month_end" in results:
         r = results["month_end"]
         print(f"(2) month-end debit of {r['invoices']}, time ÷ N/cap: {r['ratio']:.3f}  "

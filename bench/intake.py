@@ -1,7 +1,9 @@
-"""(1) Order intake through ogust's REST API against a bare FastAPI endpoint inserting one row:
-the same uvicorn settings, the same database, the same signed order bodies, the same load
-(``concurrency`` clients with keep-alive connections). The ratio is ogust's throughput over the
-bare endpoint's (goal ≥ 0.5)."""
+"""(1) Order intake through ogust's REST API against two FastAPI endpoints: a bare one inserting
+the order as one row, and a same-work one doing ogust's checks and writing ogust's rows with the raw
+driver in one transaction (bench/same_work.py). The same uvicorn settings, the same database, the
+same signed order bodies, the same load (``concurrency`` clients with keep-alive connections).
+The ratios are ogust's throughput over the bare endpoint's (goal ≥ 0.5) and over the same work's:
+what the framework, the ORM and the layers cost for the same checks and the same rows."""
 from __future__ import annotations
 
 import json
@@ -25,6 +27,7 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+SERVERS = ("bare", "same-work", "ogust")  # each round runs them in this order
 _SLOTS = [0]  # slots handed out so far: each order gets a free one
 RETURNING_EVERY = 4
 
@@ -136,19 +139,19 @@ def run(server_url: str | None, workdir: Path, requests: int = 1500, concurrency
         g.month_end(factory, company, g.clients(factory, company, known_clients, cards=False),
                     last_month.year, last_month.month)
         factory.kw["bind"].dispose()
-        results: dict[str, list[tuple[float, list[float], int]]] = {"ogust": [], "bare": []}
-        servers = {which: Server(which, url, workdir) for which in ("bare", "ogust")}
+        results: dict[str, list[tuple[float, list[float], int]]] = {which: [] for which in SERVERS}
+        servers = {which: Server(which, url, workdir) for which in SERVERS}
         try:
             for which, server in servers.items():  # warm up: imports, caches, connection pools
                 path = "/api/shop/orders" if which == "ogust" else "/orders"
                 _load(f"http://127.0.0.1:{server.port}{path}", _orders(company, 100, f"warm{which}"), concurrency,
-                      which == "ogust")
+                      which != "bare")
             for round_ in range(rounds):
                 for which, server in servers.items():
                     path = "/api/shop/orders" if which == "ogust" else "/orders"
                     bodies = _orders(company, requests, f"r{round_}{which}", known_clients)
                     results[which].append(_load(f"http://127.0.0.1:{server.port}{path}", bodies, concurrency,
-                                                which == "ogust"))
+                                                which != "bare"))
         finally:
             for server in servers.values():
                 server.stop()
@@ -159,9 +162,13 @@ def run(server_url: str | None, workdir: Path, requests: int = 1500, concurrency
         "requests": requests, "concurrency": concurrency, "rounds": rounds, "known_clients": known_clients,
         "returning_every": RETURNING_EVERY,
         "ogust_rps": round(best["ogust"][0], 1), "bare_rps": round(best["bare"][0], 1),
+        "same_work_rps": round(best["same-work"][0], 1),
         "ogust_p50_ms": round(1000 * _percentile(best["ogust"][1], 0.5), 1),
         "ogust_p95_ms": round(1000 * _percentile(best["ogust"][1], 0.95), 1),
         "bare_p50_ms": round(1000 * _percentile(best["bare"][1], 0.5), 1),
+        "same_work_p50_ms": round(1000 * _percentile(best["same-work"][1], 0.5), 1),
+        "same_work_p95_ms": round(1000 * _percentile(best["same-work"][1], 0.95), 1),
         "errors": sum(r[2] for runs in results.values() for r in runs),
         "ratio": round(best["ogust"][0] / best["bare"][0], 3),
+        "ratio_same_work": round(best["ogust"][0] / best["same-work"][0], 3),
     }

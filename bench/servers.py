@@ -1,12 +1,15 @@
-"""The two HTTP servers of the order-intake benchmark, with the same settings (uvicorn, one
+"""The three HTTP servers of the order-intake benchmark, with the same settings (uvicorn, one
 process, no access log, the same database and engine settings):
 
-    python -m bench.servers ogust --database-url URL --port 8001 --var-dir DIR
-    python -m bench.servers bare  --database-url URL --port 8002
+    python -m bench.servers ogust     --database-url URL --port 8001 --var-dir DIR
+    python -m bench.servers bare      --database-url URL --port 8002
+    python -m bench.servers same-work --database-url URL --port 8003
 
 ``ogust`` is ogust's REST API (``POST /api/shop/orders``: signed webhook, the order checked and
 stored as client, accepted devis and interventions), with a payment gateway that accepts any card
 (no Stripe call is measured). ``bare`` is a FastAPI endpoint that inserts the order as one row.
+``same-work`` is a FastAPI endpoint that does ogust's work by hand: the same checks and the same rows,
+with the raw driver in one transaction (bench/same_work.py).
 """
 from __future__ import annotations
 
@@ -55,16 +58,25 @@ def ogust_app(database_url: str, var_dir: str):
     return create_app(container, run_worker=False)
 
 
+def same_work_app(database_url: str):
+    from bench.same_work import same_work_app as app
+
+    return app(database_url)
+
+
+APPS = {"ogust": ogust_app, "bare": bare_app, "same-work": same_work_app}
+
+
 def main() -> None:
     import uvicorn
 
     parser = argparse.ArgumentParser()
-    parser.add_argument("which", choices=["ogust", "bare"])
+    parser.add_argument("which", choices=list(APPS))
     parser.add_argument("--database-url", required=True)
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--var-dir", default="var-bench")
     args = parser.parse_args()
-    app = ogust_app(args.database_url, args.var_dir) if args.which == "ogust" else bare_app(args.database_url)
+    app = ogust_app(args.database_url, args.var_dir) if args.which == "ogust" else APPS[args.which](args.database_url)
     uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning", access_log=False)
 
 

@@ -10,7 +10,6 @@ from pathlib import Path
 import httpx
 import pytest
 
-from ogust.adapters.persistence.database import upgrade_database
 from ogust.entrypoints.api.app import create_app
 from ogust.entrypoints.container import Container, build_container
 from ogust.entrypoints.settings import Settings
@@ -22,12 +21,10 @@ from tests.support.smtp_server import SmtpTestServer
 
 
 @pytest.fixture(params=BACKENDS)
-def fresh_database(request: pytest.FixtureRequest, empty_database) -> str:
+def fresh_database(request: pytest.FixtureRequest, migrated_database) -> str:
     """A database of this test's own (an SQLite file; a PostgreSQL database too when
     OGUST_TEST_DATABASE_URL is set), migrated: the API finds "the" company as the only one."""
-    url = empty_database(request.param)
-    upgrade_database(url)
-    return url
+    return migrated_database(request.param)
 
 
 @dataclass(frozen=True)

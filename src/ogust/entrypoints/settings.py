@@ -68,6 +68,9 @@ class Settings:
     # the payment page confirms a debit the bank holds for 3-D Secure with Stripe.js (pk_…)
     stripe_publishable_key: str | None = None
     stripe_js_url: str = "https://js.stripe.com/v3/"
+    # PostgreSQL with least privilege: ``ogust db upgrade`` connects as the tables' owner through this
+    # URL; every other command (and the server) through database_url, as the application's role
+    migration_database_url: str | None = None
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -98,4 +101,5 @@ class Settings:
             month_end_concurrency=int(_env("MONTH_END_CONCURRENCY", "8")),
             stripe_publishable_key=_env("STRIPE_PUBLISHABLE_KEY"),
             stripe_js_url=_env("STRIPE_JS_URL", "https://js.stripe.com/v3/"),
+            migration_database_url=_env("MIGRATION_DATABASE_URL"),
         )

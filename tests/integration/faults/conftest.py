@@ -19,7 +19,7 @@ import pytest
 from dependency_injector import providers
 from sqlalchemy import update
 
-from ogust.adapters.persistence.database import make_engine, upgrade_database
+from ogust.adapters.persistence.database import make_engine
 from ogust.adapters.persistence.tables import outbox_jobs
 from ogust.application import commands as c
 from ogust.application.outbox import JobStatus
@@ -38,10 +38,8 @@ from tests.support.smtp_server import SmtpTestServer
 
 # ---------------------------------------------------------------------- the folder's database
 @pytest.fixture(scope="session", params=BACKENDS)
-def faults_database_url(request: pytest.FixtureRequest, empty_database: Callable[[str], str]) -> str:
-    url = empty_database(request.param)
-    upgrade_database(url)
-    return url
+def faults_database_url(request: pytest.FixtureRequest, migrated_database: Callable[[str], str]) -> str:
+    return migrated_database(request.param)
 
 
 @pytest.hookimpl(wrapper=True)

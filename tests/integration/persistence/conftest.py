@@ -22,11 +22,20 @@ from ogust.domain.money import Money, VatRate
 from ogust.domain.tarif import Tarif
 from ogust.domain.units import Unit
 from tests.fakes import FixedClock
+from tests.support.databases import owner_url
 
 
 @pytest.fixture(scope="session")
 def engine(database_url: str) -> Iterator[Engine]:
     engine = make_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def owner_engine(database_url: str) -> Iterator[Engine]:
+    """The same database as the tables' owner (on SQLite, the same file: no roles there)."""
+    engine = make_engine(owner_url(database_url))
     yield engine
     engine.dispose()
 

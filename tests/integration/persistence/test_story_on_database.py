@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from ogust.adapters.persistence.database import make_engine, make_session_factory, upgrade_database
+from ogust.adapters.persistence.database import make_engine, make_session_factory
 from ogust.adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork
 from ogust.application import commands as c
 from ogust.application.effects.registry import build_effects
@@ -51,10 +51,9 @@ class SucceedingGateway:
 
 
 @pytest.fixture(params=BACKENDS)
-def make_uow(request, empty_database):
+def make_uow(request, migrated_database):
     """A database of its own: the worker takes every due job, it must see only this story's."""
-    url = empty_database(request.param)
-    upgrade_database(url)
+    url = migrated_database(request.param)
     engine = make_engine(url)
     factory = make_session_factory(engine)
     clock = FixedClock(datetime(2026, 11, 2, 9, 0, tzinfo=UTC))

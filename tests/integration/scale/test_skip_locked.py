@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import text
 
-from ogust.adapters.persistence.database import make_engine, make_session_factory, upgrade_database
+from ogust.adapters.persistence.database import make_engine, make_session_factory
 from ogust.adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork
 from ogust.application.outbox import OutboxJob
 from tests.fakes import FixedClock
@@ -22,9 +22,8 @@ pytestmark = [pytest.mark.integration,
 NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 
 
-def test_two_claims_at_once_take_different_batches_without_waiting(empty_database) -> None:
-    url = empty_database("postgresql")
-    upgrade_database(url)
+def test_two_claims_at_once_take_different_batches_without_waiting(migrated_database) -> None:
+    url = migrated_database("postgresql")
     engine = make_engine(url)
     factory = make_session_factory(engine)
     clock = FixedClock(NOW)

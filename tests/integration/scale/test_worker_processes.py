@@ -13,7 +13,6 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from ogust.adapters.persistence.database import upgrade_database
 from ogust.application import commands as c
 from ogust.application.effects.mail import message_id_for
 from ogust.application.outbox import Effect, JobStatus
@@ -46,10 +45,9 @@ def own_stripe() -> Iterator[LocalStripe]:
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-def test_four_worker_processes_perform_each_effect_once(backend, empty_database, account, shop_server,
+def test_four_worker_processes_perform_each_effect_once(backend, migrated_database, account, shop_server,
                                                         own_stripe, tmp_path) -> None:
-    url = empty_database(backend)  # a database of its own: the workers take every due job they see
-    upgrade_database(url)
+    url = migrated_database(backend)  # a database of its own: the workers take every due job they see
     with SmtpTestServer() as smtp:
         own = replace(settings_for(url, tmp_path / "var", own_stripe, smtp, shop_server),
                       shop_api_key=account.api_key)

@@ -16,7 +16,6 @@ from dependency_injector import providers
 from fastapi.testclient import TestClient
 
 from ogust.adapters.payments.fake_gateway import FakePaymentGateway
-from ogust.adapters.persistence.database import upgrade_database
 from ogust.adapters.shop.http_shop_api import HttpShopApi
 from ogust.application import commands as c
 from ogust.application.gdpr import EraseClient
@@ -39,11 +38,9 @@ PERSONAL = ("Jeanne", "Martin", "3 rue Haute", "69004")
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
-def erasure_database(request: pytest.FixtureRequest, empty_database: Callable[[str], str]) -> str:
+def erasure_database(request: pytest.FixtureRequest, migrated_database: Callable[[str], str]) -> str:
     """This module's own database: its worker performs every due job there, and only its tests' jobs."""
-    url = empty_database(request.param)
-    upgrade_database(url)
-    return url
+    return migrated_database(request.param)
 
 
 @dataclass

@@ -100,10 +100,9 @@ def serve(cli: Cli, host, port, with_worker) -> None:
     """Le serveur REST (OpenAPI sur /docs)."""
     import uvicorn
 
-    from ogust.adapters.persistence.database import upgrade_database
     from ogust.entrypoints.api.app import create_app
 
-    upgrade_database(cli.container.settings().database_url)
+    _prepare_schema(cli.container.settings().database_url)
     uvicorn.run(create_app(cli.container, run_worker=with_worker), host=host, port=port)
 
 
@@ -112,19 +111,48 @@ def db() -> None:
     """La base de données."""
 
 
-@db.command("upgrade")
-@pass_cli
-def db_upgrade(cli: Cli) -> None:
-    """Appliquer les migrations Alembic."""
-    from ogust.adapters.persistence.database import MigrationRefused, upgrade_database
+def _prepare_schema(url: str) -> None:
+    """A server's start: the schema upgraded (SQLite, or the owner's URL), else checked at head."""
+    from ogust.adapters.persistence.roles import SchemaNotAtHead, prepare_schema
 
-    url = cli.container.settings().database_url
     try:
-        upgrade_database(url)
+        prepare_schema(url)
+    except SchemaNotAtHead as error:
+        click.secho(f"Erreur (schema) : {error}.", fg="red", err=True)
+        sys.exit(1)
+
+
+@db.command("upgrade")
+@click.option("--app-role", default=None, metavar="RÔLE",
+              help="PostgreSQL : le rôle de l'application, à qui accorder ses droits (lecture et écriture, "
+                   "audit_log en ajout seul). Défaut : l'utilisateur de OGUST_DATABASE_URL quand "
+                   "OGUST_MIGRATION_DATABASE_URL en nomme un autre.")
+@pass_cli
+def db_upgrade(cli: Cli, app_role) -> None:
+    """Appliquer les migrations Alembic, en propriétaire des tables (OGUST_MIGRATION_DATABASE_URL si
+    donnée, sinon OGUST_DATABASE_URL), puis accorder au rôle de l'application ses droits."""
+    from ogust.adapters.persistence.database import normalise_url
+    from ogust.adapters.persistence.database import MigrationRefused
+    from ogust.adapters.persistence.roles import RoleRefused, upgrade_and_grant
+
+    settings = cli.container.settings()
+    url = normalise_url(settings.migration_database_url or settings.database_url)
+    if app_role is None and settings.migration_database_url:
+        application_user = normalise_url(settings.database_url).username
+        app_role = application_user if application_user != url.username else None
+    if app_role and url.get_backend_name() != "postgresql":
+        raise click.UsageError("--app-role : SQLite n'a pas de rôles (PostgreSQL seulement).")
+    try:
+        upgrade_and_grant(url, app_role)
     except MigrationRefused as refused:  # rows that break a rule the migration installs: listed, nothing changed
         click.secho(f"Erreur (migration) : {refused}", fg="red", err=True)
         sys.exit(1)
-    click.echo(f"Base à jour : {url}")
+    except RoleRefused as error:
+        click.secho(f"Erreur (role) : {error}.", fg="red", err=True)
+        sys.exit(1)
+    click.echo(f"Base à jour : {url.render_as_string(hide_password=True)}")
+    if app_role:
+        click.echo(f"Droits accordés au rôle « {app_role} » (audit_log : lecture et ajout seulement).")
 
 
 @click.command()
@@ -135,7 +163,6 @@ def demo(cli: Cli, port) -> None:
     la boutique de référence et un serveur SMTP qui garde les emails dans var/mail/inbox."""
     import uvicorn
 
-    from ogust.adapters.persistence.database import upgrade_database
     from ogust.entrypoints import demo as d
     from ogust.entrypoints.api.app import create_app
     from ogust.entrypoints.container import build_container
@@ -149,7 +176,7 @@ def demo(cli: Cli, port) -> None:
     inbox.start()
     try:
         container = build_container(Settings.from_env())
-        upgrade_database(container.settings().database_url)
+        _prepare_schema(container.settings().database_url)
         company_id = d.seed(container)
         click.echo(DEMO_BANNER.format(api=ports.api, shop=ports.shop, var=var_dir))
         if not container.api_keys().list(company_id):  # the API wants a key: the demo's, shown this once
