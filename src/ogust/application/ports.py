@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 from enum import Enum
 from typing import Protocol
 
@@ -19,6 +20,7 @@ from ogust.domain.money import Money
 from ogust.domain.payment import Payment
 from ogust.domain.shop_service import ShopService
 from ogust.domain.tarif import Tarif
+from ogust.domain.units import Unit
 
 
 class Clock(Protocol):
@@ -257,3 +259,183 @@ class DocumentLinks(Protocol):
 
     def payment_url(self, company_id: str, invoice_id: str) -> str:
         """A link where the client completes a payment that needs authentication."""
+
+
+# ---------------------------------------------------------------- URSSAF (avance immédiate)
+# The « API Tiers de prestation » (docs/urssaf-tiers-prestation.openapi.yaml) in the application's
+# terms: the client's registration and account status, one payment request per invoice, the
+# requests' statuses. Amounts are Money; the unit price and the quantity are decimals because
+# URSSAF takes three decimals on the one and hours as a decimal number on the other.
+URSSAF_PRODUCTION = "https://api.urssaf.fr"
+URSSAF_SANDBOX = "https://api-edi.urssaf.fr"
+
+
+@dataclass(frozen=True, repr=False)
+class UrssafCredentials:
+    """A company's access to URSSAF: its OAuth2 client id and secret, and which URSSAF it talks to
+    (production, the sandbox, or our reference server in tests and the demo)."""
+
+    client_id: str
+    client_secret: str
+    base_url: str = URSSAF_PRODUCTION
+
+    @classmethod
+    def for_environment(cls, client_id: str, client_secret: str, environment: str) -> UrssafCredentials:
+        urls = {"production": URSSAF_PRODUCTION, "sandbox": URSSAF_SANDBOX}
+        if environment not in urls:
+            raise ValueError(f"environnement URSSAF inconnu : {environment!r} (production ou sandbox)")
+        return cls(client_id, client_secret, urls[environment])
+
+    def __repr__(self) -> str:
+        shown = self.client_id[:4] + "…" if len(self.client_id) > 4 else "…"
+        return f"UrssafCredentials(client_id={shown!r}, client_secret=***, base_url={self.base_url!r})"
+
+    __str__ = __repr__
+
+
+class UrssafUnavailable(Exception):
+    """Timeout, connection error, 5xx or 429: URSSAF did not answer; try again later. For a payment
+    request, it may have been received: the retry may come back « already received »."""
+
+
+class UrssafRejected(Exception):
+    """URSSAF refused (4xx): ``code`` is URSSAF's (ERR_…, or the OAuth error), the message is in
+    French for the operator. Permanent: the same call will be refused again."""
+
+    DUPLICATE_INVOICE = "ERR_FACTURE_DOUBLON"
+
+    def __init__(self, message: str, code: str, codes: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.code = code
+        self.codes = codes or (code,)
+
+    @property
+    def already_received(self) -> bool:
+        """URSSAF already has a request for this invoice number (a retry after a lost answer)."""
+        return self.DUPLICATE_INVOICE in self.codes
+
+
+class UrssafClientStatus(Enum):
+    PAIRING = "APPAREILLAGE_EC"  # registered, the client has not activated the URSSAF account yet
+    ACTIVE = "APPAREILLAGE_VALIDE"
+    NOT_FINISHED = "APPAREILLAGE_NF"
+    BLOCKED = "PARTICULIER_BLOQUE"
+    MANDATE_EXPIRED = "MANDAT_ECHU"
+
+
+@dataclass(frozen=True)
+class UrssafBirthPlace:
+    country_code: str  # INSEE, 99100 for France
+    department: str = ""  # in France: "075", "02A", "972"
+    commune_code: str = ""  # in France: the commune's three digits within the département
+    commune_name: str = ""
+
+
+@dataclass(frozen=True)
+class UrssafAddress:
+    commune_code: str  # INSEE
+    commune_name: str
+    postal_code: str
+    street_number: str = ""
+    street_letter: str = ""  # B bis, T ter…
+    street_type_code: str = ""  # R rue, AV avenue…
+    street_name: str = ""
+    complement: str = ""
+    locality: str = ""  # lieu-dit
+    country_code: str = "99100"
+
+
+@dataclass(frozen=True)
+class UrssafClientRegistration:
+    civility: str  # "M" or "Mme"
+    birth_name: str
+    first_names: str  # all of them, as on the tax notice
+    birth_date: date
+    birth_place: UrssafBirthPlace
+    mobile_phone: str
+    email: str
+    address: UrssafAddress
+    iban: str = field(repr=False)
+    bic: str = field(repr=False)
+    account_holder: str
+    usage_name: str = ""
+
+
+@dataclass(frozen=True)
+class UrssafServiceLine:
+    nature_code: str  # URSSAF's code of the nature of the service
+    quantity: Decimal  # hours as a decimal number, or a count of forfaits
+    unit: Unit
+    unit_price_ttc: Decimal  # euros, three decimals at most
+    amount_ttc: Money
+    amount_ht: Money
+    amount_vat: Money
+    intervenant: str  # "SAP" + SIREN (NOVA) or "SIR" + SIRET
+    activity_code: str | None = None
+    start: date | None = None
+    end: date | None = None
+    comment: str = ""
+
+
+@dataclass(frozen=True)
+class UrssafPaymentRequest:
+    """One invoice's demande de paiement: after the services, one calendar month at most."""
+
+    billing_id: str  # idTiersFacturation
+    urssaf_client_id: str
+    client_birth_date: date
+    invoice_number: str
+    invoice_date: date
+    period_start: date
+    period_end: date
+    total_ttc: Money
+    total_ht: Money
+    lines: tuple[UrssafServiceLine, ...]
+    down_payment: Money | None = None
+    down_payment_date: date | None = None
+
+
+class UrssafRequestStatus(Enum):
+    RECEIVED = "10"
+    AWAITING_CLIENT = "20"  # the client's 48 hours
+    VALIDATED = "30"
+    REFUSED = "40"  # contested by the client: see the rejection
+    DEBITED = "50"
+    DEBIT_REFUSED = "60"
+    PAID = "70"  # URSSAF's transfer to the company
+    CANCELLED = "110"
+    CANCELLED_UNPAID = "111"
+    CANCELLED_RECOVERED = "112"
+    RECOVERED = "120"
+
+
+@dataclass(frozen=True)
+class UrssafPaymentRequestState:
+    request_id: str
+    status: UrssafRequestStatus
+    invoice_number: str
+    rejection_code: str | None = None
+    rejection_comment: str = ""
+    transfer_amount: Money | None = None
+    transfer_date: date | None = None
+
+
+class UrssafApi(Protocol):
+    """Each call raises UrssafUnavailable (temporary) or UrssafRejected (permanent)."""
+
+    def register_client(self, credentials: UrssafCredentials, registration: UrssafClientRegistration) -> str:
+        """Registers the client with URSSAF; returns URSSAF's client id (idClient)."""
+
+    def client_status(self, credentials: UrssafCredentials, urssaf_client_id: str) -> UrssafClientStatus: ...
+
+    def submit_payment_request(self, credentials: UrssafCredentials, request: UrssafPaymentRequest) -> str:
+        """Returns URSSAF's request id. A number already sent raises UrssafRejected with
+        ``already_received``: look the request up by its invoice date."""
+
+    def payment_requests(self, credentials: UrssafCredentials,
+                         request_ids: Sequence[str]) -> list[UrssafPaymentRequestState]:
+        """The requests' states (any number of ids: asked ten at a time); unknown ids are left out."""
+
+    def payment_requests_invoiced(self, credentials: UrssafCredentials, first_day: date,
+                                  last_day: date) -> list[UrssafPaymentRequestState]:
+        """The requests whose invoice date falls in these days (URSSAF answers ten at most)."""

@@ -1,0 +1,1 @@
+"""URSSAF's « API Tiers de prestation » (avance immédiate de crédit d'impôt) over HTTP."""
