@@ -61,6 +61,11 @@ def _orders(company: g.BenchCompany, count: int, tag: str, known_clients: int = 
     return bodies
 
 
+def _tag(which: str) -> str:
+    """The server's name in its orders' ids (the Stripe ids made of them allow letters and digits only)."""
+    return which.replace("-", "")
+
+
 class Server:
     def __init__(self, which: str, database_url: str, workdir: Path) -> None:
         self.port = _free_port()
@@ -144,12 +149,12 @@ def run(server_url: str | None, workdir: Path, requests: int = 1500, concurrency
         try:
             for which, server in servers.items():  # warm up: imports, caches, connection pools
                 path = "/api/shop/orders" if which == "ogust" else "/orders"
-                _load(f"http://127.0.0.1:{server.port}{path}", _orders(company, 100, f"warm{which}"), concurrency,
-                      which != "bare")
+                _load(f"http://127.0.0.1:{server.port}{path}", _orders(company, 100, f"warm{_tag(which)}"),
+                      concurrency, which != "bare")
             for round_ in range(rounds):
                 for which, server in servers.items():
                     path = "/api/shop/orders" if which == "ogust" else "/orders"
-                    bodies = _orders(company, requests, f"r{round_}{which}", known_clients)
+                    bodies = _orders(company, requests, f"r{round_}{_tag(which)}", known_clients)
                     results[which].append(_load(f"http://127.0.0.1:{server.port}{path}", bodies, concurrency,
                                                 which != "bare"))
         finally:
