@@ -10,14 +10,16 @@ import signal
 import subprocess
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
+from sqlalchemy import select
 
+from ogust.adapters.persistence.tables import invoices
 from ogust.application import commands as c
 from ogust.application.periods import month_period
 from ogust.domain.address import Address
@@ -237,6 +239,17 @@ class RaceOffice:
     def contract_draft(self, client: Client, year: int, month: int) -> str:
         first, last = month_period(year, month)
         return self.container.contract_invoice()(c.ContractInvoice(self.company_id, client.id, first, last)).id
+
+    def invoices_of(self, clients: list[Client]) -> Callable[[], list[str]]:
+        """A cheap look, to poll: the ids of the clients' invoices."""
+        ids = [client.id for client in clients]
+
+        def look() -> list[str]:
+            with self.container.engine().connect() as connection:
+                return list(connection.execute(select(invoices.c.id).where(
+                    invoices.c.company_id == self.company_id, invoices.c.client_id.in_(ids))).scalars())
+
+        return look
 
     def start_month_end(self, year: int, month: int, log: Path) -> subprocess.Popen[bytes]:
         """``ogust --queue-only invoice run --month`` as an operator starts it beside the workers."""
