@@ -148,6 +148,18 @@ class MarkInterventionDone:
 
 
 @dataclass(frozen=True)
+class PlanIntervention:
+    """An operator books an intervention in the planning (no order): at the client's address."""
+
+    company_id: str
+    client_id: str
+    intervenant_id: str
+    tarif_id: str
+    start: datetime
+    end: datetime
+
+
+@dataclass(frozen=True)
 class CancelIntervention:
     company_id: str
     intervention_id: str

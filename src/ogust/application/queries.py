@@ -96,6 +96,14 @@ class Queries:
             raise NotFound("intervenant", ref)
         return found
 
+    def tarif_ref(self, company_id: str, ref: str) -> Tarif:
+        """By id or by code."""
+        with self.uow() as uow:
+            found = uow.tarifs.find(company_id, ref) or uow.tarifs.by_code(company_id, ref)
+        if found is None:
+            raise NotFound("tarif", ref)
+        return found
+
     def planning(self, company_id: str, intervenant_id: str, start: datetime | None = None,
                  end: datetime | None = None) -> list[Intervention]:
         """From ``start`` (a month ago) to ``end`` (three months after ``start``)."""

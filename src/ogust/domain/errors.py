@@ -22,6 +22,11 @@ class AlreadyExists(DomainError):
     code = "already_exists"
 
 
+class ClientAlreadyExists(AlreadyExists):
+    """Another client of the company has this e-mail address (or this shop client id): one client
+    each. ``client_id`` in the details names it when known."""
+
+
 class InvalidValue(DomainError):
     code = "invalid_value"
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from ogust.domain.aggregate import Aggregate, new_id
-from ogust.domain.errors import InvalidValue, ServiceNotOffered
+from ogust.domain.errors import InvalidTransition, InvalidValue, ServiceNotOffered
 from ogust.domain.events import IntervenantSyncRequested
 from ogust.domain.shop_sync import ShopSynced, SyncStatus
 from ogust.domain.validation import (
@@ -97,6 +97,12 @@ class Intervenant(Aggregate, ShopSynced):
 
     def update(self, **changes: object) -> None:
         self._apply_changes(frozenset({"first_name", "last_name", "email", "phone", "profile", "active"}), changes)
+
+    def require_active(self) -> None:
+        """An intervenant who left (``active`` false) is given no new intervention."""
+        if not self.active:
+            raise InvalidTransition(f"L'intervenant {self.full_name} ({self.matricule}) n'est plus actif : "
+                                    "aucune intervention ne lui est plus attribuée.", intervenant_id=self.id)
 
     def require_offers(self, shop_service_id: str) -> None:
         if shop_service_id not in self.profile.services:

@@ -40,12 +40,13 @@ class Intervention(Aggregate):
     def __post_init__(self) -> None:
         if self.start.tzinfo is None or self.end.tzinfo is None:
             raise InvalidValue("Les horaires d'intervention portent un fuseau horaire.", field="start")
+        # first: 9999-12-31T23:00-05:00 has no UTC time
+        if not all(MIN_YEAR <= moment.year <= MAX_YEAR for moment in (self.start, self.end)):
+            raise InvalidValue(f"Horaires hors des années {MIN_YEAR} à {MAX_YEAR}.", field="start")
         if _utc(self.end) <= _utc(self.start):
             raise InvalidValue("Une intervention se termine après son début.", field="end")
         if _utc(self.end) - _utc(self.start) > MAX_INTERVENTION:
             raise InvalidValue("Une intervention dure au plus 24 heures.", field="end")
-        if not (MIN_YEAR <= self.start.year and self.end.year <= MAX_YEAR):
-            raise InvalidValue(f"Horaires hors des années {MIN_YEAR} à {MAX_YEAR}.", field="start")
 
     @property
     def minutes(self) -> int:
@@ -72,8 +73,6 @@ class Intervention(Aggregate):
     def cancel(self, invoice_number: str = "", draft: bool = False) -> None:
         """Only a planned intervention not yet invoiced: once invoiced (``invoice_number``), the invoice
         stands and the client is paid back by a credit note; on a ``draft``, the draft is discarded first."""
-        if self.status is not InterventionStatus.PLANNED:
-            raise InvalidTransition(f"L'intervention est {self.status.label_fr}.", status=self.status.value)
         if self.invoice_id is not None and draft:
             raise InvalidTransition(
                 "L'intervention est sur un brouillon de facture : supprimez ce brouillon (ogust invoice discard "
@@ -83,6 +82,9 @@ class Intervention(Aggregate):
                 f"L'intervention est déjà facturée{f' (facture {invoice_number})' if invoice_number else ''} : "
                 "elle ne s'annule plus au planning. Émettez un avoir sur la facture pour ce qui n'est pas dû.",
                 invoice_id=self.invoice_id)
+        # after the invoice's: only work done is invoiced, and that invoice is what the operator must act on
+        if self.status is not InterventionStatus.PLANNED:
+            raise InvalidTransition(f"L'intervention est {self.status.label_fr}.", status=self.status.value)
         self.status = InterventionStatus.CANCELLED
 
     def forget_address(self) -> None:

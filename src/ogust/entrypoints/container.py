@@ -107,6 +107,7 @@ class Container(containers.DeclarativeContainer):
 
     shop_accounts = providers.Singleton(CachedShopAccounts, session_factory)  # signed orders: company and secrets
     place_order = providers.Singleton(orders.PlaceOrderHandler, uow.provider, payments)
+    plan_intervention = providers.Singleton(planning.PlanInterventionHandler, uow.provider)
     mark_done = providers.Singleton(planning.MarkInterventionDoneHandler, uow.provider)
     cancel_intervention = providers.Singleton(planning.CancelInterventionHandler, uow.provider)
 

@@ -18,7 +18,7 @@ from sqlalchemy import Engine, event
 
 from ogust.adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork
 from ogust.domain.client import Client
-from ogust.domain.intervention import Intervention
+from ogust.domain.intervention import Intervention, InterventionStatus
 from tests.integration.persistence.conftest import ADDRESS, World
 
 pytestmark = pytest.mark.integration
@@ -63,9 +63,10 @@ def test_the_client_of_an_order_is_found_by_its_key_index(
         assert uow.clients.by_email(world.company_id, "c7@example.fr").last_name == "Client07"
         assert uow.clients.by_shop_client_id(world.company_id, "sc_nobody") is None
     by_email, by_shop_id = (sqlite_plan(sqlite_engine, *s) for s in sent)
-    assert "ix_clients_company_id_email (company_id=? AND email=?)" in by_email, by_email
-    assert "ix_clients_company_id_shop_client_id (company_id=? AND shop_client_id=?)" in by_shop_id, by_shop_id
-    assert "TEMP B-TREE" not in by_email + by_shop_id  # the name order comes from the index too
+    # the unique indexes of revision 0015 (one client per e-mail, per shop id): one entry, nothing to sort
+    assert "uq_clients_company_id_email (company_id=? AND email=?)" in by_email, by_email
+    assert "uq_clients_company_id_shop_client_id (company_id=? AND shop_client_id=?)" in by_shop_id, by_shop_id
+    assert "TEMP B-TREE" not in by_email + by_shop_id
 
 
 def test_a_batch_reads_its_chunk_by_key_not_by_walking_the_company(
@@ -105,8 +106,10 @@ def test_an_intervention_of_24_hours_begun_the_day_before_still_holds_the_slot(
     held = Intervention(world.company_id, world.client.id, world.intervenant.id, world.tarif.id,
                         longest, longest + timedelta(hours=24), ADDRESS)
     over = slot_start.astimezone(ZoneInfo("UTC")) - timedelta(hours=24)  # ends as the slot starts
+    # cancelled: it overlaps ``held``, which the database refuses of two live ones (revision 0015); the
+    # planning read returns cancelled interventions too, so its bounds are tested all the same
     ended = Intervention(world.company_id, world.client.id, world.intervenant.id, world.tarif.id,
-                         over, over + timedelta(hours=24), ADDRESS)
+                         over, over + timedelta(hours=24), ADDRESS, status=InterventionStatus.CANCELLED)
     with make_uow() as uow:
         uow.interventions.add(held)
         uow.interventions.add(ended)

@@ -165,12 +165,27 @@ def worker(uow, shop, cards, mailer):
                            WorkerSettings(backoff_base_seconds=1), name="w1")
 
 
+def declare_done(uow, company_id, *intervention_ids):
+    """``ogust intervention done`` at the end of each visit: the clock is set there for the call only,
+    and set back (the test's own "now" goes on)."""
+    from ogust.application.handlers.planning import MarkInterventionDoneHandler
+
+    now = uow.clock.current
+    try:
+        for intervention_id in intervention_ids:
+            uow.clock.current = max(now, uow.interventions.get(company_id, intervention_id).end)
+            MarkInterventionDoneHandler(uow)(c.MarkInterventionDone(company_id, intervention_id))
+    finally:
+        uow.clock.current = now
+
+
 def validated_invoice(uow, ready, marie, cards, pm="pm_ok", with_card=True):
-    """An order of 2 h (55,00 € TTC), invoiced from its devis and validated: its debit is queued."""
+    """An order of 2 h (55,00 € TTC), done, invoiced from its devis and validated: its debit is queued."""
     cmd = order(ready, item(marie), pm=pm)
     if not with_card:
         cmd = c.PlaceOrder(cmd.company_id, cmd.shop_order_id, cmd.customer, cmd.items)
     result = PlaceOrderHandler(uow, cards)(cmd)
+    declare_done(uow, ready.id, *result.intervention_ids)
     invoice = InvoiceFromDevisHandler(uow)(c.InvoiceFromDevis(ready.id, result.devis_id))
     return ValidateInvoiceHandler(uow)(c.ValidateInvoice(ready.id, invoice.id))
 

@@ -23,7 +23,7 @@ from ogust.domain.errors import InvalidTransition, InvalidValue, InvoiceAlreadyV
 from ogust.domain.invoice import InvoiceSource, InvoiceStatus
 from ogust.domain.money import Money
 from ogust.domain.units import Quantity
-from tests.unit.application.conftest import SOON, contents, item, order
+from tests.unit.application.conftest import SOON, contents, declare_done, item, order
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -35,6 +35,7 @@ def place(uow, ready, marie, cards, *items, order_id="ord_1"):
 # ---------------------------------------------------------------- from a devis
 def test_invoice_from_devis_lists_each_intervention_with_its_intervenant(uow, ready, marie, cards):
     result = place(uow, ready, marie, cards, item(marie, SOON, 150), item(marie, SOON + timedelta(days=1), 60))
+    declare_done(uow, ready.id, *result.intervention_ids)
     invoice = InvoiceFromDevisHandler(uow)(c.InvoiceFromDevis(ready.id, result.devis_id))
     assert invoice.source is InvoiceSource.DEVIS and invoice.devis_id == result.devis_id and invoice.is_draft
     assert [(l.quantity, l.performed_on, l.intervenant_matricule, l.intervenant_name) for l in invoice.lines] == [
@@ -47,6 +48,7 @@ def test_invoice_from_devis_lists_each_intervention_with_its_intervenant(uow, re
 
 def test_invoicing_a_devis_twice_is_refused_and_writes_nothing(uow, ready, marie, cards):
     result = place(uow, ready, marie, cards)
+    declare_done(uow, ready.id, *result.intervention_ids)
     InvoiceFromDevisHandler(uow)(c.InvoiceFromDevis(ready.id, result.devis_id))
     before = contents(uow)
     with pytest.raises(NothingToInvoice):
@@ -72,14 +74,44 @@ def test_a_devis_without_interventions_in_the_planning_is_not_invoiced(uow, read
 def test_cancelled_interventions_are_not_invoiced(uow, ready, marie, cards):
     result = place(uow, ready, marie, cards, item(marie, SOON), item(marie, SOON + timedelta(days=1)))
     CancelInterventionHandler(uow)(c.CancelIntervention(ready.id, result.intervention_ids[0]))
+    declare_done(uow, ready.id, result.intervention_ids[1])
     invoice = InvoiceFromDevisHandler(uow)(c.InvoiceFromDevis(ready.id, result.devis_id))
     assert [l.intervention_id for l in invoice.lines] == [result.intervention_ids[1]]
+
+
+def test_only_the_interventions_declared_done_are_invoiced_the_planned_ones_wait(uow, ready, marie, cards):
+    """Work is invoiced once it has taken place (the card is debited at validation): a devis of two visits
+    is invoiced visit by visit, as each is declared done; none done yet, nothing is invoiced."""
+    first, second = SOON, SOON + timedelta(days=7)
+    result = place(uow, ready, marie, cards, item(marie, first), item(marie, second))
+    before = contents(uow)
+    with pytest.raises(NothingToInvoice) as refused:
+        InvoiceFromDevisHandler(uow)(c.InvoiceFromDevis(ready.id, result.devis_id))
+    assert refused.value.message == (
+        "Rien à facturer sur ce devis : aucune intervention réalisée et non facturée, 2 encore prévue(s). Une "
+        "intervention se facture une fois faite : déclarez-la réalisée (ogust intervention done ID) après qu'elle "
+        "a eu lieu, puis facturez.")
+    assert refused.value.details["still_planned"] == 2 and contents(uow) == before
+
+    declare_done(uow, ready.id, result.intervention_ids[0])
+    invoice = InvoiceFromDevisHandler(uow)(c.InvoiceFromDevis(ready.id, result.devis_id))
+    assert [l.intervention_id for l in invoice.lines] == [result.intervention_ids[0]]
+    waiting = uow.interventions.get(ready.id, result.intervention_ids[1])
+    assert (waiting.status.value, waiting.invoice_id) == ("planned", None)
+    with pytest.raises(NothingToInvoice, match="1 encore prévue"):
+        InvoiceFromDevisHandler(uow)(c.InvoiceFromDevis(ready.id, result.devis_id))
+
+    declare_done(uow, ready.id, result.intervention_ids[1])
+    later = InvoiceFromDevisHandler(uow)(c.InvoiceFromDevis(ready.id, result.devis_id))
+    assert [l.intervention_id for l in later.lines] == [result.intervention_ids[1]]
+    assert (later.devis_id, later.id != invoice.id) == (result.devis_id, True)
 
 
 def test_an_invoiced_intervention_is_not_cancelled_the_invoice_stands(uow, ready, marie, cards):
     """Cancelled after its invoice, it stayed billed and paid, and counted on the attestation fiscale:
     the invoice is corrected by a credit note, the planning keeps the intervention."""
     result = place(uow, ready, marie, cards)
+    declare_done(uow, ready.id, *result.intervention_ids)
     invoice = InvoiceFromDevisHandler(uow)(c.InvoiceFromDevis(ready.id, result.devis_id))
     cancel = CancelInterventionHandler(uow)
     before = contents(uow)
@@ -94,7 +126,7 @@ def test_an_invoiced_intervention_is_not_cancelled_the_invoice_stands(uow, ready
         "L'intervention est déjà facturée (facture FA-2026-000001) : elle ne s'annule plus au planning. "
         "Émettez un avoir sur la facture pour ce qui n'est pas dû.")
     assert contents(uow) == before
-    assert uow.interventions.get(ready.id, result.intervention_ids[0]).status.value == "planned"
+    assert uow.interventions.get(ready.id, result.intervention_ids[0]).status.value == "done"
 
 
 def test_a_draft_discarded_releases_its_interventions_a_validated_invoice_is_not_discarded(uow, ready, marie,
@@ -102,6 +134,7 @@ def test_a_draft_discarded_releases_its_interventions_a_validated_invoice_is_not
     """A draft is no invoice: discarded, its intervention may be cancelled, or invoiced again."""
     result = place(uow, ready, marie, cards)
     [intervention_id] = result.intervention_ids
+    declare_done(uow, ready.id, intervention_id)
     draft = InvoiceFromDevisHandler(uow)(c.InvoiceFromDevis(ready.id, result.devis_id))
     DiscardDraftInvoiceHandler(uow)(c.DiscardDraftInvoice(ready.id, draft.id))
     assert uow.invoices.find(ready.id, draft.id) is None

@@ -27,6 +27,7 @@ from ogust.domain.intervenant import ShopProfile
 from ogust.domain.invoice import InvoiceStatus
 from ogust.domain.money import Money, VatRate
 from ogust.domain.units import Unit
+from tests.unit.application.conftest import declare_done
 
 T0 = datetime(2026, 11, 10, 9, 0, tzinfo=UTC)
 
@@ -109,6 +110,7 @@ def test_overlap_unmapped_and_not_offered_are_refused(uow, company, setup, gatew
 
 def test_invoice_validated_is_published_debited_once_and_emailed(uow, company, shop, gateway, mailer, processor, setup):
     result = PlaceOrderHandler(uow, gateway)(order(company, setup))
+    declare_done(uow, company.id, *result.intervention_ids)
     invoice = InvoiceFromDevisHandler(uow)(c.InvoiceFromDevis(company.id, result.devis_id))
     ValidateInvoiceHandler(uow)(c.ValidateInvoice(company.id, invoice.id))
     processor.run_until_idle()
@@ -125,6 +127,7 @@ def test_invoice_validated_is_published_debited_once_and_emailed(uow, company, s
 def test_declined_card_sets_status_and_emails(uow, company, gateway, mailer, processor, setup):
     gateway.outcomes["pm_declined"] = ChargeOutcome.DECLINED
     result = PlaceOrderHandler(uow, gateway)(order(company, setup, pm="pm_declined"))
+    declare_done(uow, company.id, *result.intervention_ids)
     invoice = InvoiceFromDevisHandler(uow)(c.InvoiceFromDevis(company.id, result.devis_id))
     ValidateInvoiceHandler(uow)(c.ValidateInvoice(company.id, invoice.id))
     processor.run_until_idle()
@@ -134,6 +137,7 @@ def test_declined_card_sets_status_and_emails(uow, company, gateway, mailer, pro
 
 def test_attestation_counts_what_was_paid(uow, company, shop, gateway, mailer, processor, setup):
     result = PlaceOrderHandler(uow, gateway)(order(company, setup))
+    declare_done(uow, company.id, *result.intervention_ids)
     invoice = InvoiceFromDevisHandler(uow)(c.InvoiceFromDevis(company.id, result.devis_id))
     ValidateInvoiceHandler(uow)(c.ValidateInvoice(company.id, invoice.id))
     processor.run_until_idle()

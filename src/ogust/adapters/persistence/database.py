@@ -26,6 +26,10 @@ CHECKPOINT_PAGES = 1_000
 SAFETY_CHECKPOINT_PAGES = 10_000
 
 
+class MigrationRefused(RuntimeError):
+    """A migration found rows that break the rule it installs: it lists them and changes nothing."""
+
+
 def database_url() -> str:
     """``OGUST_DATABASE_URL``, or an SQLite file ``var/ogust.db`` under the current directory."""
     return os.environ.get("OGUST_DATABASE_URL") or DEFAULT_DATABASE_URL

@@ -73,6 +73,13 @@ class _Repository(Generic[T]):
         with conflicts_as_domain_errors(self.session):
             return self.session.scalars(statement, {"company_id": company_id, **equal}).first()
 
+    def _one_where(self, company_id: str, **key: Any) -> T | None:
+        """The company's record whose unique key columns equal ``key`` (a unique index finds it)."""
+        statement = _prebuilt((type(self), "one", *key), lambda: self._select(
+            bindparam("company_id"), *(self.table.c[name] == bindparam(name) for name in key)))
+        with conflicts_as_domain_errors(self.session):
+            return self.session.scalars(statement, {"company_id": company_id, **key}).first()
+
     def get(self, company_id: str, item_id: str) -> T:
         item = self.find(company_id, item_id)
         if item is None:
@@ -194,10 +201,10 @@ class SqlAlchemyClientRepository(_ByName, _Repository[Client]):
     entity, table, what = Client, t.clients, "client"
 
     def by_shop_client_id(self, company_id: str, shop_client_id: str) -> Client | None:
-        return self._first_where(company_id, shop_client_id=shop_client_id)
+        return self._one_where(company_id, shop_client_id=shop_client_id)
 
     def by_email(self, company_id: str, email: str) -> Client | None:
-        return self._first_where(company_id, email=email.strip().lower())
+        return self._one_where(company_id, email=email.strip().lower())
 
     def _order(self) -> tuple:
         c = t.clients.c

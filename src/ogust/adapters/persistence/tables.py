@@ -20,8 +20,11 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    func,
+    literal_column,
     text,
 )
+from sqlalchemy.dialects.postgresql import ExcludeConstraint
 
 from ogust.adapters.persistence.types import ClientIdentityJson, EnumValue, IntEnumValue, StrTuple, UtcDateTime
 from ogust.application.outbox import JobStatus
@@ -194,10 +197,12 @@ clients = Table(
     Column("stripe_customer_id", String(120)),
     Column("stripe_payment_method_id", String(120)),
     *_shop_sync(),
-    # an order finds its client by shop id, then e-mail: the first in name order, read from the index
-    # itself (with (company_id, email) alone, SQLite walked the name index: every client, every order)
-    Index("ix_clients_company_id_email", "company_id", "email", "last_name", "first_name", "id"),
-    Index("ix_clients_company_id_shop_client_id", "company_id", "shop_client_id", "last_name", "first_name", "id"),
+    # revision 0015: one client per e-mail and per shop client id in a company (an order finds its
+    # client by either: two orders of one new buyer at once create one client); an erased client's
+    # e-mail is efface-<id>@efface.invalid and its shop id NULL, so it never collides
+    Index("uq_clients_company_id_email", "company_id", "email", unique=True),
+    Index("uq_clients_company_id_shop_client_id", "company_id", "shop_client_id", unique=True,
+          sqlite_where=text("shop_client_id IS NOT NULL"), postgresql_where=text("shop_client_id IS NOT NULL")),
     Index("ix_clients_company_id_name", "company_id", "last_name", "first_name", "id"),  # batches, in name order
 )
 
@@ -261,6 +266,14 @@ interventions = Table(
     Index("ix_interventions_to_invoice", "company_id", "client_id", "status", "starts_at"),
     Index("ix_interventions_devis_id", "devis_id"),
 )
+# revision 0015: an intervenant's interventions (not cancelled) never overlap. PostgreSQL holds it with
+# this exclusion constraint; SQLite, which has none, with the triggers interventions_no_overlap_* and
+# interventions_times_* of the migration (Alembic compares neither).
+interventions.append_constraint(ExcludeConstraint(
+    (interventions.c.company_id, "="), (interventions.c.intervenant_id, "="),
+    (func.tstzrange(interventions.c.starts_at, interventions.c.ends_at, literal_column("'[)'")), "&&"),
+    name="ex_interventions_no_overlap", using="gist", where=text("status <> 'cancelled'"),
+).ddl_if(dialect="postgresql"))
 
 invoice_lines = Table(
     "invoice_lines", metadata,

@@ -49,6 +49,10 @@ def _invoice_interventions(uow: UnitOfWork, invoice: Invoice, interventions: lis
 
 
 class InvoiceFromDevisHandler:
+    """The devis's interventions declared done and not yet invoiced: work is invoiced once it has
+    taken place (and the card then debited). Those still planned stay for a later invoice of the same
+    devis; billing ahead of the work is not this document."""
+
     def __init__(self, uow: UowFactory) -> None:
         self.uow = uow
 
@@ -57,25 +61,34 @@ class InvoiceFromDevisHandler:
             devis = uow.devis.get(cmd.company_id, cmd.devis_id)
             if devis.status is not DevisStatus.ACCEPTED:
                 raise InvalidTransition("Seul un devis accepté se facture.", status=devis.status.value)
-            planned = uow.interventions.for_devis(cmd.company_id, devis.id)
-            interventions = [
-                i for i in planned if i.status is not InterventionStatus.CANCELLED and i.invoice_id is None
-            ]
-            if interventions:
-                lines = [intervention_line(uow, cmd.company_id, i)
-                         for i in sorted(interventions, key=lambda i: i.start)]
-            elif any(i.invoice_id for i in planned):
-                raise NothingToInvoice("Les interventions de ce devis sont déjà facturées.", devis_id=devis.id)
-            elif planned:  # every intervention was cancelled: the devis lines are not owed
-                raise NothingToInvoice("Les interventions de ce devis sont annulées.", devis_id=devis.id)
-            else:  # an invoice names the day and the intervenant of each service (art. D.7233-1)
-                raise NothingToInvoice("Ce devis n'a aucune intervention au planning : une facture indique le jour "
-                                       "et l'intervenant de chaque prestation.", devis_id=devis.id)
+            booked = uow.interventions.for_devis(cmd.company_id, devis.id)
+            done = sorted((i for i in booked if i.status is InterventionStatus.DONE and i.invoice_id is None),
+                          key=lambda i: i.start)
+            if not done:
+                raise _nothing_done(devis.id, booked)
             invoice = Invoice(company_id=cmd.company_id, client_id=devis.client_id, source=InvoiceSource.DEVIS,
-                              lines=lines, devis_id=devis.id, created_at=uow.clock.now())
-            _invoice_interventions(uow, invoice, interventions)
+                              lines=[intervention_line(uow, cmd.company_id, i) for i in done], devis_id=devis.id,
+                              created_at=uow.clock.now())
+            _invoice_interventions(uow, invoice, done)
             uow.commit()
             return invoice
+
+
+def _nothing_done(devis_id: str, booked: list[Intervention]) -> NothingToInvoice:
+    """Why a devis has nothing to invoice now, and what to do about it."""
+    planned = sum(1 for i in booked if i.status is InterventionStatus.PLANNED)
+    if planned:
+        return NothingToInvoice(
+            f"Rien à facturer sur ce devis : aucune intervention réalisée et non facturée, {planned} encore "
+            "prévue(s). Une intervention se facture une fois faite : déclarez-la réalisée (ogust intervention done "
+            "ID) après qu'elle a eu lieu, puis facturez.", devis_id=devis_id, still_planned=planned)
+    if any(i.invoice_id for i in booked):
+        return NothingToInvoice("Les interventions de ce devis sont déjà facturées.", devis_id=devis_id)
+    if booked:  # every intervention was cancelled: the devis lines are not owed
+        return NothingToInvoice("Les interventions de ce devis sont annulées.", devis_id=devis_id)
+    # an invoice names the day and the intervenant of each service (art. D.7233-1)
+    return NothingToInvoice("Ce devis n'a aucune intervention au planning : une facture indique le jour et "
+                            "l'intervenant de chaque prestation.", devis_id=devis_id)
 
 
 MAX_INVOICE_LINES = 500

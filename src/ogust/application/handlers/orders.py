@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ogust.application.commands import OrderItem, PlaceOrder
-from ogust.application.handlers import UowFactory
+from ogust.application.handlers import UowFactory, checked_again
 from ogust.application.ports import PaymentGateway
 from ogust.application.unit_of_work import UnitOfWork
 from ogust.domain.address import Address
@@ -18,6 +18,7 @@ from ogust.domain.client import Client, ClientOrigin, check_stripe_ids
 from ogust.domain.devis import Devis
 from ogust.domain.errors import (
     AlreadyExists,
+    ClientAlreadyExists,
     ConcurrencyConflict,
     InvalidValue,
     NoPaymentMethod,
@@ -67,12 +68,12 @@ class PlaceOrderHandler:
         except (InvalidValue, NoPaymentMethod) as refused:
             # an order already accepted is answered as such, even if its card is gone since
             return self._replayed(cmd, refused)
-        try:
-            return self._accept(cmd)
-        except (ConcurrencyConflict, SlotUnavailable) as conflict:
-            # the same order arriving twice at once: the unique shop order id let one through — or
-            # the twin committed first and its interventions now fill this order's own slots
-            return self._replayed(cmd, conflict)
+        # Another order committed first what this one was writing, and the database refused it: the
+        # same order (the unique shop order id — or its interventions now fill this order's slots), the
+        # same new buyer's client (one per e-mail and shop id), the intervenant's slot (no overlap).
+        # Accepted again, the order is answered as if it came second: the replay, the client the other
+        # created, or slot_unavailable naming the intervention that took the slot.
+        return checked_again(lambda: self._accept(cmd), ConcurrencyConflict, SlotUnavailable, ClientAlreadyExists)
 
     def _replayed(self, cmd: PlaceOrder, error: Exception) -> OrderResult:
         """The answer given when the order was accepted; ``error`` if it never was."""
@@ -133,6 +134,7 @@ class PlaceOrderHandler:
             for item in sorted(cmd.items, key=lambda i: i.start):
                 tarif = self._checked_tarif(uow, cmd.company_id, item)
                 intervenant = uow.intervenants.get(cmd.company_id, item.intervenant_id)
+                intervenant.require_active()
                 intervenant.require_offers(item.shop_service_id)
                 planning = uow.interventions.for_intervenant(cmd.company_id, intervenant.id, item.start, item.end)
                 planning += [_slot(i, cmd.company_id, cmd.customer.address)

@@ -228,6 +228,14 @@ class OrderIn(BaseModel):
         )
 
 
+class InterventionIn(Strict):
+    client_id: Text
+    intervenant_id: Text
+    tarif_id: Text
+    start: AwareDatetime = Field(description="début, ISO 8601 avec fuseau (ex. 2026-12-14T09:00:00+01:00)")
+    end: AwareDatetime = Field(description="fin, ISO 8601 avec fuseau : après le début, 24 heures au plus")
+
+
 class InvoiceFromDevisIn(Strict):
     devis_id: Text
 

@@ -83,7 +83,42 @@ def devis_show(cli: Cli, devis_id, as_json) -> None:
 
 @click.group(cls=OgustGroup)
 def intervention() -> None:
-    """Le planning : interventions réalisées ou annulées."""
+    """Le planning : interventions planifiées, réalisées ou annulées."""
+
+
+@intervention.command("plan")
+@click.argument("client_ref")
+@click.option("--intervenant", "intervenant_ref", required=True, help="Matricule ou identifiant de l'intervenant")
+@click.option("--tarif", "tarif_ref", required=True, help="Code ou identifiant du tarif")
+@click.option("--start", "start_text", required=True,
+              help="Début : AAAA-MM-JJTHH:MM, à l'heure de l'entreprise, ou ISO 8601 avec fuseau")
+@click.option("--end", "end_text", required=True, help="Fin, de même")
+@json_option
+@pass_cli
+def intervention_plan(cli: Cli, client_ref, intervenant_ref, tarif_ref, start_text, end_text, as_json) -> None:
+    """Planifier une intervention chez le client (refusée si l'intervenant est déjà pris)."""
+    company_id, queries = cli.company_id(), cli.container.queries()
+    client = queries.client_ref(company_id, client_ref)
+    intervenant = queries.intervenant_ref(company_id, intervenant_ref)
+    tarif = queries.tarif_ref(company_id, tarif_ref)
+    zone = cli.local(datetime.now().astimezone()).tzinfo
+    start, end = _moment(start_text, "--start", zone), _moment(end_text, "--end", zone)
+    planned = cli.container.plan_intervention()(
+        c.PlanIntervention(company_id, client.id, intervenant.id, tarif.id, start, end))
+    output(s.intervention(planned), as_json, [
+        f"Intervention {planned.id} planifiée : {cli.local(planned.start):%d/%m/%Y %H:%M}–"
+        f"{cli.local(planned.end):%H:%M}, {intervenant.full_name} ({intervenant.matricule}) chez {client.full_name}, "
+        f"tarif {tarif.code}."])
+
+
+def _moment(text: str, option: str, zone) -> datetime:
+    """ISO 8601; without an offset, a time of the company's zone (as operators read the planning)."""
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise click.BadParameter(f"date et heure illisibles : {text!r} (ex. 2026-12-14T09:00 ou "
+                                 "2026-12-14T09:00+01:00)", param_hint=option) from None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=zone)
 
 
 @intervention.command("done")

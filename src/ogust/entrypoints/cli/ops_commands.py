@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import signal
+import sys
 import threading
 
 import click
@@ -115,10 +116,14 @@ def db() -> None:
 @pass_cli
 def db_upgrade(cli: Cli) -> None:
     """Appliquer les migrations Alembic."""
-    from ogust.adapters.persistence.database import upgrade_database
+    from ogust.adapters.persistence.database import MigrationRefused, upgrade_database
 
     url = cli.container.settings().database_url
-    upgrade_database(url)
+    try:
+        upgrade_database(url)
+    except MigrationRefused as refused:  # rows that break a rule the migration installs: listed, nothing changed
+        click.secho(f"Erreur (migration) : {refused}", fg="red", err=True)
+        sys.exit(1)
     click.echo(f"Base à jour : {url}")
 
 

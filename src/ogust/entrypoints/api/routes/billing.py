@@ -16,6 +16,7 @@ from ogust.entrypoints.api.schemas import (
     AttestationBatchIn,
     AttestationIn,
     ContractInvoiceIn,
+    InterventionIn,
     InvoiceFromDevisIn,
     ManualInvoiceIn,
     PaymentIn,
@@ -50,6 +51,20 @@ def to_declare(month: str | None = Query(None, pattern=MONTH_PATTERN, descriptio
                queries: Queries = Depends(Provide[Container.queries])) -> dict:
     period = (int(month[:4]), int(month[5:])) if month else None
     return s.to_declare(*queries.to_declare(company, period))
+
+
+@router.post("/interventions", status_code=status.HTTP_201_CREATED, response_model=out.Intervention,
+             tags=["Planning"], summary="Planifier une intervention",
+             description="Chez le client, pour l'intervenant et au tarif donnés (leurs identifiants). Refusée si le "
+                         "créneau est passé (422 `slot_in_past`) ou chevauche le planning de l'intervenant "
+                         "(409 `slot_unavailable`, même quand une autre réservation vient d'être enregistrée), si "
+                         "l'intervenant n'est plus actif ou le client effacé (409 `invalid_transition`).")
+@inject
+def plan_intervention(body: InterventionIn, company: str = Depends(company_id),
+                      handler: planning.PlanInterventionHandler = Depends(
+                          Provide[Container.plan_intervention])) -> dict:
+    return s.intervention(handler(c.PlanIntervention(company, body.client_id, body.intervenant_id, body.tarif_id,
+                                                     body.start, body.end)))
 
 
 @router.get("/interventions/{intervention_id}", response_model=out.Intervention, tags=["Planning"])
