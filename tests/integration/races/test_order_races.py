@@ -22,7 +22,7 @@ from tests.integration.races.senders import Call, Senders
 
 pytestmark = [pytest.mark.integration, NEEDS_POSTGRESQL]
 
-ROUNDS = int(os.environ.get("OGUST_RACE_ROUNDS", "24"))
+ROUNDS = int(os.environ.get("OGUST_RACE_ROUNDS", "20"))
 PARIS = ZoneInfo("Europe/Paris")
 
 
