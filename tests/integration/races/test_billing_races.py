@@ -241,8 +241,9 @@ def test_month_end_run_and_workers_debit_each_invoice_once(office: RaceOffice, s
         for month in months:
             month.run = office.start_month_end(month.year, month.month, month.log)
         for m, month in enumerate(months):
-            invoiced = office.invoices_of(month.clients)
+            invoiced, deadline = office.invoices_of(month.clients), time.monotonic() + 120
             while len(invoiced()) < CLIENTS_PER_MONTH and month.run.poll() is None:  # past its first phase
+                assert time.monotonic() < deadline, f"the run invoiced nothing in 120 s:\n{month.log.read_text()}"
                 time.sleep(0.02)
             answers = []
             for wave in range(0, DRAFTS_PER_MONTH, senders.count):
