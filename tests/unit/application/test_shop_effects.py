@@ -14,6 +14,7 @@ from ogust.application.handlers.shop_sync import SyncIntervenantHandler, Transmi
 from ogust.application.outbox import Effect, JobStatus
 from ogust.application.ports import ShopRejected, ShopUnavailable
 from ogust.domain.address import Address
+from ogust.domain.errors import ConcurrencyConflict
 from ogust.domain.shop_sync import SyncStatus
 from tests.fakes import FakeLinks
 
@@ -112,3 +113,41 @@ def test_publishing_fails_when_the_client_cannot_be_sent(uow, ready, marie, jean
     with pytest.raises(GiveUp):
         PublishInvoiceEffect(uow, shop, FakeLinks())(job)
     assert shop.documents == {}
+
+
+def conflicting_commits(uow, times: int) -> list[int]:
+    """The next ``times`` commits find the record changed by another process (a stale version)."""
+    commit, refused = uow._commit, []
+
+    def refuse() -> None:
+        if len(refused) < times:
+            refused.append(1)
+            raise ConcurrencyConflict("Ces données viennent d'être modifiées par une autre opération : réessayez.")
+        commit()
+
+    uow._commit = refuse
+    return refused
+
+
+def test_a_client_sent_by_two_workers_at_once_is_noted_without_failing_the_publication(uow, ready, marie, jean,
+                                                                                      shop):
+    """Found by the race tests (two `ogust worker` processes on PostgreSQL): an invoice's two
+    publications (validated, then paid) both send its client, and the second to note it in the
+    client's record met the first's change and failed with a traceback, to be done again later."""
+    invoice = ManualInvoiceHandler(uow)(c.ManualInvoice(ready.id, jean.id, served_by(marie)))
+    ValidateInvoiceHandler(uow)(c.ValidateInvoice(ready.id, invoice.id))
+    job = uow.outbox.by_key(ready.id, f"{Effect.PUBLISH_INVOICE.value}|invoice:{invoice.id}:validated")
+    refused = conflicting_commits(uow, 1)
+    PublishInvoiceEffect(uow, shop, FakeLinks())(job)
+    assert refused == [1]
+    assert shop.calls == ["upsert_client", "publish_document"]
+    assert jean.sync_status is SyncStatus.IN_SYNC and jean.shop_client_id == f"shopcli_{jean.id[:8]}"
+
+
+def test_a_record_that_keeps_changing_while_sent_is_sent_again_later(uow, ready, jean, shop):
+    job = job_of(uow, TransmitClientHandler(uow)(c.TransmitClient(ready.id, jean.id)))
+    conflicting_commits(uow, 2)
+    with pytest.raises(RetryLater, match="modifiée par une autre opération"):
+        TransmitClientEffect(uow, shop)(job)
+    TransmitClientEffect(uow, shop)(job)
+    assert jean.sync_status is SyncStatus.IN_SYNC

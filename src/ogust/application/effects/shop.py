@@ -6,7 +6,7 @@ from ogust.application.handlers import UowFactory
 from ogust.application.outbox import OutboxJob
 from ogust.application.ports import DocumentLinks, ShopApi, ShopDocument, ShopRejected, ShopUnavailable
 from ogust.domain.client import Client
-from ogust.domain.errors import ShopNotLinked
+from ogust.domain.errors import ConcurrencyConflict, ShopNotLinked
 from ogust.domain.shop_sync import ShopSynced
 
 
@@ -31,13 +31,28 @@ def _push(uow_factory: UowFactory, repo: str, job: OutboxJob, record_id: str, pu
     except ShopUnavailable as error:
         _record_failure(uow_factory, repo, job, record_id, fp, f"boutique injoignable : {error}")
         raise RetryLater(str(error)) from error
-    with uow_factory() as uow:
-        record = getattr(uow, repo).get(job.company_id, record_id)
-        record.mark_synced(fp, uow.clock.now())
-        if isinstance(record, Client) and isinstance(result, str):
-            record.link_shop_client(result)
-        uow.commit()
+    _remember_sent(uow_factory, repo, job, record_id, fp, result)
     return result
+
+
+def _remember_sent(uow_factory: UowFactory, repo: str, job: OutboxJob, record_id: str, fp: str,
+                   result: object) -> None:
+    """Note on the record what the shop now holds. Another process may have changed the record while
+    it was being sent — most often another worker sending the same client for another document (an
+    invoice's two publications, validated then paid): the push, an upsert, stands; the record is read
+    again and noted once more, and only a record that keeps changing leaves the job to a retry."""
+    for _ in range(2):
+        with uow_factory() as uow:
+            record = getattr(uow, repo).get(job.company_id, record_id)
+            record.mark_synced(fp, uow.clock.now())
+            if isinstance(record, Client) and isinstance(result, str):
+                record.link_shop_client(result)
+            try:
+                uow.commit()
+                return
+            except ConcurrencyConflict:
+                continue
+    raise RetryLater("fiche modifiée par une autre opération pendant l'envoi à la boutique : nouvel envoi")
 
 
 class SyncIntervenantEffect:
