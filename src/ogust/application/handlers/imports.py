@@ -57,6 +57,7 @@ class ImportHistoryHandler:
             for kind, file in files:
                 report = FileReport(kind, file.name)
                 _STAGE[kind](read(file.content, COLUMNS[kind], report), staging, report)
+                report.refusals.sort(key=lambda refusal: refusal.line)  # payments are checked in date order
                 reports.append(report)
             result = ImportReport(reports, cmd.dry_run)
             if result.accepted and not cmd.dry_run:

@@ -75,8 +75,10 @@ def stage_invoices(rows: list[Row], staging: Staging, report: FileReport) -> Non
     for row in rows:
         _line(row, staging, report, drafts)
     for draft in drafts.values():
-        if not draft.refused:
-            _stage(draft, staging, report)
+        if draft.refused:
+            staging.refuse("invoice", draft.number, draft.line)
+        elif not _stage(draft, staging, report):
+            staging.refuse("invoice", draft.number, draft.line)
 
 
 def _line(row: Row, staging: Staging, report: FileReport, drafts: dict[str, _Draft]) -> None:
@@ -128,8 +130,8 @@ def _client(staging: Staging, text: str) -> Client:
     email = normalise_email(text, "client_email")
     client = staging.client(email)
     if client is None:
-        raise InvalidValue(f"Client {email} inconnu : importez-le d'abord (fichier des clients) ou créez-le "
-                           "(ogust client create).")
+        raise InvalidValue(f"Client {email} inconnu{staging.refused_at('client', email)} : importez-le d'abord "
+                           "(fichier des clients) ou créez-le (ogust client create).")
     return client
 
 
@@ -146,12 +148,14 @@ def _intervenant(staging: Staging, text: str):
     matricule = text.strip()
     intervenant = staging.intervenant(matricule)
     if intervenant is None:
-        raise InvalidValue(f"Intervenant de matricule {matricule!r} inconnu : importez-le d'abord (fichier des "
-                           "intervenants) ou créez-le (ogust intervenant create).")
+        refused = staging.refused_at("intervenant", matricule)
+        raise InvalidValue(f"Intervenant de matricule {matricule!r} inconnu{refused} : importez-le d'abord (fichier "
+                           "des intervenants) ou créez-le (ogust intervenant create).")
     return intervenant
 
 
-def _stage(draft: _Draft, staging: Staging, report: FileReport) -> None:
+def _stage(draft: _Draft, staging: Staging, report: FileReport) -> bool:
+    """False when the invoice is refused."""
     cells = Cells(Row(draft.line, {}), report)
     existing = staging.invoice(draft.number)
     if existing is not None:
@@ -159,17 +163,20 @@ def _stage(draft: _Draft, staging: Staging, report: FileReport) -> None:
             cells.refuse("numero", f"numéro déjà pris par une facture émise par ogust ({existing.number}).")
         elif _same(existing, draft):
             report.unchanged += 1
+            return True
         else:
             cells.refuse("numero", f"facture {draft.number} déjà importée, avec un autre contenu (client, date ou "
                          f"montant : {existing.total_ttc} TTC, émise le {existing.issued_on:%d/%m/%Y}) : une "
                          "facture émise ne change plus ; corrigez-la dans ogust par un avoir.")
-        return
+        return False
     invoice = cells.check("numero", partial(Invoice.imported, draft.client, draft.number, draft.issued_on, draft.lines,
                                             staging.now, staging.today),
                           {"issued_on": "date", "lines": "quantite"})
-    if invoice is not None:
-        staging.invoices[draft.number] = invoice
-        report.created += 1
+    if invoice is None:
+        return False
+    staging.invoices[draft.number] = invoice
+    report.created += 1
+    return True
 
 
 def _same(existing: Invoice, draft: _Draft) -> bool:

@@ -82,7 +82,8 @@ def _invoice(staging: Staging, text: str) -> Invoice:
     number = text.strip()
     invoice = staging.invoice(number)
     if invoice is None:
-        raise InvalidValue(f"Facture {number!r} inconnue : importez d'abord le fichier des factures.")
+        raise InvalidValue(f"Facture {number!r} inconnue{staging.refused_at('invoice', number)} : importez d'abord "
+                           "le fichier des factures.")
     return invoice
 
 

@@ -46,6 +46,8 @@ def stage_clients(rows: list[Row], staging: Staging, report: FileReport) -> None
         city = cells.take("ville", lambda text: check_text(text, "address.city", "Ville", 100))
         phone = cells.take("telephone", normalise_phone, required=False) or ""
         if cells.refused:
+            if email:
+                staging.refuse("client", email, row.line)
             continue
         if email in first_line:
             cells.refuse("email", f"même adresse qu'à la ligne {first_line[email]} : un client par adresse.")
@@ -83,6 +85,8 @@ def stage_intervenants(rows: list[Row], staging: Staging, report: FileReport) ->
         phone = cells.take("telephone", normalise_phone, required=False) or ""
         active = cells.take("actif", yes_no, required=False)
         if cells.refused:
+            if matricule:
+                staging.refuse("intervenant", matricule, row.line)
             continue
         if matricule in first_line:
             cells.refuse("matricule", f"même matricule qu'à la ligne {first_line[matricule]}.")

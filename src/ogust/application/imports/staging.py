@@ -26,6 +26,8 @@ class Staging:
         self.intervenants: dict[str, Intervenant] = {}  # new, by matricule
         self.invoices: dict[str, Invoice] = {}  # new, by number
         self.payments: list[Payment] = []
+        # refused by this import, with the line that refused them: what refers to them says so
+        self.refused: dict[tuple[str, str], int] = {}
         self._known: dict[tuple[str, str], object] = {}
 
     def client(self, email: str) -> Client | None:
@@ -40,6 +42,14 @@ class Staging:
 
     def tarif(self, code: str) -> Tarif | None:
         return self._lookup("tarif", code, self.uow.tarifs.by_code)
+
+    def refuse(self, kind: str, key: str, line: int) -> None:
+        self.refused.setdefault((kind, key), line)
+
+    def refused_at(self, kind: str, key: str) -> str:
+        """« (refusé ligne N de son fichier) » when this import refused the record, else ""."""
+        line = self.refused.get((kind, key))
+        return f" (refusé ligne {line} de son fichier)" if line else ""
 
     def is_new(self, invoice: Invoice) -> bool:
         return self.invoices.get(invoice.number or "") is invoice
