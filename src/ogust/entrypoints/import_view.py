@@ -19,14 +19,14 @@ def report_dict(report: ImportReport) -> dict:
     }
 
 
-def _file_line(file: FileReport) -> str:
+def _file_line(file: FileReport, imported: bool) -> str:
     read_as = " lu en Windows-1252 (Latin-1) : vérifiez les accents ;" if file.encoding != "utf-8" else ""
     return (f"{file.name or file.kind.label_fr} ({file.kind.label_fr}) :{read_as} {file.lines} ligne(s) lue(s), "
-            f"{file.created} ajouté(s), {file.unchanged} déjà présent(s).")
+            f"{file.created} {'ajouté(s)' if imported else 'à ajouter'}, {file.unchanged} déjà présent(s).")
 
 
 def report_lines(report: ImportReport) -> list[str]:
-    lines = [_file_line(file) for file in report.files]
+    lines = [_file_line(file, report.imported) for file in report.files]
     refusals = report.refusals
     if refusals:
         lines.append(f"Refusé : {len(refusals)} ligne(s) en erreur — rien n'a été importé. Corrigez-les, puis "
