@@ -252,3 +252,15 @@ def test_an_unknown_kind_or_no_file_is_refused(run) -> None:
         run(c.ImportFile("devis", b"", "devis.csv"))
     with pytest.raises(InvalidValue, match="Aucun fichier"):
         run()
+
+
+def test_the_readme_documents_every_column_of_every_kind() -> None:
+    from ogust.application.handlers.imports import COLUMNS
+
+    readme = (EXAMPLES.parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Bringing a company's history"):readme.index("## Configuration")]
+    for kind, columns in COLUMNS.items():
+        table = section[section.index(f"#### {kind.value} ("):]
+        for column in columns:
+            assert f"| `{column.name}`" in table.split("\n\n", 2)[1], (kind, column.name)
+            assert f"| {'oui' if column.required else 'non'} | {column.format} | `{column.example}` |" in table
