@@ -19,7 +19,8 @@ class Staging:
     def __init__(self, uow: UnitOfWork, company_id: str) -> None:
         self.uow = uow
         self.company_id = company_id
-        self.zone = ZoneInfo(uow.companies.get(company_id).timezone)
+        self.company = uow.companies.get(company_id)
+        self.zone = ZoneInfo(self.company.timezone)
         self.now: datetime = uow.clock.now()
         self.today: date = self.now.astimezone(self.zone).date()
         self.clients: dict[str, Client] = {}  # new, by email
@@ -61,6 +62,7 @@ class Staging:
 
     def write(self) -> None:
         """Add everything new to the unit of work (the invoices the payments settled are in it already)."""
+        self.company.history_imported()
         for client in self.clients.values():
             self.uow.clients.add(client)
         for intervenant in self.intervenants.values():
