@@ -8,12 +8,19 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from dependency_injector import providers
 
+from ogust.adapters.persistence.database import upgrade_database
 from ogust.application import commands as c
 from ogust.domain.money import Money, VatRate
+from ogust.domain.shop_service import ShopService
 from ogust.domain.units import Unit
 from ogust.entrypoints.cli import import_commands
 from ogust.entrypoints.cli.base import Cli
+from ogust.entrypoints.container import build_container
+from ogust.entrypoints.demo import seed
+from tests.fakes import FakeShopApi
+from tests.integration.security_input.conftest import offline_settings
 
 pytestmark = pytest.mark.integration
 
@@ -96,3 +103,29 @@ def test_the_api_imports_a_file_and_refuses_a_bad_one_whole(api, http) -> None:
                     content=(EXAMPLES / "intervenants.csv").read_bytes(), headers={"content-type": "text/csv"})
     assert dry.status_code == 200 and dry.json()["dry_run"] and not dry.json()["imported"]
     assert http.post("/api/imports/devis", content=b"x").status_code == 422
+
+
+DEMO_SERVICES = [ShopService("svc_menage", "Ménage", Money(2750), VatRate.INTERMEDIATE_10, Unit.HOUR),
+                 ShopService("svc_garde_enfants", "Garde d'enfants", Money(2200), VatRate.INTERMEDIATE_10, Unit.HOUR),
+                 ShopService("svc_aide_toilette", "Aide à la toilette", Money(3165), VatRate.REDUCED_5_5, Unit.HOUR)]
+
+
+def test_the_example_files_bring_the_demos_past_year(tmp_path: Path) -> None:
+    """What ./scripts/run seeds (its tarifs, Marie, Paul and Claire), then the README's import: Claire,
+    Marie and Paul are found, the rest comes in, and Claire's attestation fiscale of 2026 counts it."""
+    url = f"sqlite:///{tmp_path / 'ogust.db'}"
+    upgrade_database(url)
+    container = build_container(offline_settings(url, tmp_path / "var"))
+    container.shop.override(providers.Object(FakeShopApi(services=DEMO_SERVICES)))
+    company_id = seed(container)
+    done = CliRunner().invoke(import_commands.import_, ["all", *every_file(), "--json"],
+                              obj=Cli(_container=container))
+    assert done.exit_code == 0, done.output
+    assert [(f["created"], f["unchanged"]) for f in json.loads(done.output)["files"]] == [(2, 1), (1, 2), (5, 0),
+                                                                                        (5, 0)]
+    with container.uow() as uow:
+        claire = uow.clients.by_email(company_id, "claire.dubois@example.fr")
+    attestation = container.generate_attestation()(c.GenerateAttestation(company_id, claire.id, 2026))
+    assert (attestation.amount_paid, attestation.cesu_paid, attestation.total_minutes) == (Money(25290),
+                                                                                          Money(4000), 630)
+    container.engine().dispose()
