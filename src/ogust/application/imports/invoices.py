@@ -72,6 +72,7 @@ def _number(text: str) -> str:
 
 def stage_invoices(rows: list[Row], staging: Staging, report: FileReport) -> None:
     drafts: dict[str, _Draft] = {}
+    staging.prefetch_invoices(row["numero"] for row in rows)
     for row in rows:
         _line(row, staging, report, drafts)
     for draft in drafts.values():

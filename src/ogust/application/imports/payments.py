@@ -11,7 +11,7 @@ from functools import partial
 
 from ogust.application.imports.reading import Column, Row
 from ogust.application.imports.report import FileReport
-from ogust.application.imports.staging import Staging
+from ogust.application.imports.staging import PAGE, Staging
 from ogust.application.imports.values import Cells, amount, day, payment_method
 from ogust.domain.errors import InvalidValue
 from ogust.domain.invoice import PAYMENT_REFERENCE_MAX, Invoice
@@ -46,6 +46,7 @@ class _Line:
 
 def stage_payments(rows: list[Row], staging: Staging, report: FileReport) -> None:
     lines = []
+    staging.prefetch_invoices(row["facture"] for row in rows)
     for row in rows:
         cells = Cells(row, report)
         invoice = cells.take("facture", lambda text: _invoice(staging, text))
@@ -58,12 +59,10 @@ def stage_payments(rows: list[Row], staging: Staging, report: FileReport) -> Non
             lines.append(_Line(row, invoice, received_on, paid, method, reference or ""))
     # in the order they came in: the invoice is paid on the day of the payment that settles it
     lines.sort(key=lambda line: (line.received_on, line.row.line))
-    already: dict[str, Counter] = {}
+    already = _recorded(staging, [line.invoice for line in lines])
     for line in lines:
         key = (line.received_on, line.amount, line.reference)
-        found = already.get(line.invoice.id)
-        if found is None:
-            found = already[line.invoice.id] = _recorded(staging, line.invoice)
+        found = already.setdefault(line.invoice.id, Counter())
         if found[key] > 0:
             found[key] -= 1
             report.unchanged += 1
@@ -87,9 +86,12 @@ def _invoice(staging: Staging, text: str) -> Invoice:
     return invoice
 
 
-def _recorded(staging: Staging, invoice: Invoice) -> Counter:
-    """The invoice's payments already in ogust, by (day received, amount, reference)."""
-    if staging.is_new(invoice):
-        return Counter()
-    return Counter((p.received_at.astimezone(staging.zone).date(), p.amount, p.reference)
-                   for p in staging.uow.payments.for_invoice(staging.company_id, invoice.id))
+def _recorded(staging: Staging, invoices: list[Invoice]) -> dict[str, Counter]:
+    """The payments already in ogust of these invoices, by invoice and (day received, amount, reference)."""
+    ids = sorted({invoice.id for invoice in invoices if not staging.is_new(invoice)})
+    found: dict[str, Counter] = {}
+    for start in range(0, len(ids), PAGE):
+        for p in staging.uow.payments.for_invoices(staging.company_id, ids[start:start + PAGE]):
+            found.setdefault(p.invoice_id, Counter())[(p.received_at.astimezone(staging.zone).date(), p.amount,
+                                                       p.reference)] += 1
+    return found

@@ -3,7 +3,7 @@ written in one transaction, or not at all. Look-ups see what the import brings b
 (an invoice names a client of the clients file read just before)."""
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -13,6 +13,8 @@ from ogust.domain.intervenant import Intervenant
 from ogust.domain.invoice import Invoice
 from ogust.domain.payment import Payment
 from ogust.domain.tarif import Tarif
+
+PAGE = 500  # keys looked up per query
 
 
 class Staging:
@@ -40,6 +42,16 @@ class Staging:
 
     def invoice(self, number: str) -> Invoice | None:
         return self.invoices.get(number) or self._lookup("invoice", number, self.uow.invoices.by_number)
+
+    def prefetch_invoices(self, numbers: Iterable[str]) -> None:
+        """Look the invoices of these numbers up by pages, rather than one query each."""
+        wanted = sorted({number for number in numbers
+                         if number and number not in self.invoices and ("invoice", number) not in self._known})
+        for start in range(0, len(wanted), PAGE):
+            page = wanted[start:start + PAGE]
+            found = {invoice.number: invoice for invoice in self.uow.invoices.by_numbers(self.company_id, page)}
+            for number in page:
+                self._known[("invoice", number)] = found.get(number)
 
     def tarif(self, code: str) -> Tarif | None:
         return self._lookup("tarif", code, self.uow.tarifs.by_code)
