@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import partial
 
+from ogust.application.handlers.invoicing import MAX_INVOICE_LINES
 from ogust.application.imports.reading import Column, Row
 from ogust.application.imports.report import FileReport
 from ogust.application.imports.staging import Staging
@@ -103,10 +104,12 @@ def _line(row: Row, staging: Staging, report: FileReport, drafts: dict[str, _Dra
                              "travail), que l'attestation fiscale reprend.")
     draft = drafts.get(number) if number else None
     if draft is not None:
-        for column, given, expected in (("date", issued_on, draft.issued_on), ("client_email", client, draft.client)):
-            if given is not None and expected is not None and given != expected:
-                cells.refuse(column, f"la facture {number} commence ligne {draft.line} avec un(e) autre "
-                             f"{'date' if column == 'date' else 'client'} : une facture a une date et un client.")
+        if issued_on is not None and draft.issued_on is not None and issued_on != draft.issued_on:
+            cells.refuse("date", f"la facture {number} commence ligne {draft.line} datée du "
+                         f"{draft.issued_on:%d/%m/%Y} : toutes ses lignes portent sa date.")
+        if client is not None and draft.client is not None and client is not draft.client:
+            cells.refuse("client_email", f"la facture {number} commence ligne {draft.line} pour "
+                         f"{draft.client.email} : toutes ses lignes sont du même client.")
     line = None if cells.refused else InvoiceLine(
         tarif_id=tarif.id, label=label or tarif.label, quantity=Quantity(minutes, tarif.unit),
         unit_price_ht=unit_price, vat_rate=rate, performed_on=performed_on,
@@ -158,6 +161,10 @@ def _intervenant(staging: Staging, text: str):
 def _stage(draft: _Draft, staging: Staging, report: FileReport) -> bool:
     """False when the invoice is refused."""
     cells = Cells(Row(draft.line, {}), report)
+    if len(draft.lines) > MAX_INVOICE_LINES:
+        cells.refuse("numero", f"{len(draft.lines)} lignes pour la facture {draft.number} : au plus "
+                     f"{MAX_INVOICE_LINES}.")
+        return False
     existing = staging.invoice(draft.number)
     if existing is not None:
         if existing.source is not InvoiceSource.IMPORTED:

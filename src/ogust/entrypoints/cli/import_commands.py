@@ -16,7 +16,8 @@ MAX_FILE_BYTES = 200 * 1024 * 1024
 
 @click.group("import", cls=OgustGroup)
 def import_() -> None:
-    """Reprendre l'historique de l'ancien logiciel : clients, intervenants, factures et règlements (CSV « ; »)."""
+    """Reprendre l'historique de l'ancien logiciel : clients, intervenants, factures et règlements (CSV « ; »,
+    colonnes décrites dans le README)."""
 
 
 def _read(path: Path) -> bytes:
@@ -43,7 +44,7 @@ _DRY_RUN = click.option("--dry-run", is_flag=True, help="Vérifier seulement : r
 
 def _one(kind: str, help_text: str):
     @import_.command(kind, help=help_text)
-    @click.argument("file", type=_FILE)
+    @click.argument("file", type=_FILE, metavar="FICHIER")
     @_DRY_RUN
     @json_option
     @pass_cli
@@ -63,10 +64,10 @@ payments = _one("payments", "Importer les règlements reçus par l'ancien logici
 
 
 @import_.command("all")
-@click.option("--clients", type=_FILE, help="Fichier des clients")
-@click.option("--intervenants", type=_FILE, help="Fichier des intervenants")
-@click.option("--invoices", type=_FILE, help="Fichier des factures")
-@click.option("--payments", type=_FILE, help="Fichier des règlements")
+@click.option("--clients", type=_FILE, metavar="FICHIER", help="Fichier des clients")
+@click.option("--intervenants", type=_FILE, metavar="FICHIER", help="Fichier des intervenants")
+@click.option("--invoices", type=_FILE, metavar="FICHIER", help="Fichier des factures")
+@click.option("--payments", type=_FILE, metavar="FICHIER", help="Fichier des règlements")
 @_DRY_RUN
 @json_option
 @pass_cli
