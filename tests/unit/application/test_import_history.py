@@ -240,6 +240,9 @@ def test_latin1_files_are_read_and_said_so(run, uow, company) -> None:
     (b"", None, "fichier vide"),
     ("\ufeffemail;prenom".encode("utf-16"), None, "UTF-16"),
     (b'email;prenom;nom;adresse;code_postal;ville\n"a@b.fr;A;B;1 rue;69001;Lyon\n', None, "guillemet"),
+    (b"email;prenom;nom;adresse;code_postal;ville\n" + b"a" * 200_000 + b"\n", None, "valeur trop longue"),
+    (b"email;prenom;nom;adresse;code_postal;ville\nx;" + b"a" * 3_000 + b";B;1 rue;69001;Lyon\n", "prenom",
+     "valeur trop longue"),
 ])
 def test_a_file_that_is_not_the_expected_csv_is_refused_at_its_first_line(run, content, column, reason) -> None:
     report = run(c.ImportFile("clients", content, "clients.csv"))

@@ -110,6 +110,8 @@ def read(content: bytes, columns: Sequence[Column], report: FileReport) -> list[
 
 def _csv_error_fr(error: csv.Error) -> str:
     text = str(error)
+    if "field larger" in text:
+        return f"valeur trop longue, plus de {csv.field_size_limit()} caractères"
     if "EOF" in text or "new-line" in text:
         return "guillemet ouvert jamais refermé"
     if "expected" in text and "delimiter" in text:
