@@ -355,8 +355,8 @@ class PdfDocumentRenderer:
         if invoice.source is InvoiceSource.IMPORTED:
             pdf.notice(IMPORTED)
         document = pdf.output_bytes()
-        if draft or invoice.issued_on is None:
-            return document
+        if draft or invoice.issued_on is None or invoice.source is InvoiceSource.IMPORTED:
+            return document  # a reproduction of the former software's invoice is no new e-invoice
         paid = invoice.paid_ttc  # received in part so far
         if invoice.status is InvoiceStatus.PAID:
             received = total([p.amount for p in context.payments if p.invoice_id == invoice.id])
