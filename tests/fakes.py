@@ -176,6 +176,10 @@ class FakeInvoices(FakeRepository):
     def by_number(self, company_id, number):
         return self._first(company_id, number=number)
 
+    def by_numbers(self, company_id, numbers):
+        wanted = set(numbers)
+        return sorted((i for i in self.list(company_id) if i.number in wanted), key=lambda i: i.number)
+
     def for_client(self, company_id, client_id):
         return [i for i in self.list(company_id) if i.client_id == client_id]
 
@@ -246,6 +250,10 @@ class FakePayments(FakeRepository):
 
     def for_invoice(self, company_id, invoice_id):
         return [p for p in self.list(company_id) if p.invoice_id == invoice_id]
+
+    def for_invoices(self, company_id, invoice_ids):
+        wanted = set(invoice_ids)
+        return [p for p in self.list(company_id) if p.invoice_id in wanted]
 
     def clients_paid_between(self, company_id, start, end, after=None, limit=None):
         found = sorted({p.client_id for p in self.list(company_id) if start <= p.received_at < end})

@@ -296,3 +296,23 @@ class IssueCreditNote:
     reason: str
     amount: Money | None = None
     line: int | None = None
+
+
+# ---------------------------------------------------------------- history from a former software
+@dataclass(frozen=True)
+class ImportFile:
+    """One CSV file; ``kind``: clients, intervenants, invoices or payments."""
+
+    kind: str
+    content: bytes
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class ImportHistory:
+    """Bring clients, intervenants, invoices and payments from the company's former software: every
+    line checked; all the files written in one transaction, or nothing (``dry_run``: checked only)."""
+
+    company_id: str
+    files: tuple[ImportFile, ...]
+    dry_run: bool = False

@@ -116,6 +116,9 @@ class InterventionRepository(Repository[Intervention], Protocol):
 class InvoiceRepository(Repository[Invoice], Protocol):
     def by_number(self, company_id: str, number: str) -> Invoice | None: ...
 
+    def by_numbers(self, company_id: str, numbers: Iterable[str]) -> list[Invoice]:
+        """The company's invoices among these numbers, in one query (the missing ones are left out)."""
+
     def remove(self, invoice: Invoice) -> None:
         """Delete a draft (never numbered, never sent), its lines with it."""
     def with_status(self, company_id: str, statuses: Iterable[InvoiceStatus]) -> list[Invoice]: ...
@@ -173,6 +176,10 @@ class PaymentAttemptRepository(Repository[PaymentAttempt], Protocol):
 class PaymentRepository(Repository[Payment], Protocol):
     def for_client(self, company_id: str, client_id: str) -> list[Payment]: ...
     def for_invoice(self, company_id: str, invoice_id: str) -> list[Payment]: ...
+
+    def for_invoices(self, company_id: str, invoice_ids: Iterable[str]) -> list[Payment]:
+        """The payments of these invoices, in one query."""
+
     def clients_paid_between(self, company_id: str, start: datetime, end: datetime, after: str | None = None,
                              limit: int | None = None) -> list[str]:
         """Clients with a payment received within [start, end), by id; a page with ``after`` and ``limit``."""

@@ -77,6 +77,12 @@ class Company(Aggregate):
             raise ShopNotLinked()
         return self.shop_account_id
 
+    def history_imported(self) -> None:
+        """The history of the former software was imported: the company takes a new version, so that two
+        imports run at once cannot both write (the second fails on the optimistic lock and, run again,
+        finds what the first brought) — the database does not hold a client's email unique."""
+        self.version += 1
+
 
 @dataclass(eq=False)
 class NumberSequence(Aggregate):

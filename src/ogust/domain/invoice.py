@@ -30,6 +30,7 @@ class InvoiceSource(Enum):
     DEVIS = "devis"
     MANUAL = "manual"
     CONTRACT = "contract"
+    IMPORTED = "imported"  # issued by the company's former software, brought into ogust with its history
 
 
 class InvoiceStatus(Enum):
@@ -52,6 +53,7 @@ AWAITING_PAYMENT = (InvoiceStatus.VALIDATED, InvoiceStatus.PAYMENT_FAILED, Invoi
 _DEBIT_UNDER_WAY = {AttemptStatus.PENDING, AttemptStatus.CHARGING}
 PAYMENT_REFERENCE_MAX = 100  # a cheque number, a transfer reference, a CESU number
 PAID_AHEAD_AT_MOST = timedelta(days=31)  # a payment received before its invoice, by this much at most
+NUMBER_MAX = 30  # an invoice number, ogust's or a former software's
 
 
 @dataclass(eq=False)
@@ -129,21 +131,7 @@ class Invoice(Aggregate, Totals, ShowsClient):
         through the payment gateway), a draft, an invoice already paid or fully credited, and while
         a card debit of it is under way or awaits the client's 3-D Secure confirmation (``attempts``):
         that debit may still succeed, and the client would pay twice."""
-        if method is PaymentMethod.CARD:
-            raise InvalidValue("La carte bancaire n'est débitée que par le prestataire de paiement (débit "
-                               "à la validation, nouvelle tentative) : choisissez chèque, virement, CESU "
-                               "ou espèces.", field="method")
-        reference = check_text(reference, "reference", "Référence du règlement", PAYMENT_REFERENCE_MAX,
-                               required=False)
-        check_year(received_at.year, "received_on")
-        if received_at.date() > now.astimezone(received_at.tzinfo).date():
-            raise InvalidValue(f"Date de réception dans le futur : {received_at:%d/%m/%Y}.", field="received_on")
-        if self.issued_on is not None and received_at.date() < self.issued_on - PAID_AHEAD_AT_MOST:
-            # a client may pay a few days ahead of the invoice; a slip of the year would move the payment
-            # to another year's attestation fiscale
-            raise InvalidValue(f"Date de réception ({received_at:%d/%m/%Y}) plus d'un mois avant la facture "
-                               f"{self.number}, émise le {self.issued_on:%d/%m/%Y} : vérifiez l'année.",
-                               field="received_on")
+        reference = self._check_receipt(method, received_at, now, reference)
         if self.is_draft:
             raise InvalidTransition("Une facture brouillon ne se règle pas : validez-la d'abord.",
                                     status=self.status.value)
@@ -164,6 +152,33 @@ class Invoice(Aggregate, Totals, ShowsClient):
                 f"Un débit de la carte est en cours pour la facture {self.number} : un autre règlement ferait "
                 "un double paiement. Attendez son issue ; s'il échoue, enregistrez alors le règlement.",
                 status=self.status.value)
+        payment = self._receive(method, received_at, reference, amount)
+        self._record(InvoicePaymentRecorded(self.company_id, self.id, method.value, reference, self.paid_ttc.cents))
+        return payment
+
+    def _check_receipt(self, method: PaymentMethod, received_at: datetime, now: datetime, reference: str) -> str:
+        """What any payment received otherwise than by card must be: its reference (returned, stripped),
+        a day of receipt not in the future nor far before the invoice."""
+        if method is PaymentMethod.CARD:
+            raise InvalidValue("La carte bancaire n'est débitée que par le prestataire de paiement (débit "
+                               "à la validation, nouvelle tentative) : choisissez chèque, virement, CESU "
+                               "ou espèces.", field="method")
+        reference = check_text(reference, "reference", "Référence du règlement", PAYMENT_REFERENCE_MAX,
+                               required=False)
+        check_year(received_at.year, "received_on")
+        if received_at.date() > now.astimezone(received_at.tzinfo).date():
+            raise InvalidValue(f"Date de réception dans le futur : {received_at:%d/%m/%Y}.", field="received_on")
+        if self.issued_on is not None and received_at.date() < self.issued_on - PAID_AHEAD_AT_MOST:
+            # a client may pay a few days ahead of the invoice; a slip of the year would move the payment
+            # to another year's attestation fiscale
+            raise InvalidValue(f"Date de réception ({received_at:%d/%m/%Y}) plus d'un mois avant la facture "
+                               f"{self.number}, émise le {self.issued_on:%d/%m/%Y} : vérifiez l'année.",
+                               field="received_on")
+        return reference
+
+    def _receive(self, method: PaymentMethod, received_at: datetime, reference: str,
+                 amount: Money | None) -> Payment:
+        """Take ``amount`` (None: all that is due) off what is due; paid once nothing is left."""
         due = self.amount_due
         if due.cents <= 0:
             raise InvalidTransition(f"La facture {self.number} est entièrement créditée par ses avoirs : "
@@ -178,9 +193,43 @@ class Invoice(Aggregate, Totals, ShowsClient):
         self.paid_ttc = self.paid_ttc + received
         if received == due:
             self._paid(reference or None, received_at)
-        self._record(InvoicePaymentRecorded(self.company_id, self.id, method.value, reference, self.paid_ttc.cents))
         return Payment(company_id=self.company_id, invoice_id=self.id, client_id=self.client_id, amount=received,
                        received_at=received_at, method=method, reference=reference)
+
+    @classmethod
+    def imported(cls, client: Client, number: str, issued_on: date, lines: list[InvoiceLine],
+                 at: datetime, today: date) -> Invoice:
+        """An invoice issued by the company's former software, brought into ogust with its history:
+        its number and date as issued (not renumbered in ogust's gapless series), the client as of
+        the import (``at``), awaiting payment until its payments are imported. It raises no event: the former
+        software sent it, and debited or published it if it did — ogust does none of that again."""
+        number = check_text(number, "number", "Numéro de facture", NUMBER_MAX)
+        check_year(issued_on.year, "issued_on")
+        if issued_on > today:  # ``today`` in the company's time zone
+            raise InvalidValue(f"Facture {number} datée dans le futur : {issued_on:%d/%m/%Y}.", field="issued_on")
+        invoice = cls(company_id=client.company_id, client_id=client.id, source=InvoiceSource.IMPORTED,
+                      lines=lines, created_at=at)
+        if invoice.total_ttc.cents <= 0:
+            raise InvalidValue("Le montant d'une facture est positif.", field="lines")
+        invoice._keep_client_identity(client)
+        invoice.number, invoice.issued_on, invoice.due_on = number, issued_on, issued_on
+        invoice.status = InvoiceStatus.VALIDATED
+        return invoice
+
+    def receive_imported_payment(self, method: PaymentMethod, received_at: datetime, now: datetime,
+                                 reference: str, amount: Money) -> Payment:
+        """A payment the former software recorded for one of its invoices: checked like any payment
+        received otherwise than by card (not in the future, not beyond what is due), counted on the
+        attestation fiscale of its year like any, and raising no event (nothing to publish or email)."""
+        if self.source is not InvoiceSource.IMPORTED:
+            raise InvalidTransition(f"La facture {self.number} a été émise par ogust : enregistrez son règlement "
+                                    "avec « ogust invoice pay ».", status=self.status.value)
+        reference = self._check_receipt(method, received_at, now, reference)
+        if self.status is InvoiceStatus.PAID:
+            raise InvalidTransition(f"La facture {self.number} est déjà payée : un règlement de plus ferait un "
+                                    "double paiement.", status=self.status.value)
+        self._require_awaiting_payment()
+        return self._receive(method, received_at, reference, amount)
 
     def debit_started(self) -> None:
         """A card debit of this invoice begins (its attempt is written in the same transaction). The

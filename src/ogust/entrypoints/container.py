@@ -19,7 +19,7 @@ from ogust.application.accounting import AccountingJournals
 from ogust.application.documents import DocumentQueries
 from ogust.application.effects.registry import build_effects
 from ogust.application.gdpr import ClientDataExport, EraseClientHandler
-from ogust.application.handlers import attestations, credit_notes, invoicing, orders, people, planning, setup
+from ogust.application.handlers import attestations, credit_notes, imports, invoicing, orders, people, planning, setup
 from ogust.application.handlers import payments as payment_handlers
 from ogust.application.handlers import shop_sync as sync_handlers
 from ogust.application.month_end import MonthEndRun
@@ -127,6 +127,8 @@ class Container(containers.DeclarativeContainer):
 
     issue_credit_note = providers.Singleton(credit_notes.IssueCreditNoteHandler, uow.provider)
     record_refund = providers.Singleton(credit_notes.RecordRefundHandler, uow.provider)
+
+    import_history = providers.Singleton(imports.ImportHistoryHandler, uow.provider)  # issue 18
 
     export_client_data = providers.Singleton(ClientDataExport, uow.provider, documents)
     erase_client = providers.Singleton(EraseClientHandler, uow.provider)

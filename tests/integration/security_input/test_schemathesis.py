@@ -168,6 +168,10 @@ def tell_a_story(api) -> dict[str, dict]:
         "POST /api/credit-notes/{ref}/refund": {"path": {"ref": to_refund.number},
                                                 "body": {"method": "cheque", "refunded_on": today.isoformat()}},
         "GET /api/audit": {"query": {"entity": api.client_id}},
+        # a CSV file of a former software (issue 18): a client ogust does not know yet, imported once, then unchanged
+        "POST /api/imports/{kind}": {"path": {"kind": "clients"},
+                                     "body": "email;prenom;nom;adresse;code_postal;ville\n"
+                                             "odette.lambert@example.fr;Odette;Lambert;18 rue Vendôme;69006;Lyon\n"},
         "GET /documents/{token}": {"path": {"token": document}},
         "GET /pay/{token}": {"path": {"token": pay}},
     }
@@ -183,6 +187,8 @@ def with_real_records(case, known: dict[str, dict], name: str):
         case.query = {**(case.query or {}), **real["query"]}
     if "body" in real and isinstance(case.body, dict):
         case.body = {**case.body, **real["body"]}
+    elif isinstance(real.get("body"), str):  # a whole file (text/csv), sent as it is
+        case.body = real["body"]
     return case
 
 

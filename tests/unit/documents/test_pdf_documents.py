@@ -13,6 +13,7 @@ from ogust.adapters.documents.facturx_xml import french_vat_number, hourly_quant
 from ogust.adapters.documents.pdf_renderer import DEVIS_NOTICE, PdfDocumentRenderer
 from ogust.application.ports import DocumentContext
 from ogust.domain.credit_note import CreditNote, full_credit_lines
+from ogust.domain.invoice import Invoice
 from ogust.domain.money import Money
 from ogust.domain.payment import Payment, PaymentMethod
 from tests.support.pdf_text import (
@@ -296,3 +297,15 @@ def test_the_first_page_of_each_document_renders_as_a_picture(s, invoice_pdf, tm
         pytest.skip("pdftoppm (poppler-utils) is not installed")
     for name, picture in pictures.items():
         assert picture.read_bytes().startswith(b"\x89PNG") and picture.stat().st_size > 20_000, name
+
+
+def test_an_imported_invoice_says_it_was_issued_by_the_former_software_and_carries_no_factur_x(s):
+    assert "reprise dans ogust" not in flat(text_of(renderer.invoice(s.invoice, s.company, s.client,
+                                                                     s.invoice_context())))
+    imported = Invoice.imported(s.client, "ANC-2026-0042", date(2026, 3, 31), s.invoice.lines,
+                                s.invoice.created_at, date(2026, 11, 2))
+    pdf = renderer.invoice(imported, s.company, s.client, DocumentContext(s.company, s.client))
+    text = flat(text_of(pdf))
+    assert "ANC-2026-0042" in text and "31/03/2026" in text
+    assert not facturx_xml(pdf)[1]  # the former software's e-invoice, if any, was that one: none is made again
+    assert "Facture émise par le précédent logiciel de gestion de l'entreprise" in text and "reprise dans ogust" in text

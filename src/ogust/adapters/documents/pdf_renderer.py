@@ -34,7 +34,7 @@ from ogust.domain.client_identity import ClientIdentity
 from ogust.domain.company import Company
 from ogust.domain.credit_note import CreditNote, RefundStatus
 from ogust.domain.devis import AcceptanceChannel, Devis, DevisStatus
-from ogust.domain.invoice import Invoice, InvoiceStatus
+from ogust.domain.invoice import Invoice, InvoiceSource, InvoiceStatus
 from ogust.domain.lines import PricedLine
 from ogust.domain.money import Money, VatRate, total
 from ogust.domain.payment import PaymentMethod
@@ -62,6 +62,9 @@ TAX_CREDIT = ("Crédit d'impôt : les sommes versées au titre de ces prestation
               "annuelle vous est adressée.")
 MANDATAIRE = ("Mode mandataire : le client est l'employeur de l'intervenant. Il lui verse son salaire et acquitte "
               "les cotisations sociales ; les frais de gestion de l'organisme s'ajoutent à ces sommes.")
+# an invoice of the company's former software, brought into ogust with its history (issue 18)
+IMPORTED = ("Facture émise par le précédent logiciel de gestion de l'entreprise, sous ce numéro et à cette date, "
+            "et reprise dans ogust à l'identique : ce document en reproduit le contenu.")
 MODE_LABELS = {InterventionMode.PRESTATAIRE: "prestataire", InterventionMode.MANDATAIRE: "mandataire"}
 
 
@@ -349,9 +352,11 @@ class PdfDocumentRenderer:
         pdf.notice(f"Organisme de services à la personne déclaré sous le n° {company.sap_declaration_number} "
                    f"le {date_fr(company.sap_declaration_date)}. Facture émise sous un numéro unique, chronologique "
                    "et continu ; toute correction fait l'objet d'un avoir.")
+        if invoice.source is InvoiceSource.IMPORTED:
+            pdf.notice(IMPORTED)
         document = pdf.output_bytes()
-        if draft or invoice.issued_on is None:
-            return document
+        if draft or invoice.issued_on is None or invoice.source is InvoiceSource.IMPORTED:
+            return document  # a reproduction of the former software's invoice is no new e-invoice
         paid = invoice.paid_ttc  # received in part so far
         if invoice.status is InvoiceStatus.PAID:
             received = total([p.amount for p in context.payments if p.invoice_id == invoice.id])

@@ -307,6 +307,9 @@ class SqlAlchemyInvoiceRepository(_Repository[Invoice]):
     def by_number(self, company_id: str, number: str) -> Invoice | None:
         return self._first(self._select(company_id, t.invoices.c.number == number))
 
+    def by_numbers(self, company_id: str, numbers: Iterable[str]) -> list[Invoice]:
+        return self._all(self._select(company_id, t.invoices.c.number.in_(list(numbers))), t.invoices.c.number)
+
     def with_status(self, company_id: str, statuses: Iterable[InvoiceStatus]) -> list[Invoice]:
         return self._all(self._select(company_id, t.invoices.c.status.in_(list(statuses))))
 
@@ -401,6 +404,9 @@ class SqlAlchemyPaymentRepository(_Repository[Payment]):
 
     def for_invoice(self, company_id: str, invoice_id: str) -> list[Payment]:
         return self._all(self._select(company_id, t.payments.c.invoice_id == invoice_id))
+
+    def for_invoices(self, company_id: str, invoice_ids: Iterable[str]) -> list[Payment]:
+        return self._all(self._select(company_id, t.payments.c.invoice_id.in_(list(invoice_ids))))
 
     def clients_paid_between(self, company_id: str, start: datetime, end: datetime, after: str | None = None,
                              limit: int | None = None) -> list[str]:

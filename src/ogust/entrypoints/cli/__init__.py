@@ -12,6 +12,7 @@ from ogust.entrypoints.cli import (
     billing_commands,
     click_fr,
     credit_note_commands,
+    import_commands,
     ops_commands,
     people_commands,
     setup_commands,
@@ -46,6 +47,7 @@ for command in (setup_commands.company, setup_commands.tarif, setup_commands.sho
                 ops_commands.worker, ops_commands.serve, ops_commands.db, ops_commands.demo):
     main.add_command(command)
 
-for command in (access_commands.key, access_commands.audit, accounting_commands.accounting):
+for command in (access_commands.key, access_commands.audit, accounting_commands.accounting,
+                import_commands.import_):
     main.add_command(command)
 setup_commands.shop.add_command(access_commands.shop_rotate_secret)
