@@ -250,9 +250,9 @@ def avoir_rembourse(monde: Monde, avoir: CreditNote, montant: int, mode: str, re
 def avoir_publie(monde: Monde, avoir: CreditNote, nom: str, total: int) -> None:
     shop_client_id = monde.container.queries().client(monde.entreprise, monde.client(nom)).shop_client_id
     documents = monde.boutique()["documents"].get(shop_client_id, [])
-    # the shop's contract carries a credit note as a document of negative amount
-    assert [(d["status"], d["amount_ttc_cents"]) for d in documents if d["number"] == avoir.number] == [
-        ("refunded", -total)], documents
+    # the shop's contract carries a credit note as an avoir (kind credit_note) of negative amount
+    assert [(d["kind"], d["status"], d["amount_ttc_cents"]) for d in documents if d["number"] == avoir.number] == [
+        ("credit_note", "refunded", -total)], documents
 
 
 @then(p("{nom} n'a reçu aucun email"))
@@ -302,6 +302,6 @@ def mon_compte(monde: Monde, nom: str, numero: str) -> None:
     shop_client_id = monde.container.queries().client(monde.entreprise, monde.client(nom)).shop_client_id
     page = monde.admin.client_page(monde.shop_account, shop_client_id)
     number = monde.texte(numero)
-    row = next((r for r in page.split("<tr>") if f"<td>{number}</td>" in r), None)
+    row = next((r for r in page.split("<tr>") if f">{number}</td>" in r), None)
     assert row is not None, f"{number} absent de la page « Mon compte »"
     telecharge(monde.admin.http, html.unescape(re.search(r'href="([^"]+)"', row).group(1)), number)
