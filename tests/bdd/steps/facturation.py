@@ -23,6 +23,8 @@ from tests.support.planning import declare_done
 STATUTS = {"brouillon": InvoiceStatus.DRAFT, "validée": InvoiceStatus.VALIDATED, "payée": InvoiceStatus.PAID,
            "en échec de paiement": InvoiceStatus.PAYMENT_FAILED,
            "en attente d'authentification": InvoiceStatus.NEEDS_AUTHENTICATION}
+# what the client's shop account says of an invoice: its status, or that the company cancelled its debit
+PUBLIEES = {**{nom: statut.value for nom, statut in STATUTS.items()}, "débit annulé": "debit_cancelled"}
 DOCUMENT_LINK = re.compile(r"https?://\S+/documents/[\w.-]+")
 PAYMENT_LINK = re.compile(r"https?://\S+/pay/[\w.-]+")
 
@@ -151,7 +153,7 @@ def publiee(monde: Monde, facture: Invoice, nom: str, statut: str, total: int) -
     shop_client_id = monde.container.queries().client(monde.entreprise, monde.client(nom)).shop_client_id
     documents = monde.boutique()["documents"].get(shop_client_id, [])
     assert [(d["kind"], d["id"], d["number"], d["status"], d["amount_ttc_cents"]) for d in documents] == [
-        ("invoice", facture.id, monde.valeurs["numéro"], STATUTS[statut].value, total)]
+        ("invoice", facture.id, monde.valeurs["numéro"], PUBLIEES[statut], total)]
 
 
 def paiements(monde: Monde, nom: str) -> list[dict]:
