@@ -11,7 +11,8 @@ from email import message_from_bytes, policy
 import httpx
 import pytest
 
-from tests.support.browser import ARTEFACTS
+from ogust_shop.account_page import STATUSES
+from tests.support.browser import ARTEFACTS, Chromium, find_chromium, table_and_ids
 from tests.support.readme_story import README, refused_commands, running_demo, story_blocks, story_script
 
 needs_demo = pytest.mark.skipif(
@@ -69,11 +70,20 @@ def test_the_readme_story_runs_as_written_on_today_s_date(demo):
     assert {i["status"] for i in today} == {"paid"}, today
     assert any(i["source"] == "devis" and i["client_id"] == claire["id"] for i in today)
 
-    # her « Mon compte » page, as the shop renders what ogust published
-    page = httpx.get(f"http://127.0.0.1:{demo.shop}/accounts/acc_demo/clients/{claire['shop_client_id']}").text
+    # her « Mon compte » page, as the shop renders what ogust published (in a browser when there is one)
+    url = f"http://127.0.0.1:{demo.shop}/accounts/acc_demo/clients/{claire['shop_client_id']}"
+    page = httpx.get(url).text
     assert "Avoir" in page and "Attestation fiscale" in page and attestation["number"] in page
     for english in ("refunded", "validated", "issued"):
         assert english not in page
+    if (chromium := find_chromium()) is not None:
+        rows, by_id = table_and_ids(Chromium(chromium).dom(url))
+        statuses = {row[2]: row[6] for row in rows[1:]}
+        assert statuses[attestation["number"]] == "Validée"
+        assert set(statuses.values()) <= {label for labels in STATUSES.values() for label in labels.values()}
+        assert "Remboursé" in statuses.values() and "Payée" in statuses.values()
+        assert by_id["reste-a-payer"] == "Rien à payer."
+        Chromium(chromium).screenshot(url, ARTEFACTS / "mon-compte-demo.png")
 
 
 def test_no_output_of_the_story_lands_outside_var():

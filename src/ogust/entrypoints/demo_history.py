@@ -64,9 +64,9 @@ class _History:
         self.client = queries.client_ref(company_id, CLIENT_EMAIL)
         self.marie = queries.intervenant_ref(company_id, "M001").id
 
-    def at(self, month: int, day: int, hour: int = 10, year: int | None = None) -> None:
-        """ogust's clock now reads that day and hour (Paris), then runs the side effects due."""
-        self.clock.at = datetime(year or self.year, month, day, hour, tzinfo=PARIS)
+    def at(self, month: int, day: int, hour: int = 10) -> None:
+        """ogust's clock now reads that day and hour of last year (Paris)."""
+        self.clock.at = datetime(self.year, month, day, hour, tzinfo=PARIS)
 
     def effects(self) -> None:
         """What a worker would have done right then: publish, debit, email."""
