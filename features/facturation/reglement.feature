@@ -98,7 +98,7 @@ Fonctionnalité: Enregistrer un règlement par chèque, virement, CESU ou espèc
     Et que le back office traite les envois en attente
     Alors la facture est « en échec de paiement », pour 55,00 € TTC
     Et le paiement de Léa Bernard est annulé chez Stripe
-    Et la facture est publiée dans le compte boutique de Léa Bernard, « en échec de paiement », pour 55,00 €
+    Et la facture est publiée dans le compte boutique de Léa Bernard, « débit annulé », pour 55,00 €
     Quand j'enregistre un règlement par chèque de 55,00 €, n° « 7654321 », reçu aujourd'hui
     Alors la facture est « payée », pour 55,00 € TTC
     Et aucun débit n'a abouti sur la carte de Léa Bernard

@@ -47,13 +47,14 @@ class ClientIn(Strict):
 
 
 class DocumentIn(Strict):
-    kind: Literal["invoice", "attestation"]
+    kind: Literal["invoice", "credit_note", "attestation"]
     number: Name
     issued_on: date
     amount_ttc_cents: int
     status: Name
     download_url: Url
     title: Name
+    left_to_pay_cents: int | None = Field(None, ge=0)
 
 
 # ---------------------------------------------------------------- admin (tests and demos)

@@ -39,6 +39,7 @@ CREDIT_NOTE = {
     "amount_ttc": "27,50 €",
     "reason": "Intervention annulée",
     "refund_amount": "27,50 €",
+    "left_to_pay": "55,00 €",
     "download_url": "https://boutique.asd.example/documents/avoir/av-3",
 }
 

@@ -167,9 +167,9 @@ class ShopRejected(Exception):
 
 @dataclass(frozen=True)
 class ShopDocument:
-    """An invoice or attestation published to the client's account in the shop."""
+    """An invoice, credit note (avoir) or attestation published to the client's account in the shop."""
 
-    kind: str  # "invoice" | "attestation"
+    kind: str  # "invoice" | "credit_note" | "attestation"
     id: str
     number: str
     client_id: str
@@ -178,6 +178,7 @@ class ShopDocument:
     status: str
     download_url: str
     title: str
+    left_to_pay_cents: int | None = None  # an invoice: what the client still owes (credit notes, payments off)
 
 
 class ShopApi(Protocol):

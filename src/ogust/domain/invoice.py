@@ -54,6 +54,7 @@ _DEBIT_UNDER_WAY = {AttemptStatus.PENDING, AttemptStatus.CHARGING}
 PAYMENT_REFERENCE_MAX = 100  # a cheque number, a transfer reference, a CESU number
 PAID_AHEAD_AT_MOST = timedelta(days=31)  # a payment received before its invoice, by this much at most
 NUMBER_MAX = 30  # an invoice number, ogust's or a former software's
+DEBIT_CANCELLED = "Débit annulé avant la confirmation 3-D Secure du client"
 
 
 @dataclass(eq=False)
@@ -260,7 +261,7 @@ class Invoice(Aggregate, Totals, ShowsClient):
         self.status = InvoiceStatus.NEEDS_AUTHENTICATION
         self._record(InvoicePaymentNeedsAuthentication(self.company_id, self.id, attempt))
 
-    def cancel_debit(self, attempt: int, reason: str) -> None:
+    def cancel_debit(self, attempt: int, reason: str = DEBIT_CANCELLED) -> None:
         """The debit that awaited the client's 3-D Secure confirmation was cancelled at the bank (the
         client pays otherwise, or never confirmed): the invoice awaits payment again, as after a
         decline — a new debit or a payment recorded by hand — without the email of a failed debit."""
@@ -270,6 +271,12 @@ class Invoice(Aggregate, Totals, ShowsClient):
         self.status = InvoiceStatus.PAYMENT_FAILED
         self.payment_failure = reason
         self._record(InvoiceDebitCancelled(self.company_id, self.id, attempt))
+
+    @property
+    def debit_cancelled(self) -> bool:
+        """Awaiting payment because the company cancelled the debit the client never confirmed — not
+        because the bank refused the card (the client is told so apart: nothing was refused)."""
+        return self.status is InvoiceStatus.PAYMENT_FAILED and self.payment_failure == DEBIT_CANCELLED
 
     def request_payment_retry(self, attempt: int, attempts: Iterable[PaymentAttempt]) -> None:
         """Ask for a new debit (number ``attempt``) after a decline. Not while the bank awaits the

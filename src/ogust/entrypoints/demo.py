@@ -4,6 +4,7 @@ No account needed."""
 from __future__ import annotations
 
 import os
+import shlex
 import socket
 import subprocess
 import sys
@@ -21,6 +22,7 @@ from ogust.domain.errors import AlreadyExists
 from ogust.domain.intervenant import ShopProfile
 from ogust.domain.money import Money, VatRate
 from ogust.domain.units import Unit
+from ogust.entrypoints.demo_history import CLIENT_EMAIL, StripeAccount, write_history
 
 # localstripe pickles its store to a fixed /tmp path, shared by every instance on the machine:
 # the demo's instance keeps its state in var/ instead, so that a restarted demo keeps its cards.
@@ -92,8 +94,9 @@ def env_file(var_dir: Path, ports: Ports) -> dict[str, str]:
     }
     var_dir.mkdir(parents=True, exist_ok=True)
     (var_dir / "ogust.env").write_text(
-        "# written by `ogust demo`: the CLI in another terminal talks to the same parts\n"
-        + "".join(f"{k}={v}\n" for k, v in values.items()))
+        "# written by `ogust demo`: the CLI in another terminal talks to the same parts;\n"
+        "# a shell reads it too (. var/ogust.env), e.g. for $OGUST_SHOP_URL\n"
+        + "".join(f"{k}={shlex.quote(v)}\n" for k, v in values.items()))
     return values
 
 
@@ -146,8 +149,9 @@ def start_parts(var_dir: Path, ports: Ports) -> list[subprocess.Popen]:
     return [stripe, shop]
 
 
-def seed(container) -> str:
-    """The demo company, its tarifs mapped to the shop's services, two intervenants and a client.
+def seed(container, stripe: StripeAccount | None = None) -> str:
+    """The demo company, its tarifs mapped to the shop's services, two intervenants and a client —
+    with, given the local Stripe, the client's last year and a visit of today (demo_history).
     Does nothing when a company exists already."""
     queries = container.queries()
     existing = queries.companies()
@@ -161,6 +165,9 @@ def seed(container) -> str:
                                     ("GARDE", "Garde d'enfants", 2000, VatRate.INTERMEDIATE_10),
                                     ("TOILETTE", "Aide à la toilette", 3000, VatRate.REDUCED_5_5)):
         create_tarif(c.CreateTarif(company.id, code, label, Unit.HOUR, Money(cents), vat))
+    # a fee, not a service: VAT at 20 %, left off the attestation fiscale
+    create_tarif(c.CreateTarif(company.id, "FRAIS", "Frais de dossier", Unit.FLAT, Money(1500), VatRate.STANDARD_20,
+                               tax_credit_eligible=False))
     container.link_shop()(c.LinkShopAccount(company.id, "acc_demo", WEBHOOK_SECRET, SHOP_API_KEY))
     for service, code in (("svc_menage", "MEN"), ("svc_garde_enfants", "GARDE"), ("svc_aide_toilette", "TOILETTE")):
         container.map_service()(c.MapShopService(company.id, service, code))
@@ -174,8 +181,10 @@ def seed(container) -> str:
         ShopProfile("Animateur BAFA, garde d'enfants de 3 à 10 ans.", ("svc_garde_enfants",), ("69003",),
                     ("BAFA", "aide aux devoirs"))))
     try:
-        container.create_client()(c.CreateClient(company.id, "Claire", "Dubois", "claire.dubois@example.fr",
+        container.create_client()(c.CreateClient(company.id, "Claire", "Dubois", CLIENT_EMAIL,
                                                  Address("5 place Bellecour", "69002", "Lyon"), "04 78 00 00 00"))
     except AlreadyExists:
         pass
+    if stripe is not None:
+        write_history(container, company.id, stripe)
     return company.id

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,7 +17,18 @@ def load_env_file(path: Path) -> None:
         for line in path.read_text().splitlines():
             name, sep, value = line.partition("=")
             if sep and name.strip().startswith("OGUST_") and not name.strip().startswith("#"):
-                _FILE_VALUES[name.strip()] = value.strip()
+                _FILE_VALUES[name.strip()] = _unquoted(value.strip())
+
+
+def _unquoted(value: str) -> str:
+    """A value as a shell reads it when quoted (the file is sourced by shells too): 'a & b' is a & b."""
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+        try:
+            [word] = shlex.split(value)
+        except ValueError:
+            return value
+        return word
+    return value
 
 
 def _env(name: str, default: str | None = None) -> str | None:

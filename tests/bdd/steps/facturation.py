@@ -23,6 +23,8 @@ from tests.support.planning import declare_done
 STATUTS = {"brouillon": InvoiceStatus.DRAFT, "validée": InvoiceStatus.VALIDATED, "payée": InvoiceStatus.PAID,
            "en échec de paiement": InvoiceStatus.PAYMENT_FAILED,
            "en attente d'authentification": InvoiceStatus.NEEDS_AUTHENTICATION}
+# what the client's shop account says of an invoice: its status, or that the company cancelled its debit
+PUBLIEES = {**{nom: statut.value for nom, statut in STATUTS.items()}, "débit annulé": "debit_cancelled"}
 DOCUMENT_LINK = re.compile(r"https?://\S+/documents/[\w.-]+")
 PAYMENT_LINK = re.compile(r"https?://\S+/pay/[\w.-]+")
 
@@ -157,7 +159,7 @@ def publiee(monde: Monde, facture: Invoice, nom: str, statut: str, total: int) -
     shop_client_id = monde.container.queries().client(monde.entreprise, monde.client(nom)).shop_client_id
     documents = monde.boutique()["documents"].get(shop_client_id, [])
     assert [(d["kind"], d["id"], d["number"], d["status"], d["amount_ttc_cents"]) for d in documents] == [
-        ("invoice", facture.id, monde.valeurs["numéro"], STATUTS[statut].value, total)]
+        ("invoice", facture.id, monde.valeurs["numéro"], PUBLIEES[statut], total)]
 
 
 def paiements(monde: Monde, nom: str) -> list[dict]:
@@ -256,9 +258,9 @@ def avoir_rembourse(monde: Monde, avoir: CreditNote, montant: int, mode: str, re
 def avoir_publie(monde: Monde, avoir: CreditNote, nom: str, total: int) -> None:
     shop_client_id = monde.container.queries().client(monde.entreprise, monde.client(nom)).shop_client_id
     documents = monde.boutique()["documents"].get(shop_client_id, [])
-    # the shop's contract carries a credit note as a document of negative amount
-    assert [(d["status"], d["amount_ttc_cents"]) for d in documents if d["number"] == avoir.number] == [
-        ("refunded", -total)], documents
+    # the shop's contract carries a credit note as an avoir (kind credit_note) of negative amount
+    assert [(d["kind"], d["status"], d["amount_ttc_cents"]) for d in documents if d["number"] == avoir.number] == [
+        ("credit_note", "refunded", -total)], documents
 
 
 @then(p("{nom} n'a reçu aucun email"))
@@ -308,6 +310,6 @@ def mon_compte(monde: Monde, nom: str, numero: str) -> None:
     shop_client_id = monde.container.queries().client(monde.entreprise, monde.client(nom)).shop_client_id
     page = monde.admin.client_page(monde.shop_account, shop_client_id)
     number = monde.texte(numero)
-    row = next((r for r in page.split("<tr>") if f"<td>{number}</td>" in r), None)
+    row = next((r for r in page.split("<tr>") if f">{number}</td>" in r), None)
     assert row is not None, f"{number} absent de la page « Mon compte »"
     telecharge(monde.admin.http, html.unescape(re.search(r'href="([^"]+)"', row).group(1)), number)

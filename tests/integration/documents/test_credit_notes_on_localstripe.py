@@ -113,5 +113,5 @@ def test_the_avoir_is_published_to_the_shop_with_a_signed_link(billing, shop_ser
     account = shop_server.admin.account(shop_account[0])
     documents = [d for docs in account["documents"].values() for d in docs if d["id"] == note.id]
     assert [(d["kind"], d["number"], d["amount_ttc_cents"], d["status"]) for d in documents] == [
-        ("invoice", note.number, -1500, "refunded")]
+        ("credit_note", note.number, -1500, "refunded")]
     assert "/documents/" in documents[0]["download_url"]

@@ -47,7 +47,9 @@ def test_cancelled_at_the_bank_then_a_cheque_settles_it(uow, ready, cards, worke
 
     worker.run_until_idle()
     assert [n.kind for n in mailer.sent] == emails_before  # no "débit refusé" email
-    assert [d.status for d in shop.documents.values() if d.id == awaiting.id] == ["payment_failed"]
+    # the client's page says the company cancelled it — not that the bank refused the card
+    assert [(d.status, d.left_to_pay_cents) for d in shop.documents.values() if d.id == awaiting.id] == [
+        ("debit_cancelled", awaiting.total_ttc.cents)]
     assert uow.outbox.by_key(ready.id, f"{Effect.PUBLISH_INVOICE.value}|invoice:{awaiting.id}:debit-cancelled:1")
 
     paid = RecordPaymentHandler(uow)(c.RecordPayment(ready.id, awaiting.id, PaymentMethod.CHEQUE, date(2026, 11, 2),

@@ -19,6 +19,7 @@ def test_a_credit_note_is_emailed_once_with_its_refund_and_its_link(uow, ready, 
     assert sent.context["credit_note_number"] == note.number and sent.context["invoice_number"] == invoice.number
     assert (sent.context["amount_ttc"], sent.context["refund_amount"]) == ("20,00\u00a0€", "20,00\u00a0€")
     assert sent.context["reason"] == "Intervention écourtée"
+    assert sent.context["left_to_pay"] == ""  # paid by the card: nothing left to pay, the refund instead
     assert note.id in sent.context["download_url"] and "credit_note" in sent.context["download_url"]
 
 
@@ -28,6 +29,18 @@ def test_a_credit_note_not_refunded_by_card_does_not_announce_a_refund(uow, read
     IssueCreditNoteHandler(uow)(c.IssueCreditNote(ready.id, invoice.id, "Erreur de tarif"))
     worker.run_until_idle()
     [sent] = [n for n in mailer.sent if n.kind is EmailKind.CREDIT_NOTE_AVAILABLE]
+    assert sent.context["refund_amount"] == ""
+    assert sent.context["left_to_pay"] == ""  # credited in full: settled, nothing left to pay
+
+
+def test_a_credit_note_on_an_unpaid_invoice_gives_the_new_amount_due(uow, ready, marie, cards, worker, mailer):
+    invoice = validated_invoice(uow, ready, marie, cards, with_card=False)
+    worker.run_until_idle()
+    IssueCreditNoteHandler(uow)(c.IssueCreditNote(ready.id, invoice.id, "Intervention écourtée", Money(1250)))
+    worker.run_until_idle()
+    [sent] = [n for n in mailer.sent if n.kind is EmailKind.CREDIT_NOTE_AVAILABLE]
+    assert invoice.total_ttc.cents > 1250
+    assert sent.context["left_to_pay"] == Money(invoice.total_ttc.cents - 1250).format_fr()
     assert sent.context["refund_amount"] == ""
 
 

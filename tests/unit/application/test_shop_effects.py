@@ -8,13 +8,16 @@ import pytest
 from ogust.application import commands as c
 from ogust.application.effects import GiveUp, RetryLater
 from ogust.application.effects.shop import PublishInvoiceEffect, SyncIntervenantEffect, TransmitClientEffect
-from ogust.application.handlers.invoicing import ManualInvoiceHandler, ValidateInvoiceHandler
+from ogust.application.handlers.credit_notes import IssueCreditNoteHandler
+from ogust.application.handlers.invoicing import ManualInvoiceHandler, RecordPaymentHandler, ValidateInvoiceHandler
 from ogust.application.handlers.people import CreateClientHandler
 from ogust.application.handlers.shop_sync import SyncIntervenantHandler, TransmitClientHandler
 from ogust.application.outbox import Effect, JobStatus
 from ogust.application.ports import ShopRejected, ShopUnavailable
 from ogust.domain.address import Address
 from ogust.domain.errors import ConcurrencyConflict
+from ogust.domain.money import Money
+from ogust.domain.payment import PaymentMethod
 from ogust.domain.shop_sync import SyncStatus
 from tests.fakes import FakeLinks
 
@@ -85,8 +88,8 @@ def test_publishing_an_invoice_transmits_the_client_first(uow, ready, marie, jea
     assert shop.calls[:2] == ["upsert_client", "publish_document"]
     shop_client_id = f"shopcli_{jean.id[:8]}"
     document = shop.documents[(shop_client_id, invoice.id)]
-    assert (document.kind, document.number, document.amount_ttc_cents, document.status) == (
-        "invoice", "FA-2026-000001", 2750, "validated")
+    assert (document.kind, document.number, document.amount_ttc_cents, document.status,
+            document.left_to_pay_cents) == ("invoice", "FA-2026-000001", 2750, "validated", 2750)
     assert document.download_url.endswith(invoice.id)
     assert jean.sync_status is SyncStatus.IN_SYNC and jean.shop_client_id == shop_client_id
 
@@ -151,3 +154,26 @@ def test_a_record_that_keeps_changing_while_sent_is_sent_again_later(uow, ready,
         TransmitClientEffect(uow, shop)(job)
     TransmitClientEffect(uow, shop)(job)
     assert jean.sync_status is SyncStatus.IN_SYNC
+
+
+def test_what_is_left_to_pay_follows_credit_notes_and_payments_and_an_avoir_is_published_as_one(
+        uow, ready, marie, jean, shop, processor):
+    invoice = ManualInvoiceHandler(uow)(c.ManualInvoice(ready.id, jean.id, served_by(marie)))
+    ValidateInvoiceHandler(uow)(c.ValidateInvoice(ready.id, invoice.id))
+    note = IssueCreditNoteHandler(uow)(c.IssueCreditNote(ready.id, invoice.id, "Intervention écourtée", Money(750)))
+    processor.run_until_idle()
+    shop_client_id = f"shopcli_{jean.id[:8]}"
+    published = shop.documents[(shop_client_id, invoice.id)]
+    assert (published.amount_ttc_cents, published.left_to_pay_cents, published.status) == (2750, 2000, "validated")
+    avoir = shop.documents[(shop_client_id, note.id)]
+    assert (avoir.kind, avoir.number, avoir.amount_ttc_cents, avoir.status, avoir.left_to_pay_cents) == (
+        "credit_note", note.number, -750, "issued", None)
+
+    RecordPaymentHandler(uow)(c.RecordPayment(ready.id, invoice.id, PaymentMethod.CESU, date(2026, 10, 30), "",
+                                              Money(500)))
+    processor.run_until_idle()
+    assert shop.documents[(shop_client_id, invoice.id)].left_to_pay_cents == 1500
+    RecordPaymentHandler(uow)(c.RecordPayment(ready.id, invoice.id, PaymentMethod.CHEQUE, date(2026, 10, 30)))
+    processor.run_until_idle()
+    published = shop.documents[(shop_client_id, invoice.id)]
+    assert (published.status, published.left_to_pay_cents) == ("paid", 0)

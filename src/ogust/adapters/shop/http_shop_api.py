@@ -155,9 +155,13 @@ def _service(item: dict) -> ShopService:
 
 
 def _document_body(document: ShopDocument) -> dict[str, object]:
-    return {"kind": document.kind, "number": document.number, "issued_on": document.issued_on,
-            "amount_ttc_cents": document.amount_ttc_cents, "status": document.status,
-            "download_url": document.download_url, "title": document.title}
+    body: dict[str, object] = {
+        "kind": document.kind, "number": document.number, "issued_on": document.issued_on,
+        "amount_ttc_cents": document.amount_ttc_cents, "status": document.status,
+        "download_url": document.download_url, "title": document.title}
+    if document.left_to_pay_cents is not None:
+        body["left_to_pay_cents"] = document.left_to_pay_cents
+    return body
 
 
 def _outcome(result: dict) -> BulkOutcome:

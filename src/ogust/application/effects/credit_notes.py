@@ -23,7 +23,7 @@ from ogust.domain.credit_note import RefundStatus, ensure_refund_within_payment
 from ogust.domain.errors import ConcurrencyConflict, RefundExceedsPayment
 from ogust.domain.payment import PaymentMethod
 
-# The shop's contract knows invoices and attestations: an avoir is an invoice with a negative amount.
+# An avoir is published with a negative amount, and its refund's progress as its status.
 SHOP_STATUS = {RefundStatus.NONE: "issued", RefundStatus.PENDING: "refund_pending",
                RefundStatus.SUCCEEDED: "refunded", RefundStatus.FAILED: "refund_failed"}
 
@@ -93,7 +93,7 @@ class PublishCreditNoteEffect:
             account = uow.companies.get(job.company_id).require_shop()
         shop_client_id = ensure_client_in_shop(self.uow, self.shop, job, note.client_id)
         document = ShopDocument(
-            kind="invoice", id=note.id, number=note.number, client_id=note.client_id,
+            kind="credit_note", id=note.id, number=note.number, client_id=note.client_id,
             issued_on=note.issued_on.isoformat(), amount_ttc_cents=-note.total_ttc.cents,
             status=SHOP_STATUS[note.refund_status],
             download_url=self.links.download_url(job.company_id, "credit_note", note.id),

@@ -115,6 +115,7 @@ class SendEmailEffect:
                 Effect.MAIL_CREDIT_NOTE_REFUNDED, CreditNoteRefundToAnnounce(job.company_id, note.id))) is not None
             refunded = (note.refund_status is not RefundStatus.NONE and note.refund_method is None
                         and note.refund_amount.cents > 0 and not announced_apart)
+            left_to_pay = uow.invoices.get(job.company_id, note.invoice_id).left_to_pay  # as it stands now
             context |= {
                 "credit_note_number": note.number,
                 "invoice_number": note.invoice_number,
@@ -122,6 +123,7 @@ class SendEmailEffect:
                 "amount_ttc": note.total_ttc.format_fr(),
                 "reason": note.reason,
                 "refund_amount": note.refund_amount.format_fr() if refunded else "",
+                "left_to_pay": left_to_pay.format_fr() if left_to_pay.cents else "",
                 "download_url": self.links.download_url(job.company_id, "credit_note", note.id),
             }
         elif kind is EmailKind.CREDIT_NOTE_REFUNDED:

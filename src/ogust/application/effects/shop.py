@@ -7,6 +7,7 @@ from ogust.application.outbox import OutboxJob
 from ogust.application.ports import DocumentLinks, ShopApi, ShopDocument, ShopRejected, ShopUnavailable
 from ogust.domain.client import Client
 from ogust.domain.errors import ConcurrencyConflict, ShopNotLinked
+from ogust.domain.invoice import Invoice
 from ogust.domain.shop_sync import ShopSynced
 
 
@@ -98,11 +99,17 @@ class PublishInvoiceEffect:
         document = ShopDocument(
             kind="invoice", id=invoice.id, number=invoice.number or "", client_id=invoice.client_id,
             issued_on=invoice.issued_on.isoformat() if invoice.issued_on else "",
-            amount_ttc_cents=invoice.total_ttc.cents, status=invoice.status.value,
+            amount_ttc_cents=invoice.total_ttc.cents, status=shop_status(invoice),
             download_url=self.links.download_url(job.company_id, "invoice", invoice.id),
-            title=f"Facture {invoice.number}",
+            title=f"Facture {invoice.number}", left_to_pay_cents=invoice.left_to_pay.cents,
         )
         _publish(self.shop, account, shop_client_id, document)
+
+
+def shop_status(invoice: Invoice) -> str:
+    """The invoice's status as the shop contract names it: a debit the company cancelled is not a card
+    the bank refused."""
+    return "debit_cancelled" if invoice.debit_cancelled else invoice.status.value
 
 
 class PublishAttestationEffect:

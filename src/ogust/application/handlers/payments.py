@@ -11,7 +11,7 @@ from ogust.application.handlers import UowFactory
 from ogust.application.ports import ChargeOutcome, ChargeResult, PaymentGateway, PaymentOutcomeUnknown
 from ogust.application.unit_of_work import UnitOfWork
 from ogust.domain.errors import InvalidTransition
-from ogust.domain.invoice import Invoice, InvoiceStatus
+from ogust.domain.invoice import DEBIT_CANCELLED, Invoice, InvoiceStatus
 from ogust.domain.payment import AttemptStatus, PaymentAttempt
 
 _OUTCOMES = {
@@ -66,7 +66,7 @@ def _attempt_for(uow: UnitOfWork, cmd: RecordPaymentEvent) -> PaymentAttempt | N
                  if a.number == number and a.idempotency_key == cmd.idempotency_key), None)
 
 
-CANCELLED = "Débit annulé avant la confirmation 3-D Secure du client"
+CANCELLED = DEBIT_CANCELLED
 
 
 class CancelDebitHandler:

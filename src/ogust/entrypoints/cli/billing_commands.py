@@ -123,11 +123,12 @@ def _moment(text: str, option: str, zone) -> datetime:
 
 @intervention.command("done")
 @click.argument("intervention_id")
+@json_option
 @pass_cli
-def intervention_done(cli: Cli, intervention_id) -> None:
+def intervention_done(cli: Cli, intervention_id, as_json) -> None:
     """Déclarer l'intervention réalisée : à partir de son début, jamais avant."""
     done = cli.container.mark_done()(c.MarkInterventionDone(cli.company_id(), intervention_id))
-    click.echo(f"Intervention {done.id} réalisée.")
+    output(s.intervention(done), as_json, [f"Intervention {done.id} réalisée."])
 
 
 @intervention.command("to-declare")

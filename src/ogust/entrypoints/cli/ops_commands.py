@@ -5,6 +5,7 @@ import logging
 import signal
 import sys
 import threading
+from datetime import date
 
 import click
 
@@ -157,8 +158,11 @@ def db_upgrade(cli: Cli, app_role) -> None:
 
 @click.command()
 @click.option("--port", type=int, default=8000, help="Port de l'API ogust")
+@click.option("--shop-port", type=int, default=8700, help="Port de la boutique de référence")
+@click.option("--stripe-port", type=int, default=8420, help="Port du Stripe local")
+@click.option("--smtp-port", type=int, default=8025, help="Port du serveur SMTP de démonstration")
 @pass_cli
-def demo(cli: Cli, port) -> None:
+def demo(cli: Cli, port, shop_port, stripe_port, smtp_port) -> None:
     """Tout sur cette machine : ogust (SQLite) avec des données de démo, un Stripe local,
     la boutique de référence et un serveur SMTP qui garde les emails dans var/mail/inbox."""
     import uvicorn
@@ -168,7 +172,7 @@ def demo(cli: Cli, port) -> None:
     from ogust.entrypoints.container import build_container
     from ogust.entrypoints.settings import Settings
 
-    ports = d.Ports(api=port)
+    ports = d.Ports(api=port, shop=shop_port, stripe=stripe_port, smtp=smtp_port)
     var_dir = Settings.from_env().var_dir
     d.env_file(var_dir, ports)
     processes = d.start_parts(var_dir, ports)
@@ -177,8 +181,8 @@ def demo(cli: Cli, port) -> None:
     try:
         container = build_container(Settings.from_env())
         _prepare_schema(container.settings().database_url)
-        company_id = d.seed(container)
-        click.echo(DEMO_BANNER.format(api=ports.api, shop=ports.shop, var=var_dir))
+        company_id = d.seed(container, d.StripeAccount(f"http://127.0.0.1:{ports.stripe}", d.STRIPE_KEY))
+        click.echo(DEMO_BANNER.format(api=ports.api, shop=ports.shop, var=var_dir, last=date.today().year - 1))
         if not container.api_keys().list(company_id):  # the API wants a key: the demo's, shown this once
             token = container.api_keys().create(company_id, "démo", ("operator",)).token
             click.echo(f"  Clé d'API (opérateur) : {token}\n  (montrée une seule fois ; "
@@ -197,6 +201,8 @@ ogust tourne avec des données de démonstration.
   API et documentation : http://127.0.0.1:{api}/docs
   Boutique (référence) : http://127.0.0.1:{shop}/docs  — compte acc_demo
   Emails reçus         : {var}/mail/inbox/*.eml
+  Cliente              : Claire Dubois — son année {last} (chèque, CESU, virement, carte, un avoir)
+                         et sa visite d'aujourd'hui, commencée : l'histoire du README se joue telle quelle
   Dans un autre terminal : .venv/bin/ogust --help   (même configuration, lue dans {var}/ogust.env)
 Ctrl-C pour tout arrêter.
 """
