@@ -132,8 +132,7 @@ def _prepare_schema(url: str) -> None:
 def db_upgrade(cli: Cli, app_role) -> None:
     """Appliquer les migrations Alembic, en propriétaire des tables (OGUST_MIGRATION_DATABASE_URL si
     donnée, sinon OGUST_DATABASE_URL), puis accorder au rôle de l'application ses droits."""
-    from ogust.adapters.persistence.database import normalise_url
-    from ogust.adapters.persistence.database import MigrationRefused
+    from ogust.adapters.persistence.database import MigrationRefused, normalise_url
     from ogust.adapters.persistence.roles import RoleRefused, upgrade_and_grant
 
     settings = cli.container.settings()
