@@ -191,7 +191,7 @@ class HttpUrssafApi:
             return send()
         except httpx.TimeoutException:
             raise UrssafUnavailable(f"URSSAF n'a pas répondu à temps ({what}).") from None
-        except httpx.TransportError as error:
+        except httpx.RequestError as error:  # connection refused or reset, protocol, decoding…
             raise UrssafUnavailable(f"URSSAF injoignable ({what} : {type(error).__name__}).") from None
 
     @staticmethod
