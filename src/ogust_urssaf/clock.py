@@ -6,6 +6,9 @@ import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+LATEST = datetime(2200, 1, 1, tzinfo=UTC)
+
 
 class ServerClock:
     def __init__(self, real_now: Callable[[], datetime] | None = None) -> None:
@@ -21,6 +24,8 @@ class ServerClock:
         """From now on, time flows on from ``moment`` (timezone-aware)."""
         if moment.tzinfo is None:
             raise ValueError("an instant with its time zone")
+        if not EARLIEST <= moment <= LATEST:
+            raise ValueError(f"an instant between {EARLIEST.year} and {LATEST.year}")
         with self._lock:
             self._offset = moment - self._real_now()
         return self.now()
@@ -29,5 +34,7 @@ class ServerClock:
         if delta < timedelta(0):
             raise ValueError("the clock only moves forward")
         with self._lock:
+            if self._real_now() + self._offset + delta > LATEST:
+                raise ValueError(f"not beyond {LATEST.year}")
             self._offset += delta
         return self.now()

@@ -19,11 +19,16 @@ def document() -> dict:
     return yaml.safe_load(DOCUMENT.read_text(encoding="utf-8"))
 
 
-def schema_errors(schema: dict, value: object) -> list[str]:
+@lru_cache(maxsize=64)
+def _validator(schema_json: str):
     jsonschema = pytest.importorskip("jsonschema")
     rooted = {"$schema": "https://json-schema.org/draft/2020-12/schema", "components": document()["components"],
-              **schema}
-    validator = jsonschema.Draft202012Validator(rooted)
+              **json.loads(schema_json)}
+    return jsonschema.Draft202012Validator(rooted)
+
+
+def schema_errors(schema: dict, value: object) -> list[str]:
+    validator = _validator(json.dumps(schema, sort_keys=True))
     return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(value)]
 
 

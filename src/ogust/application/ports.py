@@ -439,4 +439,5 @@ class UrssafApi(Protocol):
 
     def payment_requests_invoiced(self, credentials: UrssafCredentials, first_day: date,
                                   last_day: date) -> list[UrssafPaymentRequestState]:
-        """The requests whose invoice date falls in these days (URSSAF answers ten at most)."""
+        """The requests whose invoice date falls in these days. URSSAF lists ten at most per search:
+        a longer list is asked in shorter periods; more than ten on one day is a UrssafRejected."""

@@ -129,6 +129,21 @@ def test_requests_found_by_invoice_date(urssaf, api, company):
     assert api.payment_requests_invoiced(company.credentials, date(2026, 10, 1), date(2026, 10, 31)) == []
 
 
+def test_more_than_ten_requests_in_a_period_are_listed_by_shorter_periods(urssaf, api, company, recording):
+    ids = {api.submit_payment_request(company.credentials, payment_request(
+        company.id_client, f"F-{day:02d}", start=date(2026, 11, 2), end=date(2026, 11, 2),
+        invoiced=date(2026, 11, day))) for day in range(3, 16)}
+    found = api.payment_requests_invoiced(company.credentials, date(2026, 11, 1), date(2026, 11, 30))
+    assert {state.request_id for state in found} == ids and len(found) == 13
+    assert recording.count("/demandePaiement/rechercher", status=400) >= 1
+    for n in range(11):  # eleven invoiced the same day: URSSAF cannot list them by date
+        api.submit_payment_request(company.credentials, payment_request(company.id_client, f"G-{n}",
+                                                                        invoiced=date(2026, 12, 1)))
+    with pytest.raises(UrssafRejected) as refused:
+        api.payment_requests_invoiced(company.credentials, date(2026, 12, 1), date(2026, 12, 1))
+    assert refused.value.code == "ERR_NBRE_MAX_RESULTAT"
+
+
 # ---------------------------------------------------------------- the token
 def test_one_token_serves_many_calls(urssaf, api, company, recording):
     api.client_status(company.credentials, company.id_client)  # renews the token the clock's jump expired

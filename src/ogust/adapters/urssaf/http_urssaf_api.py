@@ -18,7 +18,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import httpx
@@ -111,8 +111,17 @@ class HttpUrssafApi:
 
     def payment_requests_invoiced(self, credentials: UrssafCredentials, first_day: date,
                                   last_day: date) -> list[UrssafPaymentRequestState]:
-        return self._search(credentials, {"dateDebut": payloads.instant(first_day),
-                                          "dateFin": payloads.instant(last_day)})
+        """URSSAF answers ten requests at most (ERR_NBRE_MAX_RESULTAT beyond): the period is halved
+        until each half fits. More than ten invoiced the same day cannot be listed this way."""
+        try:
+            return self._search(credentials, {"dateDebut": payloads.instant(first_day),
+                                              "dateFin": payloads.instant(last_day)})
+        except UrssafRejected as refusal:
+            if refusal.code != "ERR_NBRE_MAX_RESULTAT" or first_day >= last_day:
+                raise
+        middle = first_day + (last_day - first_day) // 2
+        return (self.payment_requests_invoiced(credentials, first_day, middle)
+                + self.payment_requests_invoiced(credentials, middle + timedelta(days=1), last_day))
 
     def _search(self, credentials: UrssafCredentials, criteria: dict) -> list[UrssafPaymentRequestState]:
         try:
@@ -182,7 +191,7 @@ class HttpUrssafApi:
             return send()
         except httpx.TimeoutException:
             raise UrssafUnavailable(f"URSSAF n'a pas répondu à temps ({what}).") from None
-        except httpx.TransportError as error:
+        except httpx.RequestError as error:  # connection refused or reset, protocol, decoding…
             raise UrssafUnavailable(f"URSSAF injoignable ({what} : {type(error).__name__}).") from None
 
     @staticmethod
