@@ -11,7 +11,7 @@ from ogust.application import commands as c
 from ogust.entrypoints.cli.base import Cli, OgustGroup, json_option, output, pass_cli
 from ogust.entrypoints.import_view import report_dict, report_lines
 
-MAX_FILE_BYTES = 200 * 1024 * 1024
+MAX_FILE_BYTES = 50 * 1024 * 1024  # far beyond the 100,000 lines a file may hold
 
 
 @click.group("import", cls=OgustGroup)
