@@ -12,7 +12,6 @@ from dataclasses import replace
 
 import pytest
 
-from ogust.adapters.persistence.database import upgrade_database
 from ogust.entrypoints.container import build_container
 from tests.integration.races.harness import RaceOffice, deploy, set_up_company
 from tests.integration.races.senders import Senders
@@ -42,11 +41,10 @@ def races_smtp() -> Iterator[SmtpTestServer]:
 
 
 @pytest.fixture(scope="package")
-def office(empty_database: Callable[[str], str], shop_server: RunningShop, races_stripe: LocalStripe,
+def office(migrated_database: Callable[[str], str], shop_server: RunningShop, races_stripe: LocalStripe,
            races_smtp: SmtpTestServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RaceOffice]:
     started = time.monotonic()
-    url = empty_database("postgresql")
-    upgrade_database(url)
+    url = migrated_database("postgresql")  # migrated by the owner; the processes connect as the application's role
     account, shop_api_key = f"acc_races_{uuid.uuid4().hex[:8]}", f"key-{uuid.uuid4().hex}"
     shop_server.admin.create_account(account, api_key=shop_api_key)
     var = tmp_path_factory.mktemp("races")
