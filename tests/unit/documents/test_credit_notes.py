@@ -195,7 +195,7 @@ def test_a_credit_note_on_a_card_paid_invoice_refunds_the_card_once_through_the_
     note.refund_status = RefundStatus.PENDING
     RefundCreditNoteEffect(uow, gateway)(refund_job)
     assert len(gateway.refunds) == 1 and gateway.refunded_cents == {"pi_fake_1": invoice.total_ttc.cents}
-    # published to the shop as an avoir (« Avoir » on the client's page) with a negative amount and a download link
+    # published to the shop as an avoir with a negative amount and a download link
     [document] = [d for d in shop.documents.values() if d.id == note.id]
     assert (document.kind, document.amount_ttc_cents, document.status) == ("credit_note", -invoice.total_ttc.cents,
                                                                           "refunded")
