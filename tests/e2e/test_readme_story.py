@@ -23,8 +23,9 @@ needs_demo = pytest.mark.skipif(
 def test_the_story_is_found_and_says_what_is_refused():
     blocks = story_blocks(README.read_text(encoding="utf-8"))
     assert len(blocks) >= 5
-    assert refused_commands("\n".join(blocks)) == ["$O shop map svc_menage MEN2",
-                                                   "$O attestation validate $NOW"]
+    assert refused_commands("\n".join(blocks)) == [
+        "$O shop map svc_menage MEN2", "$O intervention plan jean.dupont@example.fr --intervenant M001 $P",
+        "$O attestation validate $NOW"]
     script = story_script(README.read_text(encoding="utf-8"))
     assert "if $O shop map svc_menage MEN2; then" in script and "2027" not in script
     assert "if $O attestation validate $NOW; then" in script
