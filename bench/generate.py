@@ -136,16 +136,66 @@ def clients(factory: sessionmaker, company_: BenchCompany, count: int, cards: bo
     return ids
 
 
+# ---------------------------------------------------------------- the planning
+Staff = tuple[str, str, str]  # (id, matricule, full name)
+DAY_FROM, DAY_TO = 8, 20  # visits between 08:00 and 20:00, Paris time
+
+
+class Rota:
+    """Slots for the company's interventions that never overlap an intervenant's others (the database
+    refuses that, migration 0015): each intervenant's month is filled visit after visit, 08:00–20:00;
+    client ``n`` goes to intervenant ``n`` (modulo the staff), else to the next one with room left that
+    month; when nobody has, the company hires one more, as a company of that size would employ."""
+
+    def __init__(self, factory: sessionmaker, company_: BenchCompany) -> None:
+        self.factory, self.company = factory, company_
+        self.staff: list[Staff] = list(company_.intervenants)
+        self.next_free: dict[tuple[str, int, int], datetime] = {}
+        self.full: set[tuple[str, int, int]] = set()
+
+    def slot(self, n: int, year: int, month: int, minutes: int) -> tuple[Staff, datetime]:
+        for offset in range(len(self.staff)):
+            who = self.staff[(n + offset) % len(self.staff)]
+            start = self._fit(who[0], year, month, minutes)
+            if start is not None:
+                return who, start
+        who = self._hire()
+        start = self._fit(who[0], year, month, minutes)
+        assert start is not None, "a visit longer than a working day"
+        return who, start
+
+    def _fit(self, who: str, year: int, month: int, minutes: int) -> datetime | None:
+        key = (who, year, month)
+        if key in self.full:
+            return None
+        start = self.next_free.get(key) or datetime(year, month, 1, DAY_FROM, tzinfo=PARIS)
+        while start + timedelta(minutes=minutes) > start.replace(hour=DAY_TO, minute=0):
+            start = (start + timedelta(days=1)).replace(hour=DAY_FROM, minute=0)
+        if start.month != month:
+            self.full.add(key)
+            return None
+        self.next_free[key] = start + timedelta(minutes=minutes)
+        return start
+
+    def _hire(self) -> Staff:
+        n = len(self.staff)
+        hired = Intervenant(self.company.id, f"Prénom{n}", f"Intervenant{n:03d}", f"M{n:03d}",
+                            email=f"m{n}@example.fr", profile=ShopProfile("", ("svc_menage",), ("69002",), ()))
+        _save(self.factory, [hired])
+        self.staff.append((hired.id, hired.matricule, hired.full_name))
+        return self.staff[-1]
+
+
 # ---------------------------------------------------------------- month end
 def month_end(factory: sessionmaker, company_: BenchCompany, client_ids: list[str], year: int, month: int,
               per_client: int = 1) -> None:
     """``per_client`` done, not yet invoiced interventions of the month for each client."""
+    rota = Rota(factory, company_)
 
     def made() -> Iterator[Intervention]:
         for n, client_id in enumerate(client_ids):
-            who = company_.intervenants[n % len(company_.intervenants)][0]
-            for k in range(per_client):
-                start = datetime(year, month, 1 + (n + k) % 27, 8 + k % 8, 0, tzinfo=PARIS)
+            for _ in range(per_client):
+                (who, _, _), start = rota.slot(n, year, month, 120)
                 yield Intervention(company_.id, client_id, who, company_.tarif_id, start, start + timedelta(hours=2),
                                    HOME, status=InterventionStatus.DONE)
 
@@ -175,13 +225,14 @@ def paid_year(factory: sessionmaker, company_: BenchCompany, client_ids: list[st
                     rows[name].clear()
             session.commit()
 
+    rota = Rota(factory, company_)
     for n, client_id in enumerate(client_ids):
-        who_id, matricule, name = company_.intervenants[n % len(company_.intervenants)]
-        by_month: dict[int, list[tuple[str, datetime, int]]] = {}
+        by_month: dict[int, list[tuple[str, datetime, int, Staff]]] = {}
         for k in range(interventions_per_client):
             month = 1 + k * 12 // interventions_per_client
-            start = datetime(year, month, 1 + (k * 3 + n) % 27, 8 + k % 9, 0, tzinfo=PARIS)
-            by_month.setdefault(month, []).append((new_id(), start, 90 + 30 * (k % 3)))
+            minutes = 90 + 30 * (k % 3)
+            who, start = rota.slot(n, year, month, minutes)
+            by_month.setdefault(month, []).append((new_id(), start, minutes, who))
         for month, done in sorted(by_month.items()):
             number += 1
             invoice_id = new_id()
@@ -189,7 +240,7 @@ def paid_year(factory: sessionmaker, company_: BenchCompany, client_ids: list[st
             last = (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
             paid_at = datetime(year, month, 28, 10, 0, tzinfo=UTC)
             total = Money(0)
-            for position, (intervention_id, start, minutes) in enumerate(done):
+            for position, (intervention_id, start, minutes, (who_id, matricule, name)) in enumerate(done):
                 amount_ht = Quantity(minutes, Unit.HOUR).price(price)
                 total = total + amount_ht + rate.tax_on(amount_ht)
                 rows["interventions"].append({

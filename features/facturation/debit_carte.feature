@@ -15,6 +15,7 @@ Fonctionnalité: Débit de la carte bancaire du client
 
   Scénario: La facture du devis, validée, est publiée, débitée une fois et annoncée par email
     Étant donné que Claire Dubois a commandé en ligne « Ménage » avec Marie Curie dans 3 jours, de 9 h à 11 h
+    Et que l'intervention de Marie Curie chez Claire Dubois dans 3 jours est réalisée
     Quand je génère la facture depuis le devis de la commande
     Et que je valide la facture
     Et que le back office traite les envois en attente
@@ -63,6 +64,20 @@ Fonctionnalité: Débit de la carte bancaire du client
     Et la carte de Claire Dubois est débitée une seule fois, de 55,00 €
     Et Claire Dubois reçoit un seul email : « Aide & Vous Services – Paiement de votre facture n° {numéro} confirmé »
 
+  Scénario: Seules les interventions réalisées se facturent, les autres attendent
+    Étant donné que Claire Dubois a commandé en ligne :
+      | service | intervenant | créneau                      |
+      | Ménage  | Marie Curie | dans 3 jours, de 9 h à 11 h  |
+      | Ménage  | Marie Curie | dans 10 jours, de 9 h à 11 h |
+    Quand je génère la facture depuis le devis de la commande
+    Alors c'est refusé : « aucune intervention réalisée et non facturée, 2 encore prévue(s). Une intervention se facture une fois faite : déclarez-la réalisée (ogust intervention done ID) après qu'elle a eu lieu, puis facturez. »
+    Et Claire Dubois n'a aucune facture
+    Étant donné que l'intervention de Marie Curie chez Claire Dubois dans 3 jours est réalisée
+    Quand je génère la facture depuis le devis de la commande
+    Alors la facture reprend les interventions :
+      | date         | intervenant | quantité | total TTC |
+      | dans 3 jours | Marie Curie | 2 h      | 55,00 €   |
+
   Scénario: Une intervention ne se déclare réalisée qu'une fois commencée
     Étant donné que Claire Dubois a commandé en ligne « Ménage » avec Marie Curie dans 3 jours, de 9 h à 11 h
     Quand je déclare aujourd'hui réalisée l'intervention de Marie Curie chez Claire Dubois dans 3 jours
@@ -71,6 +86,7 @@ Fonctionnalité: Débit de la carte bancaire du client
   Scénario: Une carte refusée laisse la facture impayée et le client est prévenu
     Étant donné Jeanne Martin, jeanne.martin@example.fr, qui achète sur la boutique avec la carte 4000 0000 0000 0341
     Et que Jeanne Martin a commandé en ligne « Ménage » avec Marie Curie dans 3 jours, de 9 h à 11 h
+    Et que l'intervention de Marie Curie chez Jeanne Martin dans 3 jours est réalisée
     Quand je génère la facture depuis le devis de la commande
     Et que je valide la facture
     Et que le back office traite les envois en attente
@@ -84,6 +100,7 @@ Fonctionnalité: Débit de la carte bancaire du client
   Scénario: Une banque qui demande une authentification forte : le client reçoit un lien de paiement
     Étant donné Léa Bernard, lea.bernard@example.fr, qui achète sur la boutique avec la carte 4000 0027 6000 3184
     Et que Léa Bernard a commandé en ligne « Ménage » avec Marie Curie dans 3 jours, de 9 h à 11 h
+    Et que l'intervention de Marie Curie chez Léa Bernard dans 3 jours est réalisée
     Quand je génère la facture depuis le devis de la commande
     Et que je valide la facture
     Et que le back office traite les envois en attente

@@ -24,6 +24,7 @@ from tests.e2e.helpers import (
     text_of,
     unique_email,
 )
+from tests.fakes import FixedClock
 from tests.support.pdf_text import text_of as pdf_text
 from tests.support.planning import ShiftedClock, clock_of
 from tests.support.shop_contract import assert_matches
@@ -185,6 +186,12 @@ def test_the_help_article_story_over_http(ogust_api, fresh_shop_account, shop_se
     unsigned = http.post("/api/shop/orders", content=json.dumps({"account_id": account}).encode(),
                          headers={"content-type": "application/json"})
     problem(unsigned, 401, "bad_signature")
+
+    # ---- the visit takes place and is declared done (only work done is invoiced): planned, it is not
+    refused = problem(http.post("/api/invoices/from-devis", json={"devis_id": devis["id"]}), 422, "nothing_to_invoice")
+    assert "1 encore prévue(s)" in refused["detail"], refused
+    with clock_of(ogust_api.container, FixedClock(datetime.fromisoformat(intervention["end"]))):
+        assert ok(http.post(f"/api/interventions/{intervention['id']}/done"))["status"] == "done"
 
     # ---- invoice from the devis, validated: debited once, published in the shop, emailed with a link
     draft = ok(http.post("/api/invoices/from-devis", json={"devis_id": devis["id"]}), 201)

@@ -6,20 +6,22 @@ launcher that spares each command its ~2 s of imports)."""
 from __future__ import annotations
 
 import json
+import time
 import uuid
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 
 from tests.e2e.cli_runner import OgustCli, WarmLauncher, script, succeeded
-from tests.e2e.helpers import PARIS, future_slot, messages_to, text_of, unique_email
+from tests.e2e.helpers import PARIS, messages_to, text_of, unique_email
 from tests.support.pdf_text import text_of as pdf_text
 from tests.support.shop_contract import assert_matches
 
 pytestmark = pytest.mark.e2e
 
 BASE_URL = "http://ogust.test:8000"
+SOON_SECONDS = 12  # time for the order to be placed before its visit begins (a past slot is refused)
 
 
 @pytest.fixture(scope="module")
@@ -130,7 +132,9 @@ def test_the_help_article_story_through_the_cli(ogust, fresh_shop_account, shop_
 
     # an online order, in the shop contract's format, with a card saved on localstripe; then its replay
     stripe_customer, card = localstripe_server.create_customer_with_card("4242424242424242", buyer_email)
-    start, end = future_slot(days=3)
+    # a visit beginning in a few seconds: once begun it is declared done, then invoiced (only work done is)
+    start = (datetime.now(PARIS) + timedelta(seconds=SOON_SECONDS)).replace(microsecond=0)
+    end = start + timedelta(hours=2)
     order = {
         "order_id": f"ord_{uuid.uuid4().hex[:12]}", "account_id": account,
         "placed_at": datetime.now(PARIS).isoformat(timespec="seconds"),
@@ -156,7 +160,13 @@ def test_the_help_article_story_through_the_cli(ogust, fresh_shop_account, shop_
     assert (devis["id"], devis["status"], devis["shop_order_id"], devis["client_id"], devis["total_ttc"]["cents"]) \
         == (accepted["devis_id"], "accepted", order["order_id"], accepted["client_id"], 5500)
 
-    # invoice from the devis; validating it debits the card, publishes and emails (the CLI runs the outbox)
+    # invoice from the devis once its visit is declared done; validating it debits the card, publishes and
+    # emails (the CLI runs the outbox)
+    planned = ogust("invoice", "from-devis", devis["id"])
+    assert planned.code == 1 and "1 encore prévue(s)" in planned.err, planned
+    time.sleep(max(0.0, (start - datetime.now(PARIS)).total_seconds()) + 0.5)  # the visit has begun
+    [intervention_id] = accepted["intervention_ids"]
+    assert f"Intervention {intervention_id} réalisée." in ogust.ok("intervention", "done", intervention_id).out
     draft = ogust.ok("invoice", "from-devis", devis["id"], "--json").json
     assert (draft["status"], draft["number"], draft["total_ttc"]["cents"]) == ("draft", None, 5500)
     validated = ogust.ok("invoice", "validate", draft["id"], "--json", script=True).json

@@ -57,9 +57,9 @@ def retenir(monde: Monde, invoice: Invoice) -> Invoice:
 
 
 @when("je génère la facture depuis le devis de la commande", target_fixture="facture")
-def depuis_le_devis(monde: Monde, commande: dict) -> Invoice:
+def depuis_le_devis(monde: Monde, commande: dict) -> Invoice | None:
     devis_id = commande["ogust_body"]["devis_id"]
-    return monde.container.invoice_from_devis()(c.InvoiceFromDevis(monde.entreprise, devis_id))
+    return monde.tenter(lambda: monde.container.invoice_from_devis()(c.InvoiceFromDevis(monde.entreprise, devis_id)))
 
 
 @when(p("je fais à la main une facture pour {nom} :"), target_fixture="facture")
@@ -117,7 +117,13 @@ def valide(monde: Monde, facture: Invoice) -> Invoice:
 
 @given("la facture du devis de la commande a été validée", target_fixture="facture")
 def devis_facture_et_valide(monde: Monde, commande: dict) -> Invoice:
-    return valide(monde, depuis_le_devis(monde, commande))
+    """The order's interventions took place and were declared done (only work done is invoiced), then
+    the devis was invoiced and the invoice validated."""
+    for intervention_id in commande["ogust_body"]["intervention_ids"]:
+        declare_done(monde.container, monde.entreprise, intervention_id)  # at the visit's end
+    devis_id = commande["ogust_body"]["devis_id"]
+    invoice = monde.container.invoice_from_devis()(c.InvoiceFromDevis(monde.entreprise, devis_id))
+    return valide(monde, invoice)
 
 
 @when("je valide de nouveau la facture")

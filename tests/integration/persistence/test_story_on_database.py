@@ -15,6 +15,7 @@ from ogust.application.handlers.attestations import GenerateAttestationHandler, 
 from ogust.application.handlers.invoicing import InvoiceFromDevisHandler, ValidateInvoiceHandler
 from ogust.application.handlers.orders import PlaceOrderHandler
 from ogust.application.handlers.people import CreateIntervenantHandler
+from ogust.application.handlers.planning import MarkInterventionDoneHandler
 from ogust.application.handlers.setup import (
     CreateCompanyHandler,
     CreateTarifHandler,
@@ -89,6 +90,9 @@ def test_order_to_attestation(make_uow) -> None:
     placed = place(order)
     assert place(order).replayed
 
+    now, make_uow.clock.current = make_uow.clock.current, START + timedelta(hours=2)  # the visit took place
+    MarkInterventionDoneHandler(make_uow)(c.MarkInterventionDone(company.id, placed.intervention_ids[0]))
+    make_uow.clock.current = now
     invoice = InvoiceFromDevisHandler(make_uow)(c.InvoiceFromDevis(company.id, placed.devis_id))
     ValidateInvoiceHandler(make_uow)(c.ValidateInvoice(company.id, invoice.id))
     processor = OutboxProcessor(make_uow, build_effects(make_uow, shop, gateway, mailer, FakeLinks()),

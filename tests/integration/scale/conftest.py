@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -42,14 +42,27 @@ class Company:
                 uow.commit()
         return client
 
+    carers: dict[str, str] = field(default_factory=dict)  # client id → the intervenant who visits them
+
     def done(self, client_id: str, start: datetime, hours: int = 2,
              status: InterventionStatus = InterventionStatus.DONE) -> str:
-        intervention = Intervention(self.id, client_id, self.intervenant_id, self.tarif_id, start,
+        """An intervention at ``client_id``'s, by an intervenant of the client's own: tests give many
+        clients the same hour, and an intervenant's interventions never overlap (migration 0015)."""
+        intervention = Intervention(self.id, client_id, self._carer(client_id), self.tarif_id, start,
                                     start + timedelta(hours=hours), HOME, status=status)
         with self.container.uow() as uow:
             uow.interventions.add(intervention)
             uow.commit()
         return intervention.id
+
+    def _carer(self, client_id: str) -> str:
+        if client_id not in self.carers:
+            if not self.carers:  # the company's own intervenant for the first client
+                self.carers[client_id] = self.intervenant_id
+            else:
+                self.carers[client_id] = self.container.create_intervenant()(c.CreateIntervenant(
+                    self.id, "Aide", f"N{len(self.carers)}", f"M-{uuid.uuid4().hex[:8]}")).id
+        return self.carers[client_id]
 
 
 @dataclass(frozen=True)

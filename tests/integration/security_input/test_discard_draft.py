@@ -9,12 +9,14 @@ from click.testing import CliRunner
 from ogust.entrypoints.cli import billing_commands
 from ogust.entrypoints.cli.base import Cli
 from tests.integration.security_input.test_declare_done import booked
+from tests.support.planning import declare_done
 
 pytestmark = pytest.mark.integration
 
 
-def test_a_draft_is_discarded_and_its_intervention_then_cancelled(offline_api, http):
+def test_a_draft_is_discarded_and_its_intervention_invoiced_again(offline_api, http):
     intervention_id, _ = booked(offline_api)
+    declare_done(offline_api.container, offline_api.company_id, intervention_id)  # only work done is invoiced
     devis_id = http.get(f"/api/interventions/{intervention_id}").json()["devis_id"]
     draft = http.post("/api/invoices/from-devis", json={"devis_id": devis_id}).json()
     stuck = http.post(f"/api/interventions/{intervention_id}/cancel")
@@ -24,7 +26,9 @@ def test_a_draft_is_discarded_and_its_intervention_then_cancelled(offline_api, h
     assert discarded.status_code == 200 and discarded.json()["id"] == draft["id"], discarded.text
     assert http.get(f"/api/invoices/{draft['id']}").status_code == 404
     assert http.get(f"/api/interventions/{intervention_id}").json()["invoice_id"] is None
-    assert http.post(f"/api/interventions/{intervention_id}/cancel").json()["status"] == "cancelled"
+    again = http.post("/api/invoices/from-devis", json={"devis_id": devis_id})
+    assert again.status_code == 201 and again.json()["id"] != draft["id"], again.text
+    assert http.get(f"/api/interventions/{intervention_id}").json()["invoice_id"] == again.json()["id"]
 
 
 def test_a_validated_invoice_is_not_discarded_and_the_cli_says_so(offline_api, http):

@@ -75,3 +75,14 @@ def test_an_email_already_used_is_refused_naming_its_client(uow, ready):
         UpdateClientHandler(uow)(c.UpdateClient(ready.id, paul.id, (("email", "claire@example.fr"),)))
     assert contents(uow) == before and uow.clients.get(ready.id, paul.id).email == "paul@example.fr"
     UpdateClientHandler(uow)(c.UpdateClient(ready.id, claire.id, (("email", "claire@example.fr"),)))  # her own
+
+
+def test_an_intervenant_no_longer_active_gets_no_order(uow, ready, marie, cards):
+    from ogust.application.handlers.people import UpdateIntervenantHandler
+    from ogust.domain.errors import InvalidTransition
+
+    UpdateIntervenantHandler(uow)(c.UpdateIntervenant(ready.id, marie.id, (("active", False),)))
+    before = contents(uow)
+    with pytest.raises(InvalidTransition, match=r"Marie Curie \(M001\) n'est plus actif"):
+        PlaceOrderHandler(uow, cards)(order(ready, item(marie)))
+    assert contents(uow) == before

@@ -32,7 +32,10 @@ MAX_ORDER_BYTES = 256 * 1024
                                    "content": {"application/json": {"schema": OrderIn.model_json_schema()}}}},
     responses={201: {"description": "Commande acceptée", "model": out.OrderReceived},
                200: {"description": "Commande déjà reçue (rejouée)", "model": out.OrderReceived},
-               401: {"description": "Signature invalide"}, 422: {"description": "Commande refusée"}},
+               401: {"description": "Signature invalide"},
+               409: {"description": "Commande en conflit : créneau pris (slot_unavailable), numéro déjà reçu "
+                                    "avec d'autres prestations (already_exists)"},
+               422: {"description": "Commande refusée"}},
 )
 async def receive_order(request: Request) -> JSONResponse:
     accounts, handler = _collaborators()
