@@ -115,6 +115,8 @@ def test_two_operators_crediting_one_invoice_never_credit_more_than_it(office: R
             problems.append(f"{len(accepted)} answered 201, {len(notes)} credit notes stored")
         if credited > invoice.total_ttc.cents or invoice.credited_ttc.cents != credited:
             problems.append(f"credited {credited} (invoice says {invoice.credited_ttc.cents}) of {invoice.total_ttc}")
+        if not accepted:
+            problems.append("both refused, though either fits the invoice alone")
         if first == second and len(accepted) != 1:
             problems.append("two identical credit notes that cannot both fit: exactly one must pass")
         refunds = sum(n.refund_amount.cents for n in notes)
