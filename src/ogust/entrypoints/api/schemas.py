@@ -11,6 +11,7 @@ from pydantic import (
     StrictBool,
     StrictInt,
     StringConstraints,
+    field_validator,
     model_validator,
 )
 
@@ -90,7 +91,25 @@ def _no_default(schema: dict) -> None:
     schema.pop("default", None)
 
 
-class Strict(BaseModel):
+def _clean(value):
+    """``value``, unless a text in it (a string, or strings in a list) holds a forbidden character."""
+    texts = value if isinstance(value, list) else [value]
+    if any(isinstance(text, str) and rules.has_forbidden_characters(text) for text in texts):
+        raise ValueError("caractères de contrôle refusés")
+    return value
+
+
+class Incoming(BaseModel):
+    """A request body: no text in it holds a NUL, a control character or a lone surrogate (the domain's
+    rule), whatever its own constraints."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_control_characters(cls, value):
+        return _clean(value)
+
+
+class Strict(Incoming):
     model_config = ConfigDict(extra="forbid")
 
 
@@ -185,7 +204,12 @@ class ExportIn(Strict):
     ids: list[Text] = Field(default_factory=list, max_length=10_000)
 
 
-class OrderCustomerIn(BaseModel):
+class SignedFor(Incoming):
+    """What the order webhook reads before the signature is checked, when ``X-Ogust-Account`` is absent."""
+    account_id: Text
+
+
+class OrderCustomerIn(Incoming):
     shop_client_id: Text
     email: EmailStr
     first_name: Text
@@ -194,12 +218,12 @@ class OrderCustomerIn(BaseModel):
     address: AddressIn
 
 
-class OrderPaymentIn(BaseModel):
+class OrderPaymentIn(Incoming):
     stripe_customer_id: Annotated[str, StringConstraints(pattern=STRIPE_CUSTOMER_PATTERN)]
     stripe_payment_method_id: Annotated[str, StringConstraints(pattern=STRIPE_PAYMENT_METHOD_PATTERN)]
 
 
-class OrderItemIn(BaseModel):
+class OrderItemIn(Incoming):
     service_id: Text
     intervenant_id: Text
     start: AwareDatetime
@@ -207,7 +231,7 @@ class OrderItemIn(BaseModel):
     unit_price_ttc_cents: Cents
 
 
-class OrderIn(BaseModel):
+class OrderIn(Incoming):
     order_id: Text
     account_id: Text
     placed_at: AwareDatetime | None = None
