@@ -109,6 +109,11 @@ async def http_error(request: Request, error: HTTPException) -> JSONResponse:
     response = problem(error.status_code, code, detail, request.url.path)
     for name, value in (getattr(error, "headers", None) or {}).items():
         response.headers[name] = value
+    if error.status_code == 405:  # every method of the path, not only those of the route that matched first
+        from ogust.entrypoints.api.openapi import allowed_methods
+        methods = allowed_methods(request.app, request.url.path)
+        if methods:
+            response.headers["Allow"] = ", ".join(methods)
     return response
 
 

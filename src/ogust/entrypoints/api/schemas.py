@@ -61,6 +61,7 @@ PostalCode = Annotated[str, StringConstraints(strip_whitespace=True, pattern=POS
 SIRET_PATTERN = r"^\d{14}$"
 Siret = Annotated[str, StringConstraints(strip_whitespace=True, pattern=SIRET_PATTERN), _rule(rules.normalise_siret)]
 MONTH_PATTERN = r"^\d{4}-\d{2}$"
+PRINTABLE_ASCII = r"^[!-~]+$"  # a secret or a key: what a header or a configuration file carries as is
 STRIPE_CUSTOMER_PATTERN = r"^cus_[A-Za-z0-9]+$"
 STRIPE_PAYMENT_METHOD_PATTERN = r"^pm_[A-Za-z0-9]+$"
 # what each pattern above expects, said to the operator instead of the regular expression
@@ -70,6 +71,7 @@ EXPECTED_FORMATS = {
     POSTAL_CODE_PATTERN: "code postal français attendu (5 chiffres, ex. 69003)",
     SIRET_PATTERN: "SIRET attendu (14 chiffres)",
     MONTH_PATTERN: "mois attendu (AAAA-MM, ex. 2026-10)",
+    PRINTABLE_ASCII: "caractères ASCII imprimables attendus, sans espace",
     STRIPE_CUSTOMER_PATTERN: "identifiant de client Stripe attendu (cus_…)",
     STRIPE_PAYMENT_METHOD_PATTERN: "identifiant de moyen de paiement Stripe attendu (pm_…)",
 }
@@ -144,8 +146,9 @@ class TarifIn(Strict):
 
 class ShopLinkIn(Strict):
     shop_account_id: Text
-    webhook_secret: Annotated[str, StringConstraints(min_length=16, max_length=200)] | None = None
-    api_key: Annotated[str, StringConstraints(min_length=8, max_length=200)] | None = Field(
+    webhook_secret: Annotated[str, StringConstraints(min_length=16, max_length=200,
+                                                     pattern=PRINTABLE_ASCII)] | None = None
+    api_key: Annotated[str, StringConstraints(min_length=8, max_length=200, pattern=PRINTABLE_ASCII)] | None = Field(
         None, description="The shop's API key for this account (else the installation's OGUST_SHOP_API_KEY)")
 
 

@@ -174,7 +174,13 @@ webhooks_router = APIRouter(tags=["Paiements"])
 
 
 @webhooks_router.post("/stripe/webhook", summary="Événements Stripe (signés)",
-                      responses={200: {"model": out.WebhookReceived, "description": "Événement reçu"}})
+                      openapi_extra={"requestBody": {"required": True, "content": {"application/json": {
+                          "schema": {"type": "object", "description": "Un événement Stripe, signé"}}}},
+                          "parameters": [{"name": "Stripe-Signature", "in": "header", "required": True,
+                                          "schema": {"type": "string"}}]},
+                      responses={200: {"model": out.WebhookReceived, "description": "Événement reçu"},
+                                 400: {"description": "Signature Stripe invalide ou événement illisible"},
+                                 503: {"description": "OGUST_STRIPE_WEBHOOK_SECRET non configuré"}})
 @inject
 async def stripe_webhook(request: Request, settings: Settings = Depends(Provide[Container.settings]),
                          handler: RecordPaymentEventHandler = Depends(Provide[Container.record_payment_event])

@@ -27,11 +27,18 @@ MAX_ORDER_BYTES = 256 * 1024
     "/shop/orders", summary="Commande en ligne (webhook signé de la boutique)",
     description="Crée une seule fois le client (ou le retrouve), un devis accepté et les interventions. "
                 "Signée par `X-Ogust-Timestamp` et `X-Ogust-Signature: sha256=HMAC(secret, timestamp.corps)`.",
-    openapi_extra={"requestBody": {"required": True,
-                                   "content": {"application/json": {"schema": OrderIn.model_json_schema()}}}},
+    openapi_extra={"requestBody": {"required": True, "content": {"application/json": {
+        "schema": {"$ref": "#/components/schemas/OrderIn"}}}},  # registered by api/openapi.py
+        "parameters": [{"name": "X-Ogust-Account", "in": "header", "required": False, "schema": {"type": "string"},
+                        "description": "Le compte boutique dont le secret a signé (celui de account_id)"},
+                       {"name": "X-Ogust-Timestamp", "in": "header", "required": True, "schema": {"type": "string"}},
+                       {"name": "X-Ogust-Signature", "in": "header", "required": True,
+                        "schema": {"type": "string"}}]},
     responses={201: {"description": "Commande acceptée", "model": out.OrderReceived},
                200: {"description": "Commande déjà reçue (rejouée)", "model": out.OrderReceived},
-               401: {"description": "Signature invalide"}, 422: {"description": "Commande refusée"}},
+               401: {"description": "Signature invalide"},
+               422: {"description": "Commande refusée (ou account_id autre que X-Ogust-Account)"},
+               409: {"description": "Conflit (créneau déjà pris, commande reçue deux fois en même temps)"}},
 )
 async def receive_order(request: Request) -> JSONResponse:
     accounts, handler = _collaborators()
