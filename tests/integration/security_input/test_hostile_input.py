@@ -6,6 +6,7 @@ problem+json and nothing is written (every table counted before and after)."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -242,4 +243,37 @@ def test_huge_bodies_are_refused_before_anything_reads_them(target, operations) 
             answer = send(target, method, template, body, chunked=chunked)
             refused(answer, name)
             assert answer.status == 413, name
+    unchanged(target, before)
+
+
+def test_a_405_says_every_method_of_the_path(target, operations) -> None:
+    methods: dict[str, set[str]] = {}
+    for method, template, _ in operations:
+        methods.setdefault(template, set()).add(method)
+    for template in methods:
+        path = path_of(target, template).decode()
+        allowed = set().union(*(m for t, m in methods.items()  # /api/invoices/from-devis is also {invoice_id}
+                                if re.fullmatch(re.sub(r"\{[^/]+\}", "[^/]+", t), path)))
+        for method in {"GET", "POST", "PATCH", "DELETE", "PUT"} - allowed:
+            answer = target.call(method, path.encode(), body=b"{}")
+            refused(answer, f"{method} {template}")
+            assert answer.status == 405, (method, template, answer.status)
+            assert set(answer.headers["allow"].split(", ")) - {"HEAD"} == allowed, (template, answer.headers)
+
+
+def test_the_order_webhook_checks_the_signature_before_the_body_and_the_account_after(target) -> None:
+    before = target.rows()
+    order = valid_bodies(target)["POST /api/shop/orders"]
+    deep = b'{"account_id": "' + target.shop_account_id.encode() + b'", "x": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    for body in (deep, b"\xff" * 1000, b"{" * 200_000):  # signed with another secret: never parsed
+        headers = [(k, v) for k, v in target.order_headers(body) if k != b"x-ogust-signature"]
+        answer = target.call("POST", b"/api/shop/orders", body=body, authorized=False,
+                             headers=[*headers, (b"x-ogust-signature", b"sha256=" + b"0" * 64)])
+        refused(answer, "unsigned")
+        assert answer.status == 401 and answer.json()["code"] == "bad_signature"
+    other = json.dumps({**order, "account_id": "acc_someone_else"}).encode()
+    answer = target.call("POST", b"/api/shop/orders", body=other, headers=target.order_headers(other),
+                         authorized=False)
+    refused(answer, "another account in the body")
+    assert answer.status == 422 and answer.json()["code"] == "account_mismatch"
     unchanged(target, before)
