@@ -19,8 +19,11 @@ import hmac
 import json
 import os
 import time
+import uuid
 from collections import Counter
+from collections.abc import Iterator
 from datetime import datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -41,13 +44,19 @@ from ogust.domain.money import Money, VatRate
 from ogust.domain.payment import Payment, PaymentMethod
 from ogust.domain.shop_service import ShopService
 from ogust.domain.units import Unit
-from tests.integration.security_input.conftest import SERVED_ON, WEBHOOK_SECRET
+from tests.integration.security_input.conftest import (
+    SERVED_ON,
+    WEBHOOK_SECRET,
+    OfflineApi,
+    headers_for,
+    offline_api_on,
+)
 from tests.support.planning import ShiftedClock, declare_done
 
 pytestmark = pytest.mark.integration
 
 ORDER_WEBHOOK, STRIPE_WEBHOOK = "POST /api/shop/orders", "POST /api/stripe/webhook"
-SHOP_ACCOUNT = "acc_demo"
+SHOP_ACCOUNT = f"acc_fuzz_{uuid.uuid4().hex[:10]}"  # its own on the session's database
 NO_SUCCESS_HERE = {"POST /api/companies"}  # the installation's first company only: one exists already
 MAX_EXAMPLES = int(os.environ.get("OGUST_SCHEMATHESIS_EXAMPLES", "15"))  # more for a longer hunt
 
@@ -56,6 +65,7 @@ def tell_a_story(api) -> dict[str, dict]:
     """Records for the operations to find, and per operation (``METHOD /path``) the path parameters,
     query parameters and body fields that name them (``"*"``: every operation's path parameters)."""
     container, company = api.container, api.company_id
+    api.shop.accounts.add(SHOP_ACCOUNT)
     shop_secret = container.link_shop()(c.LinkShopAccount(company, SHOP_ACCOUNT))
     container.map_service()(c.MapShopService(company, "svc_menage", "MEN"))
     api.shop.services.append(ShopService("svc_jardin", "Jardinage", Money(3600), VatRate.STANDARD_20, Unit.HOUR))
@@ -231,9 +241,16 @@ def exercise(operation, name: str, known: dict[str, dict], headers: dict[str, st
     return seen
 
 
-def test_no_server_error_and_every_response_matches_the_schema(offline_api, api_headers) -> None:
-    known = tell_a_story(offline_api)
-    schema = schemathesis.openapi.from_asgi("/openapi.json", offline_api.app)
+@pytest.fixture
+def fuzzed_api(database_url: str, tmp_path: Path) -> Iterator[OfflineApi]:
+    """On SQLite, and on PostgreSQL when OGUST_TEST_DATABASE_URL is set (CI)."""
+    yield from offline_api_on(database_url, tmp_path / "var")
+
+
+def test_no_server_error_and_every_response_matches_the_schema(fuzzed_api) -> None:
+    api_headers = headers_for(fuzzed_api.container, fuzzed_api.company_id)
+    known = tell_a_story(fuzzed_api)
+    schema = schemathesis.openapi.from_asgi("/openapi.json", fuzzed_api.app)
     started, failures, statuses = time.monotonic(), [], {}
     for result in schema.get_all_operations():
         operation = result.ok()
