@@ -37,6 +37,7 @@ def deliver(url: str, secret: str, order: dict, timestamp: int | None = None, ti
         "Content-Type": "application/json",
         "X-Ogust-Timestamp": str(timestamp),
         "X-Ogust-Signature": signature(secret, timestamp, raw_body),
+        "X-Ogust-Account": str(order["account_id"]),  # ogust checks the signature before reading the body
     }
     try:
         with httpx.Client(timeout=timeout, transport=transport) as client:

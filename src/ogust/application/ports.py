@@ -165,6 +165,10 @@ class ShopRejected(Exception):
     """The shop refused the record (4xx): the reason is kept and shown to the operator."""
 
 
+class ShopKeyRefused(ShopRejected):
+    """The shop refused the API key ogust called it with (401/403): the operator's key to fix, not an outage."""
+
+
 @dataclass(frozen=True)
 class ShopDocument:
     """An invoice, credit note (avoir) or attestation published to the client's account in the shop."""

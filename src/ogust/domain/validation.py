@@ -29,6 +29,21 @@ _PHONE_CHARS = re.compile(r"\+?[0-9 ().\-]+")
 # overseas departments dialled from abroad: Réunion/Mayotte, Guadeloupe, Guyane, Martinique
 _OVERSEAS_CODES = ("262", "269", "590", "594", "596")
 _POSTAL_CODE = re.compile(r"\d{5}")
+# NUL and the other control characters but tab and line breaks, DEL, and lone surrogates (no UTF-8 text
+# holds one): what no name, address or reason needs, and what PostgreSQL or an encoder refuses to store
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
+def has_forbidden_characters(text: str, also: str = "") -> bool:
+    """``text`` holds a control character (but tab and line breaks), a lone surrogate or one of ``also``."""
+    return _FORBIDDEN.search(text) is not None or any(ch in text for ch in also)
+
+
+def check_characters(value: str, field: str, label: str | None = None) -> str:
+    """``value`` unchanged; refused when it holds a control character or a lone surrogate."""
+    if has_forbidden_characters(value):
+        raise InvalidValue(f"{label or field} : caractères de contrôle refusés.", field=field)
+    return value
 
 
 def check_text(value: str, field: str, label: str, max_length: int = NAME_MAX, required: bool = True) -> str:
@@ -40,7 +55,7 @@ def check_text(value: str, field: str, label: str, max_length: int = NAME_MAX, r
         raise InvalidValue(f"{label} : champ obligatoire.", field=field)
     if len(text) > max_length:
         raise InvalidValue(f"{label} : trop long (au plus {max_length} caractères).", field=field)
-    if any(ord(ch) < 32 and ch not in "\n\t" for ch in text):
+    if has_forbidden_characters(text, also="\r"):
         raise InvalidValue(f"{label} : caractères de contrôle refusés.", field=field)
     return text
 

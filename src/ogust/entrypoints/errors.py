@@ -1,7 +1,7 @@
 """The one place where errors become HTTP statuses (and CLI exit codes)."""
 from __future__ import annotations
 
-from ogust.application.ports import PaymentOutcomeUnknown, ShopRejected, ShopUnavailable
+from ogust.application.ports import PaymentOutcomeUnknown, ShopKeyRefused, ShopRejected, ShopUnavailable
 from ogust.domain import errors as e
 
 STATUS_BY_CODE: dict[str, int] = {
@@ -29,6 +29,7 @@ STATUS_BY_CODE: dict[str, int] = {
 
 TITLES: dict[int, str] = {400: "Requête invalide", 401: "Non authentifié", 403: "Interdit", 404: "Introuvable",
                           405: "Méthode non permise", 409: "Conflit", 413: "Requête trop grande",
+                          415: "Format non pris en charge",
                           422: "Données refusées",
                           502: "Refus de la boutique", 503: "Service indisponible"}
 
@@ -39,6 +40,9 @@ def describe(error: Exception) -> tuple[int, str, str, dict]:
         return STATUS_BY_CODE.get(error.code, 422), error.code, error.message, error.details
     if isinstance(error, ShopUnavailable):
         return 503, "shop_unavailable", f"Boutique injoignable : {error}", {}
+    if isinstance(error, ShopKeyRefused):  # the operator's key (linking, or OGUST_SHOP_API_KEY): theirs to fix
+        return 422, "shop_key_refused", ("La boutique refuse la clé d'API : vérifiez la clé du compte boutique "
+                                         f"(api_key) ou OGUST_SHOP_API_KEY. Réponse de la boutique : {error}"), {}
     if isinstance(error, ShopRejected):
         return 502, "shop_rejected", f"La boutique a refusé : {error}", {}
     if isinstance(error, PaymentOutcomeUnknown):  # asked of Stripe by an operator (cancelling a debit)

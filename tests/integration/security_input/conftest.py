@@ -62,7 +62,12 @@ SERVED_ON = date(2026, 4, 6)  # the day of the services the tests invoice by han
 def offline_api(tmp_path: Path) -> Iterator[OfflineApi]:
     url = f"sqlite:///{tmp_path / 'ogust.db'}"
     upgrade_database(url)
-    container = build_container(offline_settings(url, tmp_path / "var"))
+    yield from offline_api_on(url, tmp_path / "var")
+
+
+def offline_api_on(url: str, var_dir: Path) -> Iterator[OfflineApi]:
+    """The same, in a company of its own on a migrated database (the session's, for both backends)."""
+    container = build_container(offline_settings(url, var_dir))
     shop, gateway = FakeShopApi(services=SERVICES), FakePaymentGateway(any_card_usable=True)
     container.shop.override(providers.Object(shop))
     container.payments.override(providers.Object(gateway))

@@ -9,14 +9,21 @@ Half the generated requests name records that exist (a story: a linked shop, an 
 refused and in draft, an attestation, a credit note, documents): deep enough that almost every
 operation answers 2xx at least once, and the test says which ones did not.
 
-The signed webhooks are left out: without a valid signature they only ever answer 401/400, which
-tests/integration/faults and tests/integration/shop cover with real signatures."""
+The signed webhooks are in: half their generated bodies are signed as the shop (with the company's secret,
+for its account) or Stripe would sign them, so that fuzzing reaches past the signature; the other half
+go unsigned, and must be refused with a 4xx."""
 from __future__ import annotations
 
+import hashlib
+import hmac
+import json
 import os
 import time
+import uuid
 from collections import Counter
+from collections.abc import Iterator
 from datetime import datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -27,6 +34,7 @@ from hypothesis import strategies as st
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from ogust.adapters.documents.links import LinkTarget
+from ogust.adapters.shop.signing import sign
 from ogust.application import commands as c
 from ogust.application.outbox import Effect
 from ogust.application.ports import ChargeOutcome
@@ -36,12 +44,19 @@ from ogust.domain.money import Money, VatRate
 from ogust.domain.payment import Payment, PaymentMethod
 from ogust.domain.shop_service import ShopService
 from ogust.domain.units import Unit
-from tests.integration.security_input.conftest import SERVED_ON
+from tests.integration.security_input.conftest import (
+    SERVED_ON,
+    WEBHOOK_SECRET,
+    OfflineApi,
+    headers_for,
+    offline_api_on,
+)
 from tests.support.planning import ShiftedClock, declare_done
 
 pytestmark = pytest.mark.integration
 
-EXCLUDED = {"POST /api/shop/orders", "POST /api/stripe/webhook"}
+ORDER_WEBHOOK, STRIPE_WEBHOOK = "POST /api/shop/orders", "POST /api/stripe/webhook"
+SHOP_ACCOUNT = f"acc_fuzz_{uuid.uuid4().hex[:10]}"  # its own on the session's database
 NO_SUCCESS_HERE = {"POST /api/companies"}  # the installation's first company only: one exists already
 MAX_EXAMPLES = int(os.environ.get("OGUST_SCHEMATHESIS_EXAMPLES", "15"))  # more for a longer hunt
 
@@ -50,7 +65,8 @@ def tell_a_story(api) -> dict[str, dict]:
     """Records for the operations to find, and per operation (``METHOD /path``) the path parameters,
     query parameters and body fields that name them (``"*"``: every operation's path parameters)."""
     container, company = api.container, api.company_id
-    container.link_shop()(c.LinkShopAccount(company, "acc_demo"))
+    api.shop.accounts.add(SHOP_ACCOUNT)
+    shop_secret = container.link_shop()(c.LinkShopAccount(company, SHOP_ACCOUNT))
     container.map_service()(c.MapShopService(company, "svc_menage", "MEN"))
     api.shop.services.append(ShopService("svc_jardin", "Jardinage", Money(3600), VatRate.STANDARD_20, Unit.HOUR))
     container.create_tarif()(c.CreateTarif(company, "JAR", "Jardinage", Unit.HOUR, Money(3000), VatRate.STANDARD_20))
@@ -129,10 +145,18 @@ def tell_a_story(api) -> dict[str, dict]:
     clock.advance(seconds=(slots[1][1] - datetime.now().astimezone()).total_seconds())
     container.clock.override(providers.Object(clock))
     return {
+        "secrets": {"shop": shop_secret},
         "*": {"path": {"client_id": api.client_id, "intervenant_id": api.intervenant_id,
                        "devis_id": order.devis_id, "intervention_id": from_devis, "invoice_id": api.invoice_id,
                        "invoice_ref": paid.number, "attestation_id": attestation.id, "job_id": job.id}},
-        "POST /api/shop/link": {"body": {"shop_account_id": "acc_demo"}},
+        "POST /api/shop/link": {"body": {"shop_account_id": SHOP_ACCOUNT, "webhook_secret": shop_secret}},  # kept
+        ORDER_WEBHOOK: {"body": {"order_id": "cmd-fuzz", "account_id": SHOP_ACCOUNT, "customer": {
+            "shop_client_id": "shop-cli-zoe", "email": "zoe@example.fr", "first_name": "Zoé", "last_name": "Roux",
+            "address": {"street": "9 rue Haute", "postal_code": "69003", "city": "Lyon"}}, "items": [
+            {"service_id": "svc_menage", "intervenant_id": sophie.id, "start": (start + timedelta(days=30)).isoformat(),
+             "end": (start + timedelta(days=30, hours=2)).isoformat(), "unit_price_ttc_cents": 2750}]}},
+        STRIPE_WEBHOOK: {"body": {"id": "evt_fuzz", "object": "event", "type": "payment_intent.succeeded",
+                                  "data": {"object": {"object": "payment_intent", "id": "pi_unknown"}}}},
         "POST /api/shop/mappings": {"body": {"shop_service_id": "svc_jardin", "tarif_code": "JAR"}},
         "DELETE /api/clients/{client_id}": {"path": {"client_id": erasable.id}},
         "POST /api/shop/export": {"body": {"ids": []}},
@@ -192,6 +216,20 @@ def with_real_records(case, known: dict[str, dict], name: str):
     return case
 
 
+def signed(case, name: str, shop_secret: str) -> tuple[dict[str, str], dict]:
+    """The headers that sign the generated body as the shop (for its account) or Stripe would, and the
+    transport arguments that send these exact bytes (the schema still sees the body as generated)."""
+    raw = case.body if isinstance(case.body, bytes) else json.dumps(case.body).encode()
+    stamp = int(time.time())
+    if name == ORDER_WEBHOOK:
+        headers = {"X-Ogust-Account": SHOP_ACCOUNT, "X-Ogust-Timestamp": str(stamp),
+                   "X-Ogust-Signature": sign(shop_secret, stamp, raw)}
+    else:
+        digest = hmac.new(WEBHOOK_SECRET.encode(), f"{stamp}.".encode() + raw, hashlib.sha256).hexdigest()
+        headers = {"Stripe-Signature": f"t={stamp},v1={digest}"}
+    return headers, {"json": None, "data": raw}
+
+
 def exercise(operation, name: str, known: dict[str, dict], headers: dict[str, str]) -> Counter:
     """The operation's generated requests, checked; the statuses they got (raises on a failed check)."""
     seen: Counter = Counter()
@@ -200,9 +238,13 @@ def exercise(operation, name: str, known: dict[str, dict], headers: dict[str, st
               suppress_health_check=list(HealthCheck))
     @given(case=operation.as_strategy(), real=st.booleans())
     def check(case, real: bool) -> None:
-        if real:  # half the time, records that exist: deeper than a 404
+        sent, transport = headers, {}
+        if real:  # half the time, records that exist: deeper than a 404 — and a webhook signed
             case = with_real_records(case, known, name)
-        response = case.call(headers=headers)
+            if name in (ORDER_WEBHOOK, STRIPE_WEBHOOK) and case.body is not None:
+                signature, transport = signed(case, name, known["secrets"]["shop"])
+                sent = {**headers, **signature}
+        response = case.call(headers=sent, **transport)
         seen[response.status_code] += 1
         case.validate_response(response, headers=headers, excluded_checks=[positive_data_acceptance])
 
@@ -210,15 +252,20 @@ def exercise(operation, name: str, known: dict[str, dict], headers: dict[str, st
     return seen
 
 
-def test_no_server_error_and_every_response_matches_the_schema(offline_api, api_headers) -> None:
-    known = tell_a_story(offline_api)
-    schema = schemathesis.openapi.from_asgi("/openapi.json", offline_api.app)
+@pytest.fixture
+def fuzzed_api(database_url: str, tmp_path: Path) -> Iterator[OfflineApi]:
+    """On SQLite, and on PostgreSQL when OGUST_TEST_DATABASE_URL is set (CI)."""
+    yield from offline_api_on(database_url, tmp_path / "var")
+
+
+def test_no_server_error_and_every_response_matches_the_schema(fuzzed_api) -> None:
+    api_headers = headers_for(fuzzed_api.container, fuzzed_api.company_id)
+    known = tell_a_story(fuzzed_api)
+    schema = schemathesis.openapi.from_asgi("/openapi.json", fuzzed_api.app)
     started, failures, statuses = time.monotonic(), [], {}
     for result in schema.get_all_operations():
         operation = result.ok()
         name = f"{operation.method.upper()} {operation.path}"
-        if name in EXCLUDED:
-            continue
         try:
             statuses[name] = exercise(operation, name, known, api_headers)
         except (Exception, BaseExceptionGroup) as error:  # noqa: BLE001 - every operation reports, then fails once

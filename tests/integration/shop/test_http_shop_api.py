@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from ogust.adapters.shop.http_shop_api import HttpShopApi
-from ogust.application.ports import ShopDocument, ShopRejected, ShopUnavailable
+from ogust.application.ports import ShopDocument, ShopKeyRefused, ShopRejected, ShopUnavailable
 from ogust.domain.address import Address
 from ogust.domain.client import Client
 from ogust.domain.intervenant import Intervenant, ShopProfile
@@ -51,7 +51,7 @@ def test_a_base_url_that_is_not_a_shop_is_not_taken_for_a_missing_account(shop, 
 
 
 def test_an_unknown_api_key_is_rejected_with_the_shops_reason(shop, account):
-    with HttpShopApi(shop.base_url, "wrong-key", retries=0) as api, pytest.raises(ShopRejected) as refused:
+    with HttpShopApi(shop.base_url, "wrong-key", retries=0) as api, pytest.raises(ShopKeyRefused) as refused:
         api.account_exists(account.id)
     assert "Clé API" in str(refused.value) and "401" in str(refused.value)
 
@@ -59,7 +59,7 @@ def test_an_unknown_api_key_is_rejected_with_the_shops_reason(shop, account):
 def test_a_key_opens_only_its_own_account(shop, api, account):
     other = "acc_other_" + account.id
     shop.admin.create_account(other, "key-of-the-other-account")
-    with pytest.raises(ShopRejected, match="403"):
+    with pytest.raises(ShopKeyRefused, match="403"):
         api.list_services(other)
 
 

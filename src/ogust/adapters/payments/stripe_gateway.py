@@ -353,8 +353,8 @@ def parse_webhook(
         event = stripe.Webhook.construct_event(payload, signature_header, secret, tolerance=tolerance)
     except stripe.SignatureVerificationError as error:
         raise WebhookVerificationFailed(f"Signature du webhook Stripe refusée : {_message(error)}") from error
-    except ValueError as error:  # not UTF-8, not JSON, or not an event
-        raise WebhookVerificationFailed(f"Corps du webhook Stripe illisible : {error}") from error
+    except (ValueError, TypeError, AttributeError, RecursionError) as error:  # not UTF-8, not JSON, not an event
+        raise WebhookVerificationFailed(f"Corps du webhook Stripe illisible : {str(error)[:200]}") from error
     return event.to_dict()
 
 

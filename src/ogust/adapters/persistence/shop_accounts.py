@@ -1,12 +1,13 @@
 """Which company a shop account belongs to, and the secrets its orders are signed with — read from
-the database once and kept a few seconds, so that each signed order does not cost a transaction.
+the database once and kept one second, so that a burst of signed orders does not cost a transaction each.
 
 A company changed by a unit of work of this process (its secret rotated, its shop linked) is read
 again at once: the cache is emptied when such a change commits. A change made by another process
 (``ogust shop rotate-secret`` while the API runs) is seen within ``ttl`` seconds; a secret new to
 this process is seen at once, since the API reads the company again before refusing a signature
 (``fresh=True``). Only a secret withdrawn by another process without grace stays accepted here for
-up to ``ttl`` seconds.
+up to ``ttl`` seconds: one, the bound docs/security.md gives (tests/integration/security_access/
+test_withdrawn_secret_processes.py checks it with two processes).
 """
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from ogust.adapters.persistence.mappers import map_tables
 from ogust.domain.company import Company
 from ogust.domain.errors import NotFound
 
-DEFAULT_TTL_SECONDS = 5.0
+DEFAULT_TTL_SECONDS = 1.0
 _CHANGED = "ogust_company_changed"  # set in a session's info when a flush wrote a company
 
 

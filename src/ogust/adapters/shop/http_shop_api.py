@@ -1,7 +1,8 @@
 """HttpShopApi: the ShopApi port over the shop's HTTP API (docs/shop-contract.openapi.yaml).
 
 Timeouts, connection errors, 5xx and 429 are retried with exponential backoff, then raise
-ShopUnavailable. Other 4xx are not retried: ShopRejected carries the shop's problem detail.
+ShopUnavailable. Other 4xx are not retried: ShopRejected carries the shop's problem detail, and is a
+ShopKeyRefused when the shop refuses the API key (401/403).
 Every call is idempotent (PUT by id, bulk upserts by id, DELETE of a client that may already be
 erased), so retrying is safe.
 """
@@ -13,7 +14,7 @@ from urllib.parse import quote
 
 import httpx
 
-from ogust.application.ports import BulkOutcome, ShopDocument, ShopRejected, ShopUnavailable
+from ogust.application.ports import BulkOutcome, ShopDocument, ShopKeyRefused, ShopRejected, ShopUnavailable
 from ogust.domain.money import Money, VatRate
 from ogust.domain.shop_service import ShopService
 from ogust.domain.units import Unit
@@ -125,6 +126,8 @@ class HttpShopApi:
             if response.status_code >= 500 or response.status_code in RETRYABLE_STATUSES:
                 failure = f"HTTP {response.status_code}"
                 continue
+            if response.status_code in (401, 403):
+                raise ShopKeyRefused(_reason(response))
             if response.status_code >= 400 and not (absent_ok and response.status_code == 404):
                 raise ShopRejected(_reason(response))
             return response

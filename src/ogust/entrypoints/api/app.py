@@ -6,15 +6,17 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException
 
 from ogust.application.access import set_actor
 from ogust.application.ports import PaymentOutcomeUnknown, ShopRejected, ShopUnavailable
 from ogust.domain.errors import DomainError
-from ogust.entrypoints.api import deps, problems
+from ogust.entrypoints.api import deps, openapi, problems
 from ogust.entrypoints.api import responses as out
 from ogust.entrypoints.api.body_limit import BodySizeLimit
 from ogust.entrypoints.api.idempotency import IdempotencyMiddleware
+from ogust.entrypoints.api.request_guard import RequestGuard
 from ogust.entrypoints.api.routes import (
     access,
     billing,
@@ -72,8 +74,11 @@ def create_app(container: Container | None = None, run_worker: bool | None = Non
         app.add_exception_handler(error, problems.known_error)
     app.add_exception_handler(RequestValidationError, problems.validation_error)
     app.add_exception_handler(HTTPException, problems.http_error)
+    app.add_exception_handler(DataError, problems.value_refused_by_database)
     app.add_middleware(IdempotencyMiddleware, container=container)
-    app.add_middleware(BodySizeLimit)  # added last, so it runs first: 413 before anything reads a body
+    app.add_middleware(BodySizeLimit)  # 413 before anything reads a body
+    app.add_middleware(RequestGuard)  # added last, so it runs first: no NUL in a path, a query or a header
+    app.openapi = lambda: openapi.document(app)  # every answer declared, the order webhook's schema resolved
 
     @app.get("/health", tags=["Exploitation"], response_model=out.Health)
     def health() -> dict:

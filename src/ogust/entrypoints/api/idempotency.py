@@ -36,9 +36,10 @@ class IdempotencyMiddleware:
         if key is None:
             return await self.app(scope, receive, send)
         path = scope["path"]
-        if not key.strip() or len(key) > MAX_KEY_LENGTH:
+        if not key.strip() or len(key) > MAX_KEY_LENGTH or not key.isascii() or not key.isprintable():
             return await problem(400, "invalid_idempotency_key",
-                                 f"Idempotency-Key : de 1 à {MAX_KEY_LENGTH} caractères.", path)(scope, receive, send)
+                                 f"Idempotency-Key : de 1 à {MAX_KEY_LENGTH} caractères ASCII imprimables.",
+                                 path)(scope, receive, send)
         body = await _read_body(receive)
         owner = await self._owner(headers)
         digest = hashlib.sha256(b"\n".join([scope["method"].encode(), path.encode(), scope.get("query_string", b""),

@@ -1,6 +1,7 @@
 """RFC 9457 problem+json responses."""
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from fastapi import Request
@@ -12,6 +13,7 @@ from ogust.entrypoints.api.schemas import EXPECTED_FORMATS
 from ogust.entrypoints.errors import TITLES, describe
 
 MEDIA_TYPE = "application/problem+json"
+log = logging.getLogger(__name__)
 
 
 def problem(status: int, code: str, detail: str, instance: str | None = None, **extra: Any) -> JSONResponse:
@@ -107,7 +109,22 @@ async def http_error(request: Request, error: HTTPException) -> JSONResponse:
     response = problem(error.status_code, code, detail, request.url.path)
     for name, value in (getattr(error, "headers", None) or {}).items():
         response.headers[name] = value
+    if error.status_code == 405:  # every method of the path, not only those of the route that matched first
+        from ogust.entrypoints.api.openapi import allowed_methods
+        methods = allowed_methods(request.app, request.url.path)
+        if methods:
+            response.headers["Allow"] = ", ".join(methods)
     return response
+
+
+async def value_refused_by_database(request: Request, error: Exception) -> JSONResponse:
+    """The last net under the request schemas and the request guard: a value the database cannot hold
+    (sqlalchemy's ``DataError``: a NUL in a text on PostgreSQL, a number out of a column's range) is the
+    caller's, a 422 — never a 500. Logged, since a check above should have said it better."""
+    log.warning("valeur refusée par la base de données sur %s %s : %s", request.method, request.url.path,
+                str(getattr(error, "orig", error))[:200])
+    return problem(422, "invalid_value", "Valeur refusée : caractères ou nombre que la base ne peut pas enregistrer.",
+                   request.url.path)
 
 
 def _jsonable(value: Any) -> Any:

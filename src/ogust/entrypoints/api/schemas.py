@@ -11,6 +11,7 @@ from pydantic import (
     StrictBool,
     StrictInt,
     StringConstraints,
+    field_validator,
     model_validator,
 )
 
@@ -60,6 +61,7 @@ PostalCode = Annotated[str, StringConstraints(strip_whitespace=True, pattern=POS
 SIRET_PATTERN = r"^\d{14}$"
 Siret = Annotated[str, StringConstraints(strip_whitespace=True, pattern=SIRET_PATTERN), _rule(rules.normalise_siret)]
 MONTH_PATTERN = r"^\d{4}-\d{2}$"
+PRINTABLE_ASCII = r"^[!-~]+$"  # a secret or a key: what a header or a configuration file carries as is
 STRIPE_CUSTOMER_PATTERN = r"^cus_[A-Za-z0-9]+$"
 STRIPE_PAYMENT_METHOD_PATTERN = r"^pm_[A-Za-z0-9]+$"
 # what each pattern above expects, said to the operator instead of the regular expression
@@ -69,6 +71,7 @@ EXPECTED_FORMATS = {
     POSTAL_CODE_PATTERN: "code postal français attendu (5 chiffres, ex. 69003)",
     SIRET_PATTERN: "SIRET attendu (14 chiffres)",
     MONTH_PATTERN: "mois attendu (AAAA-MM, ex. 2026-10)",
+    PRINTABLE_ASCII: "caractères ASCII imprimables attendus, sans espace",
     STRIPE_CUSTOMER_PATTERN: "identifiant de client Stripe attendu (cus_…)",
     STRIPE_PAYMENT_METHOD_PATTERN: "identifiant de moyen de paiement Stripe attendu (pm_…)",
 }
@@ -90,7 +93,25 @@ def _no_default(schema: dict) -> None:
     schema.pop("default", None)
 
 
-class Strict(BaseModel):
+def _clean(value):
+    """``value``, unless a text in it (a string, or strings in a list) holds a forbidden character."""
+    texts = value if isinstance(value, list) else [value]
+    if any(isinstance(text, str) and rules.has_forbidden_characters(text) for text in texts):
+        raise ValueError("caractères de contrôle refusés")
+    return value
+
+
+class Incoming(BaseModel):
+    """A request body: no text in it holds a NUL, a control character or a lone surrogate (the domain's
+    rule), whatever its own constraints."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_control_characters(cls, value):
+        return _clean(value)
+
+
+class Strict(Incoming):
     model_config = ConfigDict(extra="forbid")
 
 
@@ -125,8 +146,9 @@ class TarifIn(Strict):
 
 class ShopLinkIn(Strict):
     shop_account_id: Text
-    webhook_secret: Annotated[str, StringConstraints(min_length=16, max_length=200)] | None = None
-    api_key: Annotated[str, StringConstraints(min_length=8, max_length=200)] | None = Field(
+    webhook_secret: Annotated[str, StringConstraints(min_length=16, max_length=200,
+                                                     pattern=PRINTABLE_ASCII)] | None = None
+    api_key: Annotated[str, StringConstraints(min_length=8, max_length=200, pattern=PRINTABLE_ASCII)] | None = Field(
         None, description="The shop's API key for this account (else the installation's OGUST_SHOP_API_KEY)")
 
 
@@ -185,7 +207,12 @@ class ExportIn(Strict):
     ids: list[Text] = Field(default_factory=list, max_length=10_000)
 
 
-class OrderCustomerIn(BaseModel):
+class SignedFor(Incoming):
+    """What the order webhook reads before the signature is checked, when ``X-Ogust-Account`` is absent."""
+    account_id: Text
+
+
+class OrderCustomerIn(Incoming):
     shop_client_id: Text
     email: EmailStr
     first_name: Text
@@ -194,12 +221,12 @@ class OrderCustomerIn(BaseModel):
     address: AddressIn
 
 
-class OrderPaymentIn(BaseModel):
+class OrderPaymentIn(Incoming):
     stripe_customer_id: Annotated[str, StringConstraints(pattern=STRIPE_CUSTOMER_PATTERN)]
     stripe_payment_method_id: Annotated[str, StringConstraints(pattern=STRIPE_PAYMENT_METHOD_PATTERN)]
 
 
-class OrderItemIn(BaseModel):
+class OrderItemIn(Incoming):
     service_id: Text
     intervenant_id: Text
     start: AwareDatetime
@@ -207,7 +234,7 @@ class OrderItemIn(BaseModel):
     unit_price_ttc_cents: Cents
 
 
-class OrderIn(BaseModel):
+class OrderIn(Incoming):
     order_id: Text
     account_id: Text
     placed_at: AwareDatetime | None = None

@@ -7,6 +7,7 @@ from ogust.application.handlers import attestations, invoicing, planning
 from ogust.application.handlers import payments as payment_handlers
 from ogust.application.queries import Queries
 from ogust.domain.invoice import InvoiceStatus
+from ogust.domain.validation import MAX_YEAR, MIN_YEAR
 from ogust.entrypoints import serializers as s
 from ogust.entrypoints.api import responses as out
 from ogust.entrypoints.api.deps import company_id
@@ -232,7 +233,7 @@ def generate_attestations(body: AttestationBatchIn, company: str = Depends(compa
 
 @router.get("/attestations", response_model=list[out.Attestation], tags=["Attestations fiscales"])
 @inject
-def list_attestations(year: int | None = None, company: str = Depends(company_id),
+def list_attestations(year: int | None = Query(None, ge=MIN_YEAR, le=MAX_YEAR), company: str = Depends(company_id),
                       queries: Queries = Depends(Provide[Container.queries])) -> list[dict]:
     return [s.attestation(a) for a in queries.attestations(company, year)]
 

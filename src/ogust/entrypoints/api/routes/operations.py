@@ -22,6 +22,7 @@ from ogust.application.ports import DocumentRenderer, PaymentGateway, PaymentOut
 from ogust.application.queries import OutboxAdmin, Queries
 from ogust.domain.errors import NotFound
 from ogust.domain.invoice import InvoiceStatus
+from ogust.domain.validation import has_forbidden_characters
 from ogust.entrypoints import serializers as s
 from ogust.entrypoints.api import responses as out
 from ogust.entrypoints.api.deps import company_id
@@ -173,7 +174,13 @@ webhooks_router = APIRouter(tags=["Paiements"])
 
 
 @webhooks_router.post("/stripe/webhook", summary="Événements Stripe (signés)",
-                      responses={200: {"model": out.WebhookReceived, "description": "Événement reçu"}})
+                      openapi_extra={"requestBody": {"required": True, "content": {"application/json": {
+                          "schema": {"type": "object", "description": "Un événement Stripe, signé"}}}},
+                          "parameters": [{"name": "Stripe-Signature", "in": "header", "required": True,
+                                          "schema": {"type": "string"}}]},
+                      responses={200: {"model": out.WebhookReceived, "description": "Événement reçu"},
+                                 400: {"description": "Signature Stripe invalide ou événement illisible"},
+                                 503: {"description": "OGUST_STRIPE_WEBHOOK_SECRET non configuré"}})
 @inject
 async def stripe_webhook(request: Request, settings: Settings = Depends(Provide[Container.settings]),
                          handler: RecordPaymentEventHandler = Depends(Provide[Container.record_payment_event])
@@ -185,12 +192,22 @@ async def stripe_webhook(request: Request, settings: Settings = Depends(Provide[
         event = parse_webhook(raw, request.headers.get("stripe-signature", ""), settings.stripe_webhook_secret)
     except WebhookVerificationFailed as error:
         return problem(400, "bad_signature", f"Signature Stripe invalide : {error}")
-    data = event.get("data", {}).get("object", {}) or {}
-    if data.get("object") != "payment_intent":
+    if _object(event).get("object") != "event":
+        return problem(400, "unreadable_event", "Événement Stripe illisible : objet « event » attendu.")
+    data = _object(event.get("data")).get("object")  # what Stripe signed, whatever its shape
+    if not isinstance(data, dict) or data.get("object") != "payment_intent":
         return JSONResponse({"received": True, "outcome": "ignored"})
+    ids = (event.get("id"), event.get("type"), data.get("id"), _object(data.get("metadata")).get(
+        IDEMPOTENCY_METADATA_KEY, ""))
+    if not all(isinstance(value, str) and len(value) <= 255 and not has_forbidden_characters(value)
+               for value in ids):  # Stripe's ids are short printable strings: anything else is not Stripe's event
+        return problem(400, "unreadable_event", "Événement Stripe illisible : identifiants attendus en texte.")
+    event_id, event_type, intent_id, key = ids
     failure = decline_reason(data.get("last_payment_error"))  # in French, as the debit's own answer
     set_actor("stripe-webhook")
-    key = str((data.get("metadata") or {}).get(IDEMPOTENCY_METADATA_KEY) or "")
-    outcome = await run_in_threadpool(handler, RecordPaymentEvent(str(event.get("id")), str(event.get("type")),
-                                                                  str(data.get("id")), failure, key))
+    outcome = await run_in_threadpool(handler, RecordPaymentEvent(event_id, event_type, intent_id, failure, key))
     return JSONResponse({"received": True, "outcome": outcome})
+
+
+def _object(value: object) -> dict:
+    return value if isinstance(value, dict) else {}
