@@ -250,6 +250,10 @@ class DocumentRenderer(Protocol):
     def credit_note(self, credit_note: CreditNote, company: Company, client: Client,
                     context: DocumentContext | None = None) -> bytes: ...
 
+    def embedded_xml(self, document: bytes) -> bytes | None:
+        """The structured invoice (Factur-X XML) a rendered invoice or avoir carries; None when it
+        carries none (a draft, a devis, an attestation)."""
+
 
 class DocumentLinks(Protocol):
     def download_url(self, company_id: str, kind: str, document_id: str) -> str:

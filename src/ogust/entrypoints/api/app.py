@@ -19,6 +19,7 @@ from ogust.entrypoints.api.routes import (
     access,
     billing,
     credit_notes,
+    documents,
     operations,
     orders,
     people,
@@ -44,7 +45,7 @@ def _as_worker(run, stop: threading.Event) -> None:
 
 def create_app(container: Container | None = None, run_worker: bool | None = None) -> FastAPI:
     container = container or build_container()
-    container.wire(modules=[deps, setup, people, orders, billing, operations, credit_notes])
+    container.wire(modules=[deps, setup, people, orders, billing, operations, credit_notes, documents])
     settings = container.settings()
     start_worker = settings.run_worker_in_api if run_worker is None else run_worker
 
@@ -64,7 +65,7 @@ def create_app(container: Container | None = None, run_worker: bool | None = Non
     app = FastAPI(title="ogust", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
     app.state.container = container
     for router in (setup.router, people.router, orders.router, billing.router, credit_notes.router,
-                   operations.router, operations.webhooks_router, access.router):
+                   documents.router, operations.router, operations.webhooks_router, access.router):
         app.include_router(router, prefix="/api")
     app.include_router(operations.documents_router)
     for error in (DomainError, ShopUnavailable, ShopRejected, PaymentOutcomeUnknown):

@@ -152,15 +152,24 @@ class IntervenantIn(Strict):
     profile: ProfileIn = Field(default_factory=ProfileIn)
 
 
-# A PATCH changes the fields sent. null clears an optional field (an intervenant's email, a phone), leaves
-# profile and address as they are, and is refused by the schema where a value is required (names, active).
+# PATCH bodies are JSON Merge Patches (RFC 7396, see merge_patch.py): a member left out is kept, null clears
+# it — refused by the schema where a value is required (names, active, a client's email and address) — and an
+# object sent (profile, address) is itself a merge patch of that object: a list given replaces that list only.
+class ProfilePatch(Strict):
+    presentation: Presentation | None = None
+    services: list[ServiceId] | None = Field(None, max_length=50)
+    zones: list[PostalCode] | None = Field(None, max_length=200)
+    skills: list[Skill] | None = Field(None, max_length=50)
+
+
 class IntervenantPatch(Strict):
     first_name: PersonName = Field(None, json_schema_extra=_no_default)
     last_name: PersonName = Field(None, json_schema_extra=_no_default)
     email: EmailStr | None = None
     phone: Phone | None = None
     active: StrictBool = Field(None, json_schema_extra=_no_default)
-    profile: ProfileIn | None = None
+    profile: ProfilePatch | None = Field(None, description="null : profil vidé ; un objet : ses seuls champs "
+                                                           "envoyés changent")
 
 
 class ClientIn(Strict):
@@ -171,12 +180,19 @@ class ClientIn(Strict):
     phone: Phone = ""
 
 
+class AddressPatch(Strict):
+    street: Text = Field(None, json_schema_extra=_no_default)
+    postal_code: PostalCode = Field(None, json_schema_extra=_no_default)
+    city: Text = Field(None, json_schema_extra=_no_default)
+
+
 class ClientPatch(Strict):
     first_name: PersonName = Field(None, json_schema_extra=_no_default)
     last_name: PersonName = Field(None, json_schema_extra=_no_default)
     email: EmailStr = Field(None, json_schema_extra=_no_default)
     phone: Phone | None = None
-    address: AddressIn | None = None
+    address: AddressPatch = Field(None, json_schema_extra=_no_default,
+                                  description="ses seuls champs envoyés changent")
 
 
 class ExportIn(Strict):

@@ -82,12 +82,13 @@ def intervenant_update(cli: Cli, ref, email, phone, presentation, services, zone
     """Modifier une fiche (REF : id ou matricule). Les options de profil remplacent les valeurs."""
     company_id = cli.company_id()
     current = cli.container.queries().intervenant_ref(company_id, ref)
-    changes: dict[str, object] = {k: v for k, v in {"email": email, "phone": phone}.items() if v is not None}
-    if presentation is not None or services or zones or skills:
-        p = current.profile
-        changes["profile"] = ShopProfile(presentation if presentation is not None else p.presentation,
-                                         services or p.services, zones or p.zones, skills or p.skills)
-    updated = cli.container.update_intervenant()(c.UpdateIntervenant(company_id, current.id, tuple(changes.items())))
+    changes = {k: v for k, v in {"email": email, "phone": phone}.items() if v is not None}
+    profile: dict[str, object] = {k: v for k, v in {"services": services, "zones": zones, "skills": skills}.items()
+                                  if v}  # a list given replaces that list only; the others are kept
+    if presentation is not None:
+        profile["presentation"] = presentation
+    updated = cli.container.update_intervenant()(c.UpdateIntervenant(company_id, current.id, tuple(changes.items()),
+                                                                      tuple(profile.items())))
     output(s.intervenant(updated), as_json, [f"{updated.full_name} : fiche mise à jour ({_sync_line(updated)})."])
 
 

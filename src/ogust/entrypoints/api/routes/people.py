@@ -11,6 +11,7 @@ from ogust.application.queries import Queries
 from ogust.application.shop_sync_service import ShopSyncService
 from ogust.domain.intervenant import ShopProfile
 from ogust.entrypoints import serializers as s
+from ogust.entrypoints.api import merge_patch
 from ogust.entrypoints.api import responses as out
 from ogust.entrypoints.api.deps import company_id
 from ogust.entrypoints.api.schemas import (
@@ -22,6 +23,7 @@ from ogust.entrypoints.api.schemas import (
     IntervenantIn,
     IntervenantPatch,
     ProfileIn,
+    ProfilePatch,
 )
 from ogust.entrypoints.container import Container
 from ogust.entrypoints.gdpr_export import client_data_zip, export_filename
@@ -57,15 +59,22 @@ def get_intervenant(intervenant_id: str, company: str = Depends(company_id),
     return s.intervenant(queries.intervenant(company, intervenant_id))
 
 
-@router.patch("/intervenants/{intervenant_id}", response_model=out.Intervenant, tags=["Intervenants"])
+@router.patch("/intervenants/{intervenant_id}", response_model=out.Intervenant, tags=["Intervenants"],
+              summary="Modifier un intervenant", description=merge_patch.SEMANTICS,
+              openapi_extra=merge_patch.openapi(IntervenantPatch))
 @inject
 def update_intervenant(intervenant_id: str, body: IntervenantPatch, company: str = Depends(company_id),
                        handler: people.UpdateIntervenantHandler = Depends(
                            Provide[Container.update_intervenant])) -> dict:
-    changes = body.model_dump(exclude_unset=True, exclude={"profile"})
-    if body.profile is not None:
-        changes["profile"] = _profile(body.profile)
-    return s.intervenant(handler(c.UpdateIntervenant(company, intervenant_id, tuple(changes.items()))))
+    changes = merge_patch.members(body)
+    profile = changes.pop("profile", ...)
+    for cleared in ("email", "phone"):  # null: no email, no phone
+        if cleared in changes and changes[cleared] is None:
+            changes[cleared] = ""
+    profile_changes = {name: None for name in ProfilePatch.model_fields} if profile is None \
+        else {} if profile is ... else merge_patch.members(profile)
+    return s.intervenant(handler(c.UpdateIntervenant(company, intervenant_id, tuple(changes.items()),
+                                                     tuple(profile_changes.items()))))
 
 
 @router.post("/intervenants/{intervenant_id}/sync", response_model=out.SyncReport, tags=["Boutique"],
@@ -107,14 +116,19 @@ def get_client(client_id: str, company: str = Depends(company_id),
     return s.client(queries.client(company, client_id))
 
 
-@router.patch("/clients/{client_id}", response_model=out.Client, tags=["Clients"])
+@router.patch("/clients/{client_id}", response_model=out.Client, tags=["Clients"],
+              summary="Modifier un client", description=merge_patch.SEMANTICS,
+              openapi_extra=merge_patch.openapi(ClientPatch))
 @inject
 def update_client(client_id: str, body: ClientPatch, company: str = Depends(company_id),
                   handler: people.UpdateClientHandler = Depends(Provide[Container.update_client])) -> dict:
-    changes = body.model_dump(exclude_unset=True, exclude={"address"})
-    if body.address is not None:
-        changes["address"] = body.address.to_domain()
-    return s.client(handler(c.UpdateClient(company, client_id, tuple(changes.items()))))
+    changes = merge_patch.members(body)
+    address = changes.pop("address", None)  # never null: the schema refuses it
+    if changes.get("phone", "") is None:
+        changes["phone"] = ""
+    address_changes = merge_patch.members(address) if address is not None else {}
+    return s.client(handler(c.UpdateClient(company, client_id, tuple(changes.items()),
+                                           tuple(address_changes.items()))))
 
 
 @router.post("/clients/{client_id}/transmit", response_model=out.SyncReport, tags=["Boutique"],
