@@ -73,7 +73,7 @@ def test_a_client_address_is_merged_member_by_member(api, tenants):
 def test_the_openapi_document_declares_merge_patch_on_every_patch_route(api):
     paths = api.get("/openapi.json").json()["paths"]
     patches = {path: item["patch"] for path, item in paths.items() if "patch" in item}
-    assert {"/api/intervenants/{intervenant_id}", "/api/clients/{client_id}"} <= set(patches)
+    assert {"/api/intervenants/{ref}", "/api/clients/{ref}"} <= set(patches)
     for path, operation in patches.items():
         content = operation["requestBody"]["content"]
         assert MERGE in content and "application/json" in content, path

@@ -7,7 +7,7 @@ import pytest
 pytestmark = pytest.mark.integration
 
 BINARY = {
-    "GET /api/clients/{client_id}/export": "application/zip",
+    "GET /api/clients/{ref}/export": "application/zip",
     "GET /documents/{token}": "application/pdf",
     "GET /pay/{token}": "text/html",
     "GET /api/invoices/{ref}/pdf": "application/pdf",

@@ -254,18 +254,19 @@ class ManualLineIn(Strict):
         description="minutes (tarif horaire) ou nombre")
     performed_on: BoundedDate | None = Field(None, description="jour de la prestation : obligatoire, sauf pour un "
                                                                 "tarif hors crédit d'impôt (frais annexes)")
-    intervenant_id: Text | None = Field(None, description="intervenant de la prestation : obligatoire, sauf pour un "
+    intervenant_id: Text | None = Field(None, description="intervenant de la prestation (matricule ou id) : "
+                                                          "obligatoire, sauf pour un "
                                                           "tarif hors crédit d'impôt (frais annexes)")
     label: Text | None = None
 
 
 class ManualInvoiceIn(Strict):
-    client_id: Text
+    client_id: Text = Field(description="le client : son email ou son id")
     lines: list[ManualLineIn] = Field(min_length=1, max_length=500)
 
 
 class ContractInvoiceIn(Strict):
-    client_id: Text
+    client_id: Text = Field(description="le client : son email ou son id")
     period_start: BoundedDate
     period_end: BoundedDate
 
@@ -277,7 +278,7 @@ class ContractInvoiceIn(Strict):
 
 
 class AttestationIn(Strict):
-    client_id: Text
+    client_id: Text = Field(description="le client : son email ou son id")
     year: Year
 
 
