@@ -18,7 +18,7 @@ from ogust.domain.intervention import Intervention
 from ogust.domain.invoice import Invoice
 from ogust.domain.lines import PricedLine
 from ogust.domain.money import Money
-from ogust.domain.payment import Payment, PaymentAttempt
+from ogust.domain.payment import Payment, PaymentAttempt, PaymentMethod
 from ogust.domain.shop_service import ShopService, ShopServiceMapping
 from ogust.domain.tarif import Tarif
 
@@ -121,7 +121,8 @@ def attempt(a: PaymentAttempt) -> dict[str, Any]:
 
 
 def payment(p: Payment) -> dict[str, Any]:
-    return {"id": p.id, "method": p.method.value, "amount": money(p.amount), "received_at": _iso(p.received_at),
+    return {"id": p.id, "method": p.method.code, "method_label": p.method.label_fr, "amount": money(p.amount),
+            "received_at": _iso(p.received_at),
             "reference": p.reference or None}
 
 
@@ -174,8 +175,8 @@ def credit_note(n: CreditNote) -> dict[str, Any]:
                        "amount_vat": money(l.amount_vat), "amount_ttc": money(l.amount_ttc)} for l in n.lines],
             **_totals(n),
             "refund": {"status": n.refund_status.value, "amount": money(n.refund_amount),
-                       "method": (n.refund_method.value if n.refund_method
-                                  else ("card" if n.payment_intent_id else None)),
+                       "method": (n.refund_method.code if n.refund_method
+                                  else (PaymentMethod.CARD.code if n.payment_intent_id else None)),
                        "payment_intent_id": n.payment_intent_id, "refund_id": n.refund_id,
                        "failure": n.refund_failure, "refunded_at": _iso(n.refunded_at)}}
 

@@ -16,7 +16,7 @@ from ogust.domain.credit_note import RefundStatus
 from ogust.domain.devis import AcceptanceChannel, DevisStatus
 from ogust.domain.intervention import InterventionStatus
 from ogust.domain.invoice import InvoiceSource, InvoiceStatus
-from ogust.domain.payment import AttemptStatus, PaymentMethod
+from ogust.domain.payment import AttemptStatus
 from ogust.domain.shop_sync import SyncStatus
 from ogust.domain.tarif import InterventionMode
 from ogust.domain.units import Unit
@@ -228,8 +228,10 @@ class Payment(BaseModel):
     espèces enregistrés par l'entreprise. C'est ce que compte l'attestation fiscale (hors espèces)."""
 
     id: Id
-    method: PaymentMethod = Field(description="card : débit de la carte ; cheque : chèque ; transfer : virement ; "
-                                              "cesu : chèques emploi service universels ; cash : espèces")
+    method: Literal["carte", "cheque", "virement", "cesu", "especes", "apa-pch"] = Field(
+        description="carte : débit de la carte ; cheque : chèque ; virement ; cesu : chèques emploi service "
+                    "universels ; especes : espèces ; apa-pch : APA ou PCH versée par le département")
+    method_label: str = Field(description="le mode en toutes lettres (« virement », « espèces »…)")
     amount: Money
     received_at: IsoDateTime = Field(description="réception (un règlement enregistré : le jour dit, à midi, heure "
                                                  "de l'entreprise)")
@@ -322,8 +324,8 @@ class Refund(BaseModel):
     status: RefundStatus = Field(description="none : aucun remboursement (pas de carte à rembourser, ou pas encore "
                                              "enregistré)")
     amount: Money
-    method: Literal["card", "cheque", "transfer", "cash"] | None = Field(
-        description="card : sur la carte ; cheque, transfer, cash : remboursement enregistré par l'entreprise")
+    method: Literal["carte", "cheque", "virement", "especes"] | None = Field(
+        description="carte : sur la carte ; cheque, virement, especes : remboursement enregistré par l'entreprise")
     payment_intent_id: str | None
     refund_id: str | None
     failure: str | None

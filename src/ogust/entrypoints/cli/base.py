@@ -93,6 +93,65 @@ class EurosType(click.ParamType):
 EUROS = EurosType()
 
 
+class FrenchDateType(click.ParamType):
+    """A day as an operator types it: 08/12/2026 (JJ/MM/AAAA) or 2026-12-08 (AAAA-MM-JJ), as a datetime
+    at midnight (what click.DateTime gave before)."""
+
+    name = "date"
+    FORMATS = ("%d/%m/%Y", "%Y-%m-%d")
+
+    def convert(self, value, param, ctx) -> datetime:
+        if isinstance(value, datetime):
+            return value
+        day = parse_day(str(value))
+        if day is None:
+            self.fail(f"date illisible : {str(value).strip()!r} (JJ/MM/AAAA ou AAAA-MM-JJ, un jour qui existe, "
+                      "ex. 08/12/2026)", param, ctx)
+        return day
+
+
+def parse_day(text: str) -> datetime | None:
+    """08/12/2026 or 2026-12-08 (a day that exists) at midnight; None otherwise."""
+    for pattern in FrenchDateType.FORMATS:
+        try:
+            return datetime.strptime(text.strip(), pattern)
+        except ValueError:
+            continue
+    return None
+
+
+DATE = FrenchDateType()
+
+
+class FrenchFloatRange(click.FloatRange):
+    """A number with a decimal comma (2,5) or point (2.5), in a range; NaN refused."""
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, str):
+            value = value.strip().replace(",", ".")
+            if value.lower() in {"nan", "+nan", "-nan"}:
+                self.fail(f"{value!r} n'est pas un nombre valide.", param, ctx)
+        return super().convert(value, param, ctx)
+
+
+class VatRateType(click.Choice):
+    """A VAT rate in percent: 5,5 or 5.5, 10, 20 (a % sign allowed), as the text VatRate.from_percent reads."""
+
+    name = "taux"
+
+    def __init__(self) -> None:
+        super().__init__(["5,5", "10", "20"])
+
+    def convert(self, value, param, ctx) -> str:
+        text = str(value).strip().rstrip("%").strip().replace(".", ",")
+        if text.endswith(",0"):
+            text = text[:-2]
+        return super().convert(text, param, ctx).replace(",", ".")
+
+
+VAT = VatRateType()
+
+
 def euros_to_cents(text: str) -> int:
     """'27,50' or '27.50' → 2750; refuses more than two decimals and non-positive amounts."""
     try:

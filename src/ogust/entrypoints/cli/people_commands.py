@@ -12,7 +12,7 @@ from ogust.domain.address import Address
 from ogust.domain.intervenant import ShopProfile
 from ogust.domain.validation import check_year
 from ogust.entrypoints import serializers as s
-from ogust.entrypoints.cli.base import Cli, OgustGroup, json_option, output, pass_cli, write_file
+from ogust.entrypoints.cli.base import DATE, Cli, OgustGroup, json_option, output, pass_cli, write_file
 from ogust.entrypoints.gdpr_export import client_data_zip
 
 _OUTCOMES = {"sent": "envoyée à la boutique", "unchanged": "déjà à jour dans la boutique",
@@ -131,8 +131,8 @@ def intervenant_sync(cli: Cli, ref, force, as_json) -> None:
 
 @intervenant.command("planning")
 @click.argument("ref")
-@click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Premier jour (AAAA-MM-JJ)")
-@click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Dernier jour inclus")
+@click.option("--from", "start", type=DATE, default=None, help="Premier jour (JJ/MM/AAAA ou AAAA-MM-JJ)")
+@click.option("--to", "end", type=DATE, default=None, help="Dernier jour inclus")
 @json_option
 @pass_cli
 def intervenant_planning(cli: Cli, ref, start, end, as_json) -> None:
