@@ -14,6 +14,7 @@ from ogust.domain.errors import DomainError
 from ogust.entrypoints.api import deps, problems
 from ogust.entrypoints.api import responses as out
 from ogust.entrypoints.api.body_limit import BodySizeLimit
+from ogust.entrypoints.api.docs import serve_docs
 from ogust.entrypoints.api.idempotency import IdempotencyMiddleware
 from ogust.entrypoints.api.routes import (
     access,
@@ -62,7 +63,9 @@ def create_app(container: Container | None = None, run_worker: bool | None = Non
         if worker:
             worker.join(timeout=10)
 
-    app = FastAPI(title="ogust", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
+    app = FastAPI(title="ogust", version="0.1.0", description=DESCRIPTION, lifespan=lifespan, docs_url=None,
+                  redoc_url=None)
+    serve_docs(app)
     app.state.container = container
     for router in (setup.router, people.router, orders.router, billing.router, credit_notes.router,
                    documents.router, operations.router, operations.webhooks_router, access.router):
