@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import threading
 
@@ -11,6 +12,7 @@ from ogust.application.access import set_actor
 from ogust.application.outbox import JobStatus
 from ogust.entrypoints import serializers as s
 from ogust.entrypoints.cli.base import Cli, OgustGroup, json_option, output, pass_cli
+from ogust.entrypoints.settings import locate, sqlite_file
 
 
 @click.group(cls=OgustGroup)
@@ -102,6 +104,7 @@ def serve(cli: Cli, host, port, with_worker) -> None:
     from ogust.adapters.persistence.database import upgrade_database
     from ogust.entrypoints.api.app import create_app
 
+    cli.may_create_database = True
     upgrade_database(cli.container.settings().database_url)
     uvicorn.run(create_app(cli.container, run_worker=with_worker), host=host, port=port)
 
@@ -117,9 +120,42 @@ def db_upgrade(cli: Cli) -> None:
     """Appliquer les migrations Alembic."""
     from ogust.adapters.persistence.database import upgrade_database
 
+    cli.may_create_database = True
     url = cli.container.settings().database_url
     upgrade_database(url)
-    click.echo(f"Base à jour : {url}")
+    click.echo(f"Base à jour : {safe_url(url)}")
+
+
+@click.command()
+@json_option
+def info(as_json) -> None:
+    """Ce qu'ogust utilise ici : dossier des données, base de données, clé secrète, emails (sans rien créer)."""
+    var_dir, url = locate()
+    path = sqlite_file(url)
+    env_file = var_dir / "ogust.env"
+    secret = ("OGUST_SECRET_KEY" if os.environ.get("OGUST_SECRET_KEY")
+              else f"{var_dir / 'secret_key'}" + ("" if (var_dir / "secret_key").exists() else " (créée au besoin)"))
+    data = {"var_dir": str(var_dir), "var_dir_from": "OGUST_VAR_DIR" if os.environ.get("OGUST_VAR_DIR")
+            else "dossier de données de l'utilisateur", "database_url": safe_url(url),
+            "database_exists": None if path is None else path.exists(),
+            "env_file": str(env_file) if env_file.exists() else None, "secret_key": secret}
+    output(data, as_json, [
+        f"Dossier des données : {var_dir} ({data['var_dir_from']})",
+        f"Base de données     : {safe_url(url)}" + ("" if path is None or path.exists()
+                                                     else " — absente : « ogust db upgrade » la crée"),
+        f"Configuration lue   : {env_file if env_file.exists() else 'variables OGUST_* seulement'}",
+        f"Clé secrète (liens) : {secret}",
+    ])
+
+
+def safe_url(url: str) -> str:
+    """A database URL without its password."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # an URL SQLAlchemy cannot read: said as given, it holds no password it could parse
+        return url
 
 
 @click.command()
@@ -165,6 +201,7 @@ ogust tourne avec des données de démonstration.
   API et documentation : http://127.0.0.1:{api}/docs
   Boutique (référence) : http://127.0.0.1:{shop}/docs  — compte acc_demo
   Emails reçus         : {var}/mail/inbox/*.eml
-  Dans un autre terminal : .venv/bin/ogust --help   (même configuration, lue dans {var}/ogust.env)
+  Dans un autre terminal : export OGUST_VAR_DIR={var}  puis  .venv/bin/ogust --help
+                           (même configuration, lue dans {var}/ogust.env)
 Ctrl-C pour tout arrêter.
 """
