@@ -129,6 +129,20 @@ class EmailKind(Enum):
     CREDIT_NOTE_REFUNDED = "credit_note_refunded"
     INVOICE_AVAILABLE = "invoice_available"  # no card debit will speak of it: no card, or too small
 
+    @property
+    def subject_fr(self) -> str:
+        """What the email is about, as its subject says it (without the number it names)."""
+        return {"debit_confirmed": "Paiement de la facture confirmé",
+                "debit_failed": "Paiement de la facture non abouti",
+                "authentication_needed": "Paiement à confirmer (3-D Secure)",
+                "attestation_available": "Attestation fiscale disponible",
+                "credit_note_available": "Avoir sur la facture",
+                "credit_note_refunded": "Remboursement de l'avoir",
+                "invoice_available": "Facture disponible"}[self.value]
+
+
+EMAIL_STATUS_FR = {"sent": "envoyé", "pending": "en attente", "failed": "en échec"}
+
 
 @dataclass(frozen=True)
 class Notification:

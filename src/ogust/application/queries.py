@@ -9,6 +9,7 @@ from ogust.application.debits import abandoned_debit
 from ogust.application.handlers import UowFactory
 from ogust.application.outbox import JobStatus, OutboxJob
 from ogust.application.periods import month_period, period_instants
+from ogust.application.ports import EMAIL_STATUS_FR, EmailKind
 from ogust.application.references import attestation_by_ref, client_by_ref, intervenant_by_ref, invoice_by_ref
 from ogust.domain.attestation import Attestation, AttestationStatus
 from ogust.domain.client import Client
@@ -135,6 +136,11 @@ class Queries:
         with self.uow() as uow:
             return uow.clients.get(company_id, client_id)
 
+    def client_names(self, company_id: str) -> dict[str, str]:
+        """Each client's name by id, for lists of documents that show whose they are."""
+        with self.uow() as uow:
+            return {c.id: c.full_name for c in uow.clients.list(company_id)}
+
     def client_ref(self, company_id: str, ref: str) -> Client:
         """By id or by email."""
         with self.uow() as uow:
@@ -210,8 +216,12 @@ class Queries:
             return uow.outbox.counts(company_id) if company_id else uow.outbox.counts()
 
     def emails(self, company_id: str) -> list[dict[str, object]]:
+        """The email log, oldest first, each with its subject and status said in French."""
         with self.uow() as uow:
-            return uow.emails.list(company_id)
+            rows = uow.emails.list(company_id)
+        kinds = {kind.value: kind for kind in EmailKind}
+        return [{**row, "subject": kinds[row["kind"]].subject_fr if row["kind"] in kinds else str(row["kind"]),
+                 "status_label": EMAIL_STATUS_FR.get(str(row["status"]), str(row["status"]))} for row in rows]
 
 
 class OutboxAdmin:

@@ -372,7 +372,9 @@ class EmailRecord(BaseModel):
     message_id: str
     kind: str
     to_email: str
-    status: str = Field(examples=["sent"])
+    status: str = Field(examples=["sent"], description="sent, pending ou failed")
+    status_label: str = Field(examples=["envoyé"], description="l'état en français : envoyé, en attente, en échec")
+    subject: str = Field(examples=["Facture disponible"], description="l'objet de l'email, sans le numéro qu'il cite")
     at: IsoDateTime = Field(description="dernier changement")
     created_at: IsoDateTime
     error: str | None

@@ -68,9 +68,10 @@ def devis() -> None:
 def devis_list(cli: Cli, as_json) -> None:
     """Les devis (acceptés à la commande en ligne)."""
     found = cli.container.queries().devis_list(cli.company_id())
+    names = cli.container.queries().client_names(cli.company_id())
     output([s.devis(d) for d in found], as_json,
-           [f"{d.id}  {d.status.label_fr:<11} {str(d.total_ttc):>12} TTC  commande {d.shop_order_id or '—'}"
-            for d in found] or ["Aucun devis."])
+           [f"{d.id}  {names.get(d.client_id, '?')[:24]:<24} {d.status.label_fr:<11} {str(d.total_ttc):>12} TTC  "
+            f"commande {d.shop_order_id or '—'}" for d in found] or ["Aucun devis."])
 
 
 @devis.command("show")
@@ -221,9 +222,11 @@ def invoice_list(cli: Cli, status, unpaid, as_json) -> None:
     """Les factures, par numéro (les brouillons à la fin)."""
     found = cli.container.queries().invoices(cli.company_id(), InvoiceStatus(status) if status else None, unpaid)
     due = sum((i.left_to_pay for i in found), Money.zero())
+    names = cli.container.queries().client_names(cli.company_id())
     output([s.invoice(i) for i in found], as_json,
-           [f"{(i.number or 'brouillon'):<16} {i.status.label_fr:<30} {str(i.total_ttc):>12} TTC  "
-            f"reste {str(i.left_to_pay):>12}  {i.id}" for i in found]
+           [f"{(i.number or 'brouillon'):<16} {names.get(i.client_id, '?')[:24]:<24} {i.status.label_fr:<30} "
+            f"{str(i.total_ttc):>12} TTC  " + (" " * 18 if i.is_draft else f"reste {str(i.left_to_pay):>12}")
+            + f"  {i.id}" for i in found]
            + ([f"Reste à encaisser : {due} ({len(found)} facture(s))"] if unpaid and found else [])
            or ["Aucune facture."])
 
@@ -538,9 +541,10 @@ def attestation_generate_all(cli: Cli, year, as_json) -> None:
 def attestation_list(cli: Cli, year, as_json) -> None:
     """Les attestations fiscales."""
     found = cli.container.queries().attestations(cli.company_id(), year)
+    names = cli.container.queries().client_names(cli.company_id())
     output([s.attestation(a) for a in found], as_json,
-           [f"{(a.number or 'brouillon'):<16} {a.year} {a.status.label_fr:<10} {str(a.amount_paid):>12}  {a.id}"
-            for a in found] or ["Aucune attestation."])
+           [f"{(a.number or 'brouillon'):<16} {a.year} {names.get(a.client_id, '?')[:24]:<24} "
+            f"{a.status.label_fr:<10} {str(a.amount_paid):>12}  {a.id}" for a in found] or ["Aucune attestation."])
 
 
 @attestation.command("show")

@@ -98,9 +98,10 @@ def credit_note_list(cli: Cli, invoice_ref, as_json) -> None:
     company_id = cli.company_id()
     invoice_id = cli.container.queries().invoice(company_id, invoice_ref).invoice.id if invoice_ref else None
     found = cli.container.document_queries().credit_notes(company_id, invoice_id)
+    names = cli.container.queries().client_names(company_id)
     output([s.credit_note(n) for n in found], as_json,
-           [f"{n.number:<16} {n.invoice_number:<16} {n.total_ttc!s:>12} TTC  {n.refund_status.label_fr:<10} {n.id}"
-            for n in found] or ["Aucun avoir."])
+           [f"{n.number:<16} {n.invoice_number:<16} {names.get(n.client_id, '?')[:24]:<24} {n.total_ttc!s:>12} TTC  "
+            f"{n.refund_status.label_fr:<10} {n.id}" for n in found] or ["Aucun avoir."])
 
 
 @credit_note.command("show")

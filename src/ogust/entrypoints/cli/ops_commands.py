@@ -70,7 +70,8 @@ def outbox_retry(cli: Cli, job_id, all_dead) -> None:
 def emails(cli: Cli, as_json) -> None:
     """Les emails envoyés (ou en échec) aux clients."""
     rows = cli.container.queries().emails(cli.company_id())
-    output(rows, as_json, [f"{r['status']:<8} {r['kind']:<24} {r['to_email']:<30} {r.get('error') or ''}" for r in rows]
+    output(rows, as_json, [f"{cli.local(r['at']):%d/%m/%Y %H:%M}  {r['status_label']:<10} {r['to_email']:<30} "
+                           f"{r['subject']}" + (f" — {r['error']}" if r.get("error") else "") for r in rows]
            or ["Aucun email."])
 
 

@@ -15,8 +15,9 @@ from ogust.entrypoints import serializers as s
 from ogust.entrypoints.cli.base import DATE, Cli, OgustGroup, json_option, output, pass_cli, write_file
 from ogust.entrypoints.gdpr_export import client_data_zip
 
-_OUTCOMES = {"sent": "envoyée à la boutique", "unchanged": "déjà à jour dans la boutique",
-             "failed": "échec", "queued": "en file d'attente"}
+# said of the record (« la fiche »), whoever it is: « Paul Martin : fiche envoyée à la boutique »
+_OUTCOMES = {"sent": "fiche envoyée à la boutique", "unchanged": "fiche déjà à jour dans la boutique",
+             "failed": "échec de l'envoi de la fiche", "queued": "envoi de la fiche en file d'attente"}
 
 
 def _show_report(report: RecordReport, as_json: bool) -> None:
@@ -182,8 +183,8 @@ def client_list(cli: Cli, as_json) -> None:
     """Les clients, avec l'état de leur fiche à la boutique."""
     found = cli.container.queries().clients(cli.company_id())
     output([s.client(x) for x in found], as_json,
-           [f"{x.full_name:<28} {x.email:<30} {x.origin.label_fr:<11} boutique : {_sync_line(x):<12} {x.id}"
-            for x in found] or ["Aucun client."])
+           [f"{x.full_name:<28} {x.email:<30} {x.origin.label_fr:<11} boutique : {_sync_line(x):<12} "
+            f"{x.shop_client_id or '—':<20} {x.id}" for x in found] or ["Aucun client."])
 
 
 @client.command("show")
@@ -195,8 +196,8 @@ def client_show(cli: Cli, ref, as_json) -> None:
     x = cli.container.queries().client_ref(cli.company_id(), ref)
     output(s.client(x), as_json, [
         f"{x.full_name} — {x.id}", f"{x.email} {x.phone}", x.address.one_line(),
-        f"Origine : {x.origin.label_fr} ; boutique : {_sync_line(x)} ; carte enregistrée : "
-        f"{'oui' if x.stripe_payment_method_id else 'non'}",
+        f"Origine : {x.origin.label_fr} ; boutique : {_sync_line(x)} (client boutique : "
+        f"{x.shop_client_id or 'aucun'}) ; carte enregistrée : {'oui' if x.stripe_payment_method_id else 'non'}",
     ])
 
 

@@ -171,7 +171,7 @@ def shop_export(cli: Cli, clients, intervenants, as_json) -> None:
     summary: dict[str, int] = {}
     for r in reports:
         summary[r.outcome] = summary.get(r.outcome, 0) + 1
-    labels = {"sent": "envoyée", "unchanged": "inchangée", "failed": "en échec", "queued": "en attente"}
+    labels = {"sent": "fiche envoyée", "unchanged": "fiche inchangée", "failed": "en échec", "queued": "en attente"}
     in_bilan = {"sent": "envoyée(s)", "unchanged": "inchangée(s)", "failed": "en échec", "queued": "en attente"}
     output({"summary": summary, "records": [s.report(r) for r in reports]}, as_json,
            [f"{r.kind:<12} {r.label:<30} {labels[r.outcome]}" + (f" — {r.reason}" if r.reason else "")
