@@ -86,3 +86,4 @@ def test_the_api_speaks_the_same_codes_and_keeps_the_old_ones(offline_api):
     tarif = http.post("/api/tarifs", json={"code": "FOR", "label": "Forfait", "unit": "forfait",
                                            "price_ht_cents": 1000, "vat_rate": "20"})
     assert tarif.status_code == 201, tarif.text
+    assert (tarif.json()["unit"], tarif.json()["unit_label"]) == ("flat", "forfait")

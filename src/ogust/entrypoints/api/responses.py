@@ -64,7 +64,9 @@ class Tarif(BaseModel):
     id: Id
     code: str
     label: str
-    unit: Unit = Field(description="hour : prix à l'heure, quantités en minutes ; flat : au forfait")
+    unit: Unit = Field(description="hour : prix à l'heure, quantités en minutes ; flat : au forfait "
+                                   "(à l'entrée, heure et forfait sont acceptés)")
+    unit_label: str = Field(description="l'unité en français : heure ou forfait")
     price_ht: Money
     price_ttc: Money
     vat_rate: VatPercent
@@ -83,6 +85,7 @@ class ShopService(BaseModel):
     price_ttc: Money
     vat_rate: VatPercent
     unit: Unit
+    unit_label: str = Field(description="l'unité en français : heure ou forfait")
     mapped_to: str | None = Field(description="le code du tarif associé, s'il y en a un")
 
 
@@ -154,6 +157,7 @@ class DevisLine(BaseModel):
     tarif_id: Id
     label: str
     unit: Unit
+    unit_label: str = Field(description="l'unité en français : heure ou forfait")
     quantity: int = Field(description="minutes (tarif horaire) ou nombre (forfait)")
     quantity_label: str = Field(examples=["1 h 30"])
     unit_price_ht: Money
