@@ -69,12 +69,14 @@ def update_intervenant(intervenant_id: IntervenantId, body: IntervenantPatch, co
                        handler: people.UpdateIntervenantHandler = Depends(
                            Provide[Container.update_intervenant])) -> dict:
     changes = merge_patch.members(body)
-    profile = changes.pop("profile", ...)
+    profile_changes: dict[str, object] = {}
+    if "profile" in changes:
+        profile = changes.pop("profile")  # null: every field of the profile cleared
+        profile_changes = (merge_patch.members(profile) if profile is not None
+                           else dict.fromkeys(ProfilePatch.model_fields))
     for cleared in ("email", "phone"):  # null: no email, no phone
         if cleared in changes and changes[cleared] is None:
             changes[cleared] = ""
-    profile_changes = {name: None for name in ProfilePatch.model_fields} if profile is None \
-        else {} if profile is ... else merge_patch.members(profile)
     return s.intervenant(handler(c.UpdateIntervenant(company, intervenant_id, tuple(changes.items()),
                                                      tuple(profile_changes.items()))))
 
