@@ -284,7 +284,9 @@ def test_errors_are_problem_details_and_refusals_write_nothing(ogust_api, fresh_
                  "/api/attestations/nope", "/api/interventions/nope"):
         body = problem(http.get(path), 404, "not_found")
         assert body["instance"] == path and "nope" in body["detail"], body
-    problem(http.post("/api/intervenants/nope/sync"), 409, "shop_not_linked")  # the link is checked first
+    # the reference is resolved first (matricule or id), then the use case checks the shop link
+    problem(http.post("/api/intervenants/nope/sync"), 404, "not_found")
+    problem(http.post("/api/intervenants/M001/sync"), 409, "shop_not_linked")
     problem(http.post("/api/invoices/nope/validate"), 404, "not_found")
     problem(http.get("/api/no-such-route"), 404, "not_found")
 

@@ -64,9 +64,11 @@ class CreateIntervenant:
 
 @dataclass(frozen=True)
 class UpdateIntervenant:
+    """``changes`` set whole fields; ``profile_changes`` only the profile's fields named (the rest is kept)."""
     company_id: str
     intervenant_id: str
     changes: tuple[tuple[str, object], ...]
+    profile_changes: tuple[tuple[str, object], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -81,9 +83,11 @@ class CreateClient:
 
 @dataclass(frozen=True)
 class UpdateClient:
+    """``changes`` set whole fields; ``address_changes`` only the address's fields named (the rest is kept)."""
     company_id: str
     client_id: str
     changes: tuple[tuple[str, object], ...]
+    address_changes: tuple[tuple[str, object], ...] = ()
 
 
 @dataclass(frozen=True)

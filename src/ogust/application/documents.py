@@ -4,7 +4,13 @@ corrects), gathered in one unit of work for the renderer."""
 from __future__ import annotations
 
 from ogust.application.handlers import UowFactory
-from ogust.application.ports import DocumentContext
+from ogust.application.ports import DocumentContext, DocumentRenderer
+from ogust.application.references import (
+    attestation_by_ref,
+    credit_note_by_ref,
+    devis_by_ref,
+    invoice_by_ref,
+)
 from ogust.application.unit_of_work import UnitOfWork
 from ogust.domain.credit_note import CreditNote
 from ogust.domain.errors import NotFound
@@ -25,10 +31,7 @@ class DocumentQueries:
     def credit_note(self, company_id: str, ref: str) -> CreditNote:
         """By number (AV-2026-000001) or by id."""
         with self.uow() as uow:
-            found = uow.credit_notes.by_number(company_id, ref) or uow.credit_notes.find(company_id, ref)
-            if found is None:
-                raise NotFound("avoir", ref)
-            return found
+            return credit_note_by_ref(uow, company_id, ref)
 
     def document(self, company_id: str, kind: str, document_id: str) -> tuple[object, DocumentContext]:
         """The document and its context; NotFound for an unknown kind or id (or another company's)."""
@@ -38,6 +41,16 @@ class DocumentQueries:
             if repo is None:
                 raise NotFound("document", kind)
             document = repo.get(company_id, document_id)
+            return document, self._context(uow, company_id, kind, document)
+
+    def document_by_ref(self, company_id: str, kind: str, ref: str) -> tuple[object, DocumentContext]:
+        """The same, the document named as an operator names it (a number, or its id)."""
+        find = {"invoice": invoice_by_ref, "attestation": attestation_by_ref, "devis": devis_by_ref,
+                "credit_note": credit_note_by_ref}.get(kind)
+        if find is None:
+            raise NotFound("document", kind)
+        with self.uow() as uow:
+            document = find(uow, company_id, ref)
             return document, self._context(uow, company_id, kind, document)
 
     @staticmethod
@@ -68,3 +81,10 @@ class DocumentQueries:
             payments = tuple(uow.payments.for_invoice(company_id, invoice.id))
             return DocumentContext(company, client, invoice=invoice, payments=payments)
         return DocumentContext(company, client)
+
+
+def render(renderer: DocumentRenderer, kind: str, document, context: DocumentContext) -> bytes:
+    """The document's file, the same original whoever asks: the client's download link, the API, the CLI."""
+    draw = {"invoice": renderer.invoice, "devis": renderer.devis, "attestation": renderer.attestation,
+            "credit_note": renderer.credit_note}[kind]
+    return draw(document, context.company, context.client, context)

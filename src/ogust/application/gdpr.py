@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ogust.application.documents import DocumentQueries
+from ogust.application.documents import DocumentQueries, render
 from ogust.application.handlers import UowFactory
 from ogust.application.ports import DocumentRenderer
 from ogust.domain.attestation import Attestation
@@ -75,14 +75,11 @@ class ClientDataExport:
             data.credit_notes = sorted((n for n in uow.credit_notes.list(company_id) if n.client_id == client_id),
                                        key=lambda n: n.number)
             data.emails = [row for row in uow.emails.list(company_id) if row.get("to_email") == client.email]
-        render = {"devis": self.renderer.devis, "invoice": self.renderer.invoice,
-                  "attestation": self.renderer.attestation, "credit_note": self.renderer.credit_note}
         for kind, documents in (("devis", data.devis), ("invoice", [i for i in data.invoices if i.number]),
                                 ("attestation", data.attestations), ("credit_note", data.credit_notes)):
             for document in documents:
                 found, context = self.documents.document(company_id, kind, document.id)
-                data.documents.append(ClientDocument(kind, found, render[kind](found, context.company,
-                                                                               context.client, context)))
+                data.documents.append(ClientDocument(kind, found, render(self.renderer, kind, found, context)))
         return data
 
 

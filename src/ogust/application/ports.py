@@ -131,6 +131,20 @@ class EmailKind(Enum):
     CREDIT_NOTE_REFUNDED = "credit_note_refunded"
     INVOICE_AVAILABLE = "invoice_available"  # no card debit will speak of it: no card, or too small
 
+    @property
+    def subject_fr(self) -> str:
+        """What the email is about, as its subject says it (without the number it names)."""
+        return {"debit_confirmed": "Paiement de la facture confirmé",
+                "debit_failed": "Paiement de la facture non abouti",
+                "authentication_needed": "Paiement à confirmer (3-D Secure)",
+                "attestation_available": "Attestation fiscale disponible",
+                "credit_note_available": "Avoir sur la facture",
+                "credit_note_refunded": "Remboursement de l'avoir",
+                "invoice_available": "Facture disponible"}[self.value]
+
+
+EMAIL_STATUS_FR = {"sent": "envoyé", "pending": "en attente", "failed": "en échec"}
+
 
 @dataclass(frozen=True)
 class Notification:
@@ -256,6 +270,10 @@ class DocumentRenderer(Protocol):
 
     def credit_note(self, credit_note: CreditNote, company: Company, client: Client,
                     context: DocumentContext | None = None) -> bytes: ...
+
+    def embedded_xml(self, document: bytes) -> bytes | None:
+        """The structured invoice (Factur-X XML) a rendered invoice or avoir carries; None when it
+        carries none (a draft, a devis, an attestation)."""
 
 
 class DocumentLinks(Protocol):

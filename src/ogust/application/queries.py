@@ -9,6 +9,8 @@ from ogust.application.debits import abandoned_debit
 from ogust.application.handlers import UowFactory
 from ogust.application.outbox import JobStatus, OutboxJob
 from ogust.application.periods import month_period, period_instants
+from ogust.application.ports import EMAIL_STATUS_FR, EmailKind
+from ogust.application.references import attestation_by_ref, client_by_ref, intervenant_by_ref, invoice_by_ref
 from ogust.domain.attestation import Attestation, AttestationStatus
 from ogust.domain.client import Client
 from ogust.domain.company import Company
@@ -91,10 +93,7 @@ class Queries:
     def intervenant_ref(self, company_id: str, ref: str) -> Intervenant:
         """By id or by matricule."""
         with self.uow() as uow:
-            found = uow.intervenants.find(company_id, ref) or uow.intervenants.by_matricule(company_id, ref)
-        if found is None:
-            raise NotFound("intervenant", ref)
-        return found
+            return intervenant_by_ref(uow, company_id, ref)
 
     def tarif_ref(self, company_id: str, ref: str) -> Tarif:
         """By id or by code."""
@@ -145,13 +144,15 @@ class Queries:
         with self.uow() as uow:
             return uow.clients.get(company_id, client_id)
 
+    def client_names(self, company_id: str) -> dict[str, str]:
+        """Each client's name by id, for lists of documents that show whose they are."""
+        with self.uow() as uow:
+            return {c.id: c.full_name for c in uow.clients.list(company_id)}
+
     def client_ref(self, company_id: str, ref: str) -> Client:
         """By id or by email."""
         with self.uow() as uow:
-            found = uow.clients.find(company_id, ref) or uow.clients.by_email(company_id, ref.strip().lower())
-        if found is None:
-            raise NotFound("client", ref)
-        return found
+            return client_by_ref(uow, company_id, ref)
 
     def devis_list(self, company_id: str) -> list[Devis]:
         with self.uow() as uow:
@@ -180,9 +181,7 @@ class Queries:
     def invoice(self, company_id: str, ref: str) -> InvoiceView:
         """By id or by number (FA-2026-000001)."""
         with self.uow() as uow:
-            invoice = uow.invoices.by_number(company_id, ref) or uow.invoices.find(company_id, ref)
-            if invoice is None:
-                raise NotFound("facture", ref)
+            invoice = invoice_by_ref(uow, company_id, ref)
             payments = sorted(uow.payments.for_invoice(company_id, invoice.id), key=lambda p: p.received_at)
             attempts = uow.payment_attempts.for_invoice(company_id, invoice.id)
             abandoned = abandoned_debit(uow, invoice, attempts)
@@ -202,10 +201,7 @@ class Queries:
 
     def attestation(self, company_id: str, ref: str) -> Attestation:
         with self.uow() as uow:
-            attestation = uow.attestations.by_number(company_id, ref) or uow.attestations.find(company_id, ref)
-            if attestation is None:
-                raise NotFound("attestation", ref)
-            return attestation
+            return attestation_by_ref(uow, company_id, ref)
 
     def document(self, company_id: str, kind: str, document_id: str) -> tuple[object, Company, Client]:
         """A document with its company and client, for rendering."""
@@ -228,8 +224,12 @@ class Queries:
             return uow.outbox.counts(company_id) if company_id else uow.outbox.counts()
 
     def emails(self, company_id: str) -> list[dict[str, object]]:
+        """The email log, oldest first, each with its subject and status said in French."""
         with self.uow() as uow:
-            return uow.emails.list(company_id)
+            rows = uow.emails.list(company_id)
+        kinds = {kind.value: kind for kind in EmailKind}
+        return [{**row, "subject": kinds[row["kind"]].subject_fr if row["kind"] in kinds else str(row["kind"]),
+                 "status_label": EMAIL_STATUS_FR.get(str(row["status"]), str(row["status"]))} for row in rows]
 
 
 class OutboxAdmin:

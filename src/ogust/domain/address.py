@@ -4,8 +4,10 @@
 changed — not by the constructor, which the database also calls when it loads older rows."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 
+from ogust.domain.errors import InvalidValue
 from ogust.domain.validation import check_postal_code, check_text
 
 
@@ -23,6 +25,13 @@ class Address:
         if self.country == "FR":
             check_postal_code(self.postal_code, "address.postal_code")
         return self
+
+    def patched(self, changes: Mapping[str, object]) -> Address:
+        """This address with ``changes`` only (a JSON Merge Patch's members): a field left out is kept."""
+        unknown = set(changes) - {"street", "postal_code", "city"}
+        if unknown:
+            raise InvalidValue(f"Champs de l'adresse non modifiables : {', '.join(sorted(unknown))}", field="address")
+        return replace(self, **changes)  # type: ignore[arg-type]
 
     def one_line(self) -> str:
         return f"{self.street}, {self.postal_code} {self.city}"

@@ -1,7 +1,8 @@
 """A worker (intervenant) and the profile the shop shows of them, skills included."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
 
 from ogust.domain.aggregate import Aggregate, new_id
@@ -26,6 +27,17 @@ class ShopProfile:
     services: tuple[str, ...] = ()
     zones: tuple[str, ...] = ()
     skills: tuple[str, ...] = ()
+
+    def patched(self, changes: Mapping[str, object]) -> ShopProfile:
+        """This profile with ``changes`` only (a JSON Merge Patch's members): a field left out is kept,
+        None clears it (no presentation, an empty list), a list given replaces that list only."""
+        names = {f.name: f.default for f in fields(self)}
+        unknown = set(changes) - set(names)
+        if unknown:
+            raise InvalidValue(f"Champs du profil inconnus : {', '.join(sorted(unknown))}", field="profile")
+        return replace(self, **{name: names[name] if value is None else (value if name == "presentation"
+                                                                          else tuple(value))  # type: ignore[arg-type]
+                                for name, value in changes.items()})
 
     def check(self) -> None:
         """Zones are French postal codes; a presentation and lists of a sane size."""

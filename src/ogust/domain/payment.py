@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import Enum
 
 from ogust.domain.aggregate import Aggregate, new_id
-from ogust.domain.errors import InvalidTransition
+from ogust.domain.errors import InvalidTransition, InvalidValue
 from ogust.domain.money import Money
 
 
@@ -110,6 +110,30 @@ class PaymentMethod(Enum):
     def label_fr(self) -> str:
         return {"card": "carte bancaire", "transfer": "virement", "cheque": "chèque", "cesu": "CESU",
                 "cash": "espèces", "apa_pch": "APA / PCH (département)"}[self.value]
+
+    @property
+    def code(self) -> str:
+        """The name an operator types and reads, in the API and the CLI alike (``value`` is the stored one)."""
+        return PAYMENT_METHOD_CODES[self]
+
+    @classmethod
+    def from_code(cls, text: str) -> PaymentMethod:
+        """A code (``virement``), any case, or an alias kept from before (the API's ``transfer``, ``cash``,
+        ``apa_pch``, ``card``); InvalidValue otherwise."""
+        found = _BY_CODE.get(text.strip().lower())
+        if found is None:
+            raise InvalidValue(f"Mode de règlement inconnu : {text!r} (au choix : "
+                               f"{', '.join(PAYMENT_METHOD_CODES.values())}).", field="method")
+        return found
+
+
+PAYMENT_METHOD_CODES = {PaymentMethod.CARD: "carte", PaymentMethod.CHEQUE: "cheque",
+                        PaymentMethod.TRANSFER: "virement", PaymentMethod.CESU: "cesu",
+                        PaymentMethod.CASH: "especes", PaymentMethod.APA_PCH: "apa-pch"}
+PAYMENT_METHOD_ALIASES = {"transfer": PaymentMethod.TRANSFER, "cash": PaymentMethod.CASH,
+                          "apa_pch": PaymentMethod.APA_PCH, "card": PaymentMethod.CARD,
+                          "chèque": PaymentMethod.CHEQUE, "espèces": PaymentMethod.CASH}
+_BY_CODE = {**{code: method for method, code in PAYMENT_METHOD_CODES.items()}, **PAYMENT_METHOD_ALIASES}
 
 
 @dataclass(eq=False)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
+from ogust.domain.errors import InvalidValue
 from ogust.domain.money import Money
 
 
@@ -14,6 +15,14 @@ class Unit(Enum):
     @property
     def label_fr(self) -> str:
         return "heure" if self is Unit.HOUR else "forfait"
+
+    @classmethod
+    def from_code(cls, text: str) -> Unit:
+        """``heure`` or ``forfait`` as an operator types them (any case), or the stored ``hour``, ``flat``."""
+        found = {"heure": cls.HOUR, "forfait": cls.FLAT, "hour": cls.HOUR, "flat": cls.FLAT}.get(text.strip().lower())
+        if found is None:
+            raise InvalidValue(f"Unité inconnue : {text!r} (heure ou forfait).", field="unit")
+        return found
 
 
 @dataclass(frozen=True)

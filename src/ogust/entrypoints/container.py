@@ -24,6 +24,7 @@ from ogust.application.handlers import payments as payment_handlers
 from ogust.application.handlers import shop_sync as sync_handlers
 from ogust.application.month_end import MonthEndRun
 from ogust.application.queries import OutboxAdmin, Queries
+from ogust.application.references import References
 from ogust.application.shop_export import ShopExport
 from ogust.application.shop_sync_service import ShopSyncService
 from ogust.application.worker import OutboxProcessor, WorkerSettings
@@ -84,6 +85,7 @@ class Container(containers.DeclarativeContainer):
     month_end = providers.Factory(MonthEndRun, uow.provider, payments, worker_settings)
 
     queries = providers.Singleton(Queries, uow.provider)
+    references = providers.Singleton(References, uow.provider)
     outbox_admin = providers.Singleton(OutboxAdmin, uow.provider)
 
     create_company = providers.Singleton(setup.CreateCompanyHandler, uow.provider)

@@ -55,7 +55,7 @@ def client_data_json(data: ClientData) -> dict:
         "interventions": [s.intervention(i) for i in data.interventions],
         "invoices": [_as_issued(s.invoice(i, data.attempts.get(i.id)), i.client_identity) for i in data.invoices],
         "payments": [{"id": p.id, "invoice_id": p.invoice_id, "amount": s.money(p.amount),
-                      "received_at": p.received_at.isoformat(), "method": p.method.value} for p in data.payments],
+                      "received_at": p.received_at.isoformat(), "method": p.method.code} for p in data.payments],
         "attestations": [_as_issued(s.attestation(a), a.client_identity) for a in data.attestations],
         "credit_notes": [_as_issued(s.credit_note(n), n.client_identity) for n in data.credit_notes],
         "emails": [_plain({k: v for k, v in row.items() if k != "company_id"}) for row in data.emails],

@@ -18,7 +18,7 @@ from ogust.domain.intervention import Intervention
 from ogust.domain.invoice import Invoice
 from ogust.domain.lines import PricedLine
 from ogust.domain.money import Money
-from ogust.domain.payment import Payment, PaymentAttempt
+from ogust.domain.payment import Payment, PaymentAttempt, PaymentMethod
 from ogust.domain.shop_service import ShopService, ShopServiceMapping
 from ogust.domain.tarif import Tarif
 
@@ -42,14 +42,15 @@ def company(c: Company) -> dict[str, Any]:
 
 
 def tarif(t: Tarif) -> dict[str, Any]:
-    return {"id": t.id, "code": t.code, "label": t.label, "unit": t.unit.value, "price_ht": money(t.price_ht),
+    return {"id": t.id, "code": t.code, "label": t.label, "unit": t.unit.value, "unit_label": t.unit.label_fr,
+            "price_ht": money(t.price_ht),
             "price_ttc": money(t.price_ttc), "vat_rate": t.vat_rate.percent,
             "tax_credit_eligible": t.tax_credit_eligible, "mode": t.mode.value}
 
 
 def shop_service(s: ShopService, mapped_to: str | None = None) -> dict[str, Any]:
     return {"id": s.id, "label": s.label, "price_ttc": money(s.price_ttc), "vat_rate": s.vat_rate.percent,
-            "unit": s.unit.value, "mapped_to": mapped_to}
+            "unit": s.unit.value, "unit_label": s.unit.label_fr, "mapped_to": mapped_to}
 
 
 def mapping(m: ShopServiceMapping, t: Tarif) -> dict[str, Any]:
@@ -77,6 +78,7 @@ def client(c: Client) -> dict[str, Any]:
 
 def _line(line: PricedLine) -> dict[str, Any]:
     data = {"id": line.id, "tarif_id": line.tarif_id, "label": line.label, "unit": line.quantity.unit.value,
+            "unit_label": line.quantity.unit.label_fr,
             "quantity": line.quantity.value, "quantity_label": line.quantity.label_fr(),
             "unit_price_ht": money(line.unit_price_ht), "vat_rate": line.vat_rate.percent,
             "amount_ht": money(line.amount_ht), "amount_vat": money(line.amount_vat),
@@ -121,7 +123,8 @@ def attempt(a: PaymentAttempt) -> dict[str, Any]:
 
 
 def payment(p: Payment) -> dict[str, Any]:
-    return {"id": p.id, "method": p.method.value, "amount": money(p.amount), "received_at": _iso(p.received_at),
+    return {"id": p.id, "method": p.method.code, "method_label": p.method.label_fr, "amount": money(p.amount),
+            "received_at": _iso(p.received_at),
             "reference": p.reference or None}
 
 
@@ -174,8 +177,8 @@ def credit_note(n: CreditNote) -> dict[str, Any]:
                        "amount_vat": money(l.amount_vat), "amount_ttc": money(l.amount_ttc)} for l in n.lines],
             **_totals(n),
             "refund": {"status": n.refund_status.value, "amount": money(n.refund_amount),
-                       "method": (n.refund_method.value if n.refund_method
-                                  else ("card" if n.payment_intent_id else None)),
+                       "method": (n.refund_method.code if n.refund_method
+                                  else (PaymentMethod.CARD.code if n.payment_intent_id else None)),
                        "payment_intent_id": n.payment_intent_id, "refund_id": n.refund_id,
                        "failure": n.refund_failure, "refunded_at": _iso(n.refunded_at)}}
 

@@ -41,6 +41,34 @@ def _flag(name: str, default: bool = False) -> bool:
     return default if value is None else value.lower() in {"1", "true", "yes", "on"}
 
 
+def data_dir() -> Path:
+    """Where ogust keeps its files (SQLite database, secret key, emails written to files): OGUST_VAR_DIR,
+    else the user's data folder ($XDG_DATA_HOME/ogust, or ~/.local/share/ogust) — never the folder a
+    command happens to be run from (it used to be ./var there: /var/ogust.db when run from /)."""
+    configured = os.environ.get("OGUST_VAR_DIR")
+    if configured:
+        return Path(configured).expanduser().resolve()
+    data_home = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(data_home).expanduser().resolve() / "ogust"
+
+
+def locate() -> tuple[Path, str]:
+    """The data folder and the database URL, from the environment (and the folder's ogust.env), without
+    creating anything."""
+    var_dir = data_dir()
+    load_env_file(var_dir / "ogust.env")
+    return var_dir, _env("DATABASE_URL", f"sqlite:///{var_dir / 'ogust.db'}")
+
+
+def sqlite_file(database_url: str) -> Path | None:
+    """The file of a SQLite URL (None for another database, or one in memory)."""
+    prefix = "sqlite:///"
+    if not database_url.startswith(prefix):
+        return None
+    path = database_url[len(prefix):].split("?", 1)[0]
+    return None if path in ("", ":memory:") else Path(path)
+
+
 def _secret_key(var_dir: Path) -> str:
     """OGUST_SECRET_KEY, or a key generated once and kept in the var folder."""
     configured = _env("SECRET_KEY")
@@ -87,11 +115,10 @@ class Settings:
 
     @classmethod
     def from_env(cls) -> Settings:
-        var_dir = Path(os.environ.get("OGUST_VAR_DIR") or "var").resolve()
-        load_env_file(var_dir / "ogust.env")
+        var_dir, database_url = locate()
         return cls(
             var_dir=var_dir,
-            database_url=_env("DATABASE_URL", f"sqlite:///{var_dir / 'ogust.db'}"),
+            database_url=database_url,
             base_url=_env("BASE_URL", "http://127.0.0.1:8000"),
             secret_key=_secret_key(var_dir),
             company_id=_env("COMPANY_ID"),

@@ -88,7 +88,7 @@ def test_public_routes_stay_open_and_the_schema_declares_the_bearer_scheme(api, 
     [(name, scheme)] = schema["components"]["securitySchemes"].items()
     assert scheme == {"type": "http", "scheme": "bearer", "description": scheme["description"]}
     assert schema["paths"]["/api/clients"]["get"]["security"] == [{name: []}]
-    assert schema["paths"]["/api/invoices/{invoice_id}/validate"]["post"]["security"] == [{name: []}]
+    assert schema["paths"]["/api/invoices/{ref}/validate"]["post"]["security"] == [{name: []}]
     for webhook in ("/api/shop/orders", "/api/stripe/webhook"):
         assert "security" not in schema["paths"][webhook]["post"]
     assert "security" not in schema["paths"]["/documents/{token}"]["get"]

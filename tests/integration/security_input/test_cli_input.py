@@ -92,9 +92,10 @@ def test_a_document_to_a_folder_that_does_not_exist(offline_api):
 
 
 def test_a_database_never_migrated_is_said_not_a_traceback(tmp_path):
-    """ogust run from another folder finds no database there (an empty SQLite file is made)."""
+    """An empty SQLite file (a database never migrated): said, with what to run."""
     from ogust.entrypoints.cli import main
 
+    (tmp_path / "vide.db").touch()
     url = f"sqlite:///{tmp_path / 'vide.db'}"
     result = CliRunner().invoke(main, ["company", "show"], env={"OGUST_VAR_DIR": str(tmp_path / "var"),
                                                                "OGUST_DATABASE_URL": url})

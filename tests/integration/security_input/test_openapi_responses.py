@@ -7,9 +7,15 @@ import pytest
 pytestmark = pytest.mark.integration
 
 BINARY = {
-    "GET /api/clients/{client_id}/export": "application/zip",
+    "GET /api/clients/{ref}/export": "application/zip",
     "GET /documents/{token}": "application/pdf",
     "GET /pay/{token}": "text/html",
+    "GET /api/invoices/{ref}/pdf": "application/pdf",
+    "GET /api/invoices/{ref}/xml": "application/xml",
+    "GET /api/credit-notes/{ref}/pdf": "application/pdf",
+    "GET /api/credit-notes/{ref}/xml": "application/xml",
+    "GET /api/devis/{ref}/pdf": "application/pdf",
+    "GET /api/attestations/{ref}/pdf": "application/pdf",
 }
 
 

@@ -212,7 +212,7 @@ def test_a_part_paid_by_the_departement_apa_pch(offline_api, http):
     part = http.post(f"/api/invoices/{invoice['id']}/payments", json={"method": "apa_pch", "received_on": today(),
                                                                        "amount_cents": 2000, "reference": "APA-69"})
     assert part.status_code == 201, part.text
-    assert [(p["method"], p["amount"]["cents"]) for p in part.json()["payments"]] == [("apa_pch", 2000)]
+    assert [(p["method"], p["amount"]["cents"]) for p in part.json()["payments"]] == [("apa-pch", 2000)]
     rest = invoke(offline_api, "pay", invoice["number"], "--method", "cheque", "--on", today())
     assert rest.exit_code == 0, rest.output
     shown = invoke(offline_api, "show", invoice["number"])

@@ -47,8 +47,8 @@ def test_the_usage_errors_an_operator_meets_are_all_translated():
 def test_a_usage_error_is_framed_in_french():
     result = CliRunner().invoke(main, ["tarif", "create", "X", "--unit", "weekly"], prog_name="ogust")
     assert result.exit_code == 2
-    assert "Erreur : Valeur invalide pour '--unit' : 'weekly' n'est aucune de ces valeurs : 'hour', 'flat'." \
-        in result.output
+    assert ("Erreur : Valeur invalide pour '--unit' : 'weekly' n'est aucune de ces valeurs : 'heure', 'forfait', "
+            "'hour', 'flat'.") in result.output
     assert "Usage : ogust tarif create [OPTIONS] CODE" in result.output
     assert "Error" not in result.output and "Usage:" not in result.output
 
@@ -58,9 +58,9 @@ def test_a_missing_argument_an_unknown_option_and_a_mistyped_command_in_french()
     assert missing.exit_code == 2 and "Erreur : Argument manquant 'REF'." in missing.output
     unknown = CliRunner().invoke(main, ["invoice", "show", "FA-1", "--nope"], prog_name="ogust")
     assert unknown.exit_code == 2 and "Erreur : Option inconnue : '--nope'." in unknown.output
-    mistyped = CliRunner().invoke(main, ["invoic"], prog_name="ogust")
+    mistyped = CliRunner().invoke(main, ["invoise"], prog_name="ogust")  # « invoic » is close to « info » too
     assert mistyped.exit_code == 2
-    assert "Erreur : Commande inconnue : 'invoic'. Vouliez-vous dire 'invoice' ?" in mistyped.output
+    assert "Erreur : Commande inconnue : 'invoise'. Vouliez-vous dire 'invoice' ?" in mistyped.output
 
 
 def test_the_help_is_framed_in_french():

@@ -20,7 +20,7 @@ from io import BytesIO
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from facturx import generate_from_file
+from facturx import generate_from_file, get_facturx_xml_from_pdf
 from fpdf import FPDF, XPos, YPos
 from fpdf.enums import TextEmphasis
 from fpdf.fonts import FontFace
@@ -444,6 +444,12 @@ class PdfDocumentRenderer:
         if tax_credit:
             notes.append((TAX_CREDIT, "AAI"))
         return notes
+
+    @staticmethod
+    def embedded_xml(document: bytes) -> bytes | None:
+        """The Factur-X XML attached to the PDF (the very bytes ``_facturx`` embedded), None without one."""
+        _, xml = get_facturx_xml_from_pdf(document, check_xsd=False)
+        return xml or None
 
     @staticmethod
     def _facturx(document: bytes, xml: bytes, title: str, company: Company, client: ClientIdentity) -> bytes:

@@ -40,7 +40,10 @@ class UpdateIntervenantHandler:
     def __call__(self, cmd: UpdateIntervenant) -> Intervenant:
         with self.uow() as uow:
             intervenant = uow.intervenants.get(cmd.company_id, cmd.intervenant_id)
-            intervenant.update(**dict(cmd.changes))
+            changes = dict(cmd.changes)
+            if cmd.profile_changes:
+                changes["profile"] = changes.get("profile", intervenant.profile).patched(dict(cmd.profile_changes))
+            intervenant.update(**changes)
             uow.commit()
             return intervenant
 
@@ -82,6 +85,8 @@ class UpdateClientHandler:
         with self.uow() as uow:
             client = uow.clients.get(cmd.company_id, cmd.client_id)
             changes = dict(cmd.changes)
+            if cmd.address_changes:
+                changes["address"] = changes.get("address", client.address).patched(dict(cmd.address_changes))
             if "email" in changes:
                 _refuse_email_of_another(uow, cmd.company_id, str(changes["email"]), client.id)
             client.update(**changes)

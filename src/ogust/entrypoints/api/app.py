@@ -15,12 +15,14 @@ from ogust.domain.errors import DomainError
 from ogust.entrypoints.api import deps, openapi, problems
 from ogust.entrypoints.api import responses as out
 from ogust.entrypoints.api.body_limit import BodySizeLimit
+from ogust.entrypoints.api.docs import serve_docs
 from ogust.entrypoints.api.idempotency import IdempotencyMiddleware
 from ogust.entrypoints.api.request_guard import RequestGuard
 from ogust.entrypoints.api.routes import (
     access,
     billing,
     credit_notes,
+    documents,
     imports,
     operations,
     orders,
@@ -47,7 +49,7 @@ def _as_worker(run, stop: threading.Event) -> None:
 
 def create_app(container: Container | None = None, run_worker: bool | None = None) -> FastAPI:
     container = container or build_container()
-    container.wire(modules=[deps, setup, people, orders, billing, operations, credit_notes, imports])
+    container.wire(modules=[deps, setup, people, orders, billing, operations, credit_notes, documents, imports])
     settings = container.settings()
     start_worker = settings.run_worker_in_api if run_worker is None else run_worker
 
@@ -64,10 +66,12 @@ def create_app(container: Container | None = None, run_worker: bool | None = Non
         if worker:
             worker.join(timeout=10)
 
-    app = FastAPI(title="ogust", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
+    app = FastAPI(title="ogust", version="0.1.0", description=DESCRIPTION, lifespan=lifespan, docs_url=None,
+                  redoc_url=None)
+    serve_docs(app)
     app.state.container = container
     for router in (setup.router, people.router, orders.router, billing.router, credit_notes.router,
-                   operations.router, operations.webhooks_router, access.router, imports.router):
+                   documents.router, operations.router, operations.webhooks_router, access.router, imports.router):
         app.include_router(router, prefix="/api")
     app.include_router(operations.documents_router)
     for error in (DomainError, ShopUnavailable, ShopRejected, PaymentOutcomeUnknown):

@@ -16,7 +16,7 @@ from ogust.domain.credit_note import RefundStatus
 from ogust.domain.devis import AcceptanceChannel, DevisStatus
 from ogust.domain.intervention import InterventionStatus
 from ogust.domain.invoice import InvoiceSource, InvoiceStatus
-from ogust.domain.payment import AttemptStatus, PaymentMethod
+from ogust.domain.payment import AttemptStatus
 from ogust.domain.shop_sync import SyncStatus
 from ogust.domain.tarif import InterventionMode
 from ogust.domain.units import Unit
@@ -64,7 +64,9 @@ class Tarif(BaseModel):
     id: Id
     code: str
     label: str
-    unit: Unit = Field(description="hour : prix à l'heure, quantités en minutes ; flat : au forfait")
+    unit: Unit = Field(description="hour : prix à l'heure, quantités en minutes ; flat : au forfait "
+                                   "(à l'entrée, heure et forfait sont acceptés)")
+    unit_label: str = Field(description="l'unité en français : heure ou forfait")
     price_ht: Money
     price_ttc: Money
     vat_rate: VatPercent
@@ -83,6 +85,7 @@ class ShopService(BaseModel):
     price_ttc: Money
     vat_rate: VatPercent
     unit: Unit
+    unit_label: str = Field(description="l'unité en français : heure ou forfait")
     mapped_to: str | None = Field(description="le code du tarif associé, s'il y en a un")
 
 
@@ -154,6 +157,7 @@ class DevisLine(BaseModel):
     tarif_id: Id
     label: str
     unit: Unit
+    unit_label: str = Field(description="l'unité en français : heure ou forfait")
     quantity: int = Field(description="minutes (tarif horaire) ou nombre (forfait)")
     quantity_label: str = Field(examples=["1 h 30"])
     unit_price_ht: Money
@@ -228,8 +232,10 @@ class Payment(BaseModel):
     espèces enregistrés par l'entreprise. C'est ce que compte l'attestation fiscale (hors espèces)."""
 
     id: Id
-    method: PaymentMethod = Field(description="card : débit de la carte ; cheque : chèque ; transfer : virement ; "
-                                              "cesu : chèques emploi service universels ; cash : espèces")
+    method: Literal["carte", "cheque", "virement", "cesu", "especes", "apa-pch"] = Field(
+        description="carte : débit de la carte ; cheque : chèque ; virement ; cesu : chèques emploi service "
+                    "universels ; especes : espèces ; apa-pch : APA ou PCH versée par le département")
+    method_label: str = Field(description="le mode en toutes lettres (« virement », « espèces »…)")
     amount: Money
     received_at: IsoDateTime = Field(description="réception (un règlement enregistré : le jour dit, à midi, heure "
                                                  "de l'entreprise)")
@@ -322,8 +328,8 @@ class Refund(BaseModel):
     status: RefundStatus = Field(description="none : aucun remboursement (pas de carte à rembourser, ou pas encore "
                                              "enregistré)")
     amount: Money
-    method: Literal["card", "cheque", "transfer", "cash"] | None = Field(
-        description="card : sur la carte ; cheque, transfer, cash : remboursement enregistré par l'entreprise")
+    method: Literal["carte", "cheque", "virement", "especes"] | None = Field(
+        description="carte : sur la carte ; cheque, virement, especes : remboursement enregistré par l'entreprise")
     payment_intent_id: str | None
     refund_id: str | None
     failure: str | None
@@ -370,7 +376,9 @@ class EmailRecord(BaseModel):
     message_id: str
     kind: str
     to_email: str
-    status: str = Field(examples=["sent"])
+    status: str = Field(examples=["sent"], description="sent, pending ou failed")
+    status_label: str = Field(examples=["envoyé"], description="l'état en français : envoyé, en attente, en échec")
+    subject: str = Field(examples=["Facture disponible"], description="l'objet de l'email, sans le numéro qu'il cite")
     at: IsoDateTime = Field(description="dernier changement")
     created_at: IsoDateTime
     error: str | None

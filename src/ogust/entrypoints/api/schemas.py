@@ -137,7 +137,8 @@ class CompanyIn(Strict):
 class TarifIn(Strict):
     code: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=30, pattern=NOT_BLANK)]
     label: Text
-    unit: Literal["hour", "flat"]
+    unit: Literal["heure", "forfait", "hour", "flat"] = Field(
+        description="heure : prix à l'heure, quantités en minutes ; forfait : au forfait (hour, flat acceptés aussi)")
     price_ht_cents: Cents
     vat_rate: Literal["5.5", "10", "20"]
     tax_credit_eligible: StrictBool = True
@@ -174,15 +175,24 @@ class IntervenantIn(Strict):
     profile: ProfileIn = Field(default_factory=ProfileIn)
 
 
-# A PATCH changes the fields sent. null clears an optional field (an intervenant's email, a phone), leaves
-# profile and address as they are, and is refused by the schema where a value is required (names, active).
+# PATCH bodies are JSON Merge Patches (RFC 7396, see merge_patch.py): a member left out is kept, null clears
+# it — refused by the schema where a value is required (names, active, a client's email and address) — and an
+# object sent (profile, address) is itself a merge patch of that object: a list given replaces that list only.
+class ProfilePatch(Strict):
+    presentation: Presentation | None = None
+    services: list[ServiceId] | None = Field(None, max_length=50)
+    zones: list[PostalCode] | None = Field(None, max_length=200)
+    skills: list[Skill] | None = Field(None, max_length=50)
+
+
 class IntervenantPatch(Strict):
     first_name: PersonName = Field(None, json_schema_extra=_no_default)
     last_name: PersonName = Field(None, json_schema_extra=_no_default)
     email: EmailStr | None = None
     phone: Phone | None = None
     active: StrictBool = Field(None, json_schema_extra=_no_default)
-    profile: ProfileIn | None = None
+    profile: ProfilePatch | None = Field(None, description="null : profil vidé ; un objet : ses seuls champs "
+                                                           "envoyés changent")
 
 
 class ClientIn(Strict):
@@ -193,12 +203,19 @@ class ClientIn(Strict):
     phone: Phone = ""
 
 
+class AddressPatch(Strict):
+    street: Text = Field(None, json_schema_extra=_no_default)
+    postal_code: PostalCode = Field(None, json_schema_extra=_no_default)
+    city: Text = Field(None, json_schema_extra=_no_default)
+
+
 class ClientPatch(Strict):
     first_name: PersonName = Field(None, json_schema_extra=_no_default)
     last_name: PersonName = Field(None, json_schema_extra=_no_default)
     email: EmailStr = Field(None, json_schema_extra=_no_default)
     phone: Phone | None = None
-    address: AddressIn | None = None
+    address: AddressPatch = Field(None, json_schema_extra=_no_default,
+                                  description="ses seuls champs envoyés changent")
 
 
 class ExportIn(Strict):
@@ -273,18 +290,19 @@ class ManualLineIn(Strict):
         description="minutes (tarif horaire) ou nombre")
     performed_on: BoundedDate | None = Field(None, description="jour de la prestation : obligatoire, sauf pour un "
                                                                 "tarif hors crédit d'impôt (frais annexes)")
-    intervenant_id: Text | None = Field(None, description="intervenant de la prestation : obligatoire, sauf pour un "
+    intervenant_id: Text | None = Field(None, description="intervenant de la prestation (matricule ou id) : "
+                                                          "obligatoire, sauf pour un "
                                                           "tarif hors crédit d'impôt (frais annexes)")
     label: Text | None = None
 
 
 class ManualInvoiceIn(Strict):
-    client_id: Text
+    client_id: Text = Field(description="le client : son email ou son id")
     lines: list[ManualLineIn] = Field(min_length=1, max_length=500)
 
 
 class ContractInvoiceIn(Strict):
-    client_id: Text
+    client_id: Text = Field(description="le client : son email ou son id")
     period_start: BoundedDate
     period_end: BoundedDate
 
@@ -296,7 +314,7 @@ class ContractInvoiceIn(Strict):
 
 
 class AttestationIn(Strict):
-    client_id: Text
+    client_id: Text = Field(description="le client : son email ou son id")
     year: Year
 
 
@@ -321,16 +339,19 @@ class CreditNoteIn(Strict):
         return None if self.full else Money(self.amount_cents)
 
 
-PAYMENT_METHODS = {"cheque": PaymentMethod.CHEQUE, "transfer": PaymentMethod.TRANSFER, "cesu": PaymentMethod.CESU,
-                   "cash": PaymentMethod.CASH, "apa_pch": PaymentMethod.APA_PCH}
+# One set of codes for the API and the CLI (PaymentMethod.code); the API's English values of before are
+# still accepted.
+PaymentCode = Literal["cheque", "virement", "cesu", "especes", "apa-pch", "transfer", "cash", "apa_pch"]
+RefundCode = Literal["cheque", "virement", "especes", "transfer", "cash"]
 
 
 class PaymentIn(Strict):
     """A payment received otherwise than by card: all that is left due, or a part of it."""
 
-    method: Literal["cheque", "transfer", "cesu", "cash", "apa_pch"] = Field(
-        description="cheque : chèque ; transfer : virement ; cesu : chèques emploi service universels ; "
-                    "cash : espèces ; apa_pch : APA ou PCH versée par le département (hors attestation fiscale). "
+    method: PaymentCode = Field(
+        description="cheque : chèque ; virement ; cesu : chèques emploi service universels ; especes : espèces ; "
+                    "apa-pch : APA ou PCH versée par le département (hors attestation fiscale) — les codes de "
+                    "« ogust invoice pay --method » ; transfer, cash, apa_pch acceptés aussi (anciens noms). "
                     "La carte n'est débitée que par le débit automatique.")
     received_on: BoundedDate = Field(description="jour de réception du règlement (pas dans le futur)")
     reference: Annotated[str, StringConstraints(strip_whitespace=True, max_length=PAYMENT_REFERENCE_MAX)] = Field(
@@ -340,25 +361,24 @@ class PaymentIn(Strict):
                           "demeure dû) ; plus : refusé")
 
     def to_command(self, company_id: str, invoice_id: str) -> c.RecordPayment:
-        return c.RecordPayment(company_id, invoice_id, PAYMENT_METHODS[self.method], self.received_on, self.reference,
+        return c.RecordPayment(company_id, invoice_id, PaymentMethod.from_code(self.method), self.received_on,
+                               self.reference,
                                None if self.amount_cents is None else Money(self.amount_cents))
-
-
-REFUND_METHODS = {"cheque": PaymentMethod.CHEQUE, "transfer": PaymentMethod.TRANSFER, "cash": PaymentMethod.CASH}
 
 
 class RefundIn(Strict):
     """A credit note's amount given back to the client by the company itself."""
 
-    method: Literal["cheque", "transfer", "cash"] = Field(
-        description="cheque : chèque ; transfer : virement ; cash : espèces. Un paiement par carte est remboursé "
+    method: RefundCode = Field(
+        description="cheque : chèque ; virement ; especes : espèces — les codes de « ogust credit-note refund "
+                    "--method » ; transfer, cash acceptés aussi (anciens noms). Un paiement par carte est remboursé "
                     "sur la carte, automatiquement.")
     refunded_on: BoundedDate = Field(description="jour du remboursement (pas dans le futur, pas avant l'avoir)")
     reference: Annotated[str, StringConstraints(strip_whitespace=True, max_length=PAYMENT_REFERENCE_MAX)] = Field(
         "", description="n° du chèque, référence du virement (facultatif)")
 
     def to_command(self, company_id: str, credit_note_id: str) -> c.RecordRefund:
-        return c.RecordRefund(company_id, credit_note_id, REFUND_METHODS[self.method], self.refunded_on,
+        return c.RecordRefund(company_id, credit_note_id, PaymentMethod.from_code(self.method), self.refunded_on,
                               self.reference)
 
 

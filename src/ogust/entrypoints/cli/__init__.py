@@ -44,7 +44,7 @@ for command in (setup_commands.company, setup_commands.tarif, setup_commands.sho
                 people_commands.client, billing_commands.order, billing_commands.devis, billing_commands.intervention,
                 billing_commands.invoice, billing_commands.attestation, credit_note_commands.credit_note,
                 ops_commands.outbox, ops_commands.emails,
-                ops_commands.worker, ops_commands.serve, ops_commands.db, ops_commands.demo):
+                ops_commands.worker, ops_commands.serve, ops_commands.db, ops_commands.demo, ops_commands.info):
     main.add_command(command)
 
 for command in (access_commands.key, access_commands.audit, accounting_commands.accounting,

@@ -81,9 +81,13 @@ def audit(cli: Cli, entity, limit, as_json) -> None:
     output([{"id": e.id, "at": e.at.isoformat(), "actor": e.actor, "entity_type": e.entity_type,
              "entity_id": e.entity_id, "action": e.action, "changes": e.changes,
              "redacted_at": e.redacted_at.isoformat() if e.redacted_at else None} for e in entries], as_json,
-           [f"{cli.local(e.at):%Y-%m-%d %H:%M:%S}  {e.actor:<30} {e.action:<8} {e.entity_type} {e.entity_id}  "
+           [f"{cli.local(e.at):%d/%m/%Y %H:%M:%S}  {e.actor:<30} {_ACTIONS.get(e.action, e.action):<8} "
+            f"{e.entity_type} {e.entity_id}  "
             f"{json.dumps(e.changes.get('after', {}), ensure_ascii=False)[:120]}" for e in entries]
            or ["Aucune entrée."])
+
+
+_ACTIONS = {"created": "créé", "updated": "modifié", "deleted": "supprimé"}  # as an operator reads them
 
 
 @click.command("rotate-secret")

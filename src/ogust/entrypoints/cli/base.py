@@ -17,16 +17,20 @@ from ogust.application.ports import PaymentOutcomeUnknown, ShopRejected, ShopUna
 from ogust.domain.errors import DomainError
 from ogust.entrypoints.container import Container, build_container
 from ogust.entrypoints.errors import describe, exit_code
+from ogust.entrypoints.settings import locate, sqlite_file
 
 
 @dataclass
 class Cli:
     queue_only: bool = False
+    may_create_database: bool = False  # ogust db upgrade, serve: they make the database they find missing
     _container: Container | None = field(default=None, repr=False)
 
     @property
     def container(self) -> Container:
         if self._container is None:
+            if not self.may_create_database:
+                refuse_missing_database()
             self._container = build_container()
         return self._container
 
@@ -58,6 +62,18 @@ class Cli:
 pass_cli = click.make_pass_decorator(Cli, ensure=True)
 
 
+def refuse_missing_database() -> None:
+    """A SQLite database that is not there is an error saying where it was looked for and how to make one
+    — never a new empty file (SQLite makes one on connecting), nor a secret key beside it."""
+    var_dir, url = locate()
+    path = sqlite_file(url)
+    if path is not None and not path.exists():
+        raise click.ClickException(
+            f"pas de base de données : {path} n'existe pas. Créez-la avec « ogust db upgrade » (ou lancez la "
+            "démonstration : ./scripts/run), ou indiquez la vôtre : OGUST_VAR_DIR (dossier des données, ici "
+            f"{var_dir}) ou OGUST_DATABASE_URL. « ogust info » dit ce qu'ogust utilise.")
+
+
 class OgustGroup(click.Group):
     """Turns known errors into a readable French message and a non-zero exit code."""
 
@@ -68,10 +84,10 @@ class OgustGroup(click.Group):
             status, code, message, _ = describe(error)
             click.secho(f"Erreur ({code}) : {message}", fg="red", err=True)
             sys.exit(exit_code(status))
-        except OperationalError as error:  # no database there, or one never migrated (run elsewhere than var/)
+        except OperationalError as error:  # a database server not answering, or a database never migrated
             url = ctx.obj.container.settings().database_url if isinstance(ctx.obj, Cli) else "?"
             click.secho(f"Erreur (database) : base de données inaccessible ou non initialisée ({url} : "
-                        f"{error.orig}). Vérifiez OGUST_DATABASE_URL (ou var/ogust.env du dossier courant), "
+                        f"{error.orig}). Vérifiez OGUST_DATABASE_URL (ou OGUST_VAR_DIR : « ogust info »), "
                         "puis « ogust db upgrade ».", fg="red", err=True)
             sys.exit(1)
 
@@ -91,6 +107,63 @@ class EurosType(click.ParamType):
 
 
 EUROS = EurosType()
+
+
+class FrenchDateType(click.ParamType):
+    """A day as an operator types it: 08/12/2026 (JJ/MM/AAAA) or 2026-12-08 (AAAA-MM-JJ), as a datetime
+    at midnight (what click.DateTime gave before)."""
+
+    name = "date"
+    FORMATS = ("%d/%m/%Y", "%Y-%m-%d")
+
+    def convert(self, value, param, ctx) -> datetime:
+        if isinstance(value, datetime):
+            return value
+        day = parse_day(str(value))
+        if day is None:
+            self.fail(f"date illisible : {str(value).strip()!r} (JJ/MM/AAAA ou AAAA-MM-JJ, un jour qui existe, "
+                      "ex. 08/12/2026)", param, ctx)
+        return day
+
+
+def parse_day(text: str) -> datetime | None:
+    """08/12/2026 or 2026-12-08 (a day that exists) at midnight; None otherwise."""
+    for pattern in FrenchDateType.FORMATS:
+        try:
+            return datetime.strptime(text.strip(), pattern)
+        except ValueError:
+            continue
+    return None
+
+
+DATE = FrenchDateType()
+
+
+class FrenchFloatRange(click.FloatRange):
+    """A number with a decimal comma (2,5) or point (2.5), in a range."""
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, str):
+            value = value.strip().replace(",", ".")
+        return super().convert(value, param, ctx)
+
+
+class VatRateType(click.Choice):
+    """A VAT rate in percent: 5,5 or 5.5, 10, 20 (a % sign allowed), as the text VatRate.from_percent reads."""
+
+    name = "taux"
+
+    def __init__(self) -> None:
+        super().__init__(["5,5", "10", "20"])
+
+    def convert(self, value, param, ctx) -> str:
+        text = str(value).strip().rstrip("%").strip().replace(".", ",")
+        if text.endswith(",0"):
+            text = text[:-2]
+        return super().convert(text, param, ctx).replace(",", ".")
+
+
+VAT = VatRateType()
 
 
 def euros_to_cents(text: str) -> int:

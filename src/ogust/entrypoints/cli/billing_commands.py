@@ -12,12 +12,22 @@ from ogust.application import commands as c
 from ogust.domain.errors import InvalidValue
 from ogust.domain.invoice import InvoiceStatus
 from ogust.domain.money import Money
-from ogust.domain.payment import PaymentMethod
+from ogust.domain.payment import PAYMENT_METHOD_CODES, PaymentMethod
 from ogust.domain.validation import MAX_YEAR, MIN_YEAR
 from ogust.entrypoints import serializers as s
 from ogust.entrypoints.api.problems import field_errors
 from ogust.entrypoints.api.schemas import OrderIn
-from ogust.entrypoints.cli.base import EUROS, Cli, OgustGroup, json_option, output, pass_cli
+from ogust.entrypoints.cli.base import (
+    DATE,
+    EUROS,
+    Cli,
+    FrenchFloatRange,
+    OgustGroup,
+    json_option,
+    output,
+    parse_day,
+    pass_cli,
+)
 from ogust.entrypoints.cli.documents import write_document
 
 
@@ -58,9 +68,10 @@ def devis() -> None:
 def devis_list(cli: Cli, as_json) -> None:
     """Les devis (acceptés à la commande en ligne)."""
     found = cli.container.queries().devis_list(cli.company_id())
+    names = cli.container.queries().client_names(cli.company_id())
     output([s.devis(d) for d in found], as_json,
-           [f"{d.id}  {d.status.label_fr:<11} {str(d.total_ttc):>12} TTC  commande {d.shop_order_id or '—'}"
-            for d in found] or ["Aucun devis."])
+           [f"{d.id}  {names.get(d.client_id, '?')[:24]:<24} {d.status.label_fr:<11} {str(d.total_ttc):>12} TTC  "
+            f"commande {d.shop_order_id or '—'}" for d in found] or ["Aucun devis."])
 
 
 @devis.command("show")
@@ -197,25 +208,25 @@ def invoice_from_devis(cli: Cli, devis_id, as_json) -> None:
 @invoice.command("manual")
 @click.argument("client_ref")
 @click.option("--line", "lines", multiple=True, required=True,
-              help="TARIF:QUANTITÉ:AAAA-MM-JJ:INTERVENANT — quantité en minutes pour un tarif horaire ; le jour "
-                   "et l'intervenant (matricule) sont obligatoires, sauf pour un tarif hors crédit d'impôt (frais)")
+              help="TARIF:QUANTITÉ:JOUR:INTERVENANT (JOUR : JJ/MM/AAAA ou AAAA-MM-JJ) — quantité en minutes pour "
+                   "un tarif horaire ; le jour et l'intervenant (matricule) sont obligatoires, sauf pour un tarif "
+                   "hors crédit d'impôt (frais)")
 @json_option
 @pass_cli
 def invoice_manual(cli: Cli, client_ref, lines, as_json) -> None:
     """Une facture saisie à la main pour un client (CLIENT_REF : id ou email) : un brouillon."""
-    from datetime import date
     company_id = cli.company_id()
     queries = cli.container.queries()
     specs = []
     for text in lines:
         parts = text.split(":")
         if not 2 <= len(parts) <= 4 or not parts[1].isdecimal():
-            raise click.BadParameter(f"ligne illisible : {text!r} (TARIF:QUANTITÉ:AAAA-MM-JJ:INTERVENANT)")
-        try:
-            performed = date.fromisoformat(parts[2]) if len(parts) > 2 and parts[2] else None
-        except ValueError:
-            raise click.BadParameter(f"date invalide dans {text!r} : {parts[2]} (AAAA-MM-JJ, un jour qui existe)",
-                                     param_hint="--line") from None
+            raise click.BadParameter(f"ligne illisible : {text!r} (TARIF:QUANTITÉ:JJ/MM/AAAA:INTERVENANT)")
+        day = parse_day(parts[2]) if len(parts) > 2 and parts[2] else None
+        if len(parts) > 2 and parts[2] and day is None:
+            raise click.BadParameter(f"date invalide dans {text!r} : {parts[2]} (JJ/MM/AAAA ou AAAA-MM-JJ, un jour "
+                                     "qui existe)", param_hint="--line")
+        performed = day.date() if day else None
         who = queries.intervenant_ref(company_id, parts[3]).id if len(parts) > 3 and parts[3] else None
         specs.append(c.ManualInvoiceLine(parts[0], int(parts[1]), performed, who))
     found = queries.client_ref(company_id, client_ref)
@@ -225,8 +236,8 @@ def invoice_manual(cli: Cli, client_ref, lines, as_json) -> None:
 
 @invoice.command("contract")
 @click.argument("client_ref")
-@click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]), required=True, help="Premier jour (AAAA-MM-JJ)")
-@click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]), required=True, help="Dernier jour inclus (AAAA-MM-JJ)")
+@click.option("--from", "start", type=DATE, required=True, help="Premier jour (JJ/MM/AAAA ou AAAA-MM-JJ)")
+@click.option("--to", "end", type=DATE, required=True, help="Dernier jour inclus (JJ/MM/AAAA ou AAAA-MM-JJ)")
 @json_option
 @pass_cli
 def invoice_contract(cli: Cli, client_ref, start, end, as_json) -> None:
@@ -247,16 +258,18 @@ def invoice_list(cli: Cli, status, unpaid, as_json) -> None:
     """Les factures, par numéro (les brouillons à la fin)."""
     found = cli.container.queries().invoices(cli.company_id(), InvoiceStatus(status) if status else None, unpaid)
     due = sum((i.left_to_pay for i in found), Money.zero())
+    names = cli.container.queries().client_names(cli.company_id())
     output([s.invoice(i) for i in found], as_json,
-           [f"{(i.number or 'brouillon'):<16} {i.status.label_fr:<30} {str(i.total_ttc):>12} TTC  "
-            f"reste {str(i.left_to_pay):>12}  {i.id}" for i in found]
+           [f"{(i.number or 'brouillon'):<16} {names.get(i.client_id, '?')[:24]:<24} {i.status.label_fr:<30} "
+            f"{str(i.total_ttc):>12} TTC  " + (" " * 18 if i.is_draft else f"reste {str(i.left_to_pay):>12}")
+            + f"  {i.id}" for i in found]
            + ([f"Reste à encaisser : {due} ({len(found)} facture(s))"] if unpaid and found else [])
            or ["Aucune facture."])
 
 
 # what an operator types (French) → how the payment was made; the card is debited only through Stripe
-PAYMENT_CHOICES = {"cheque": PaymentMethod.CHEQUE, "virement": PaymentMethod.TRANSFER, "cesu": PaymentMethod.CESU,
-                   "especes": PaymentMethod.CASH, "apa-pch": PaymentMethod.APA_PCH}
+# the codes the API takes too (PaymentMethod.code): all but the card, which only the automatic debit uses
+PAYMENT_CHOICES = {code: method for method, code in PAYMENT_METHOD_CODES.items() if method is not PaymentMethod.CARD}
 
 
 def _settled_lines(cli: Cli, view) -> list[str]:
@@ -292,8 +305,8 @@ def invoice_show(cli: Cli, ref, as_json) -> None:
 @click.argument("ref")
 @click.option("--method", "method", type=click.Choice(list(PAYMENT_CHOICES), case_sensitive=False), required=True,
               help="Mode de règlement (la carte, elle, est débitée automatiquement).")
-@click.option("--on", "received_on", type=click.DateTime(["%Y-%m-%d"]), required=True,
-              help="Jour de réception, AAAA-MM-JJ (pas dans le futur).")
+@click.option("--on", "received_on", type=DATE, required=True,
+              help="Jour de réception, JJ/MM/AAAA ou AAAA-MM-JJ (pas dans le futur).")
 @click.option("--reference", default="", help="N° de chèque, référence du virement, n° CESU.")
 @click.option("--amount", type=EUROS, default=None,
               help="Montant reçu (ex. 20,00) ; moins que le reste dû : un règlement partiel (défaut : tout le reste).")
@@ -423,7 +436,7 @@ def _a_number(ctx: click.Context, param: click.Parameter, value: float | None) -
 @click.option("--month", "month_text", required=True, help="AAAA-MM, mois du fuseau de l'entreprise")
 @click.option("--concurrency", type=click.IntRange(1, 64), default=None,
               help="Débits menés en même temps (défaut : OGUST_MONTH_END_CONCURRENCY, 8)")
-@click.option("--rate", type=click.FloatRange(0, 10_000, min_open=True), default=None, callback=_a_number,
+@click.option("--rate", type=FrenchFloatRange(0, 10_000, min_open=True), default=None, callback=_a_number,
               help="Débits par seconde au plus : la limite de la passerelle de paiement (défaut : "
                    "OGUST_PAYMENT_RATE_LIMIT, 25). Avec Stripe, un débit coûte jusqu'à deux requêtes.")
 @json_option
@@ -564,9 +577,10 @@ def attestation_generate_all(cli: Cli, year, as_json) -> None:
 def attestation_list(cli: Cli, year, as_json) -> None:
     """Les attestations fiscales."""
     found = cli.container.queries().attestations(cli.company_id(), year)
+    names = cli.container.queries().client_names(cli.company_id())
     output([s.attestation(a) for a in found], as_json,
-           [f"{(a.number or 'brouillon'):<16} {a.year} {a.status.label_fr:<10} {str(a.amount_paid):>12}  {a.id}"
-            for a in found] or ["Aucune attestation."])
+           [f"{(a.number or 'brouillon'):<16} {a.year} {names.get(a.client_id, '?')[:24]:<24} "
+            f"{a.status.label_fr:<10} {str(a.amount_paid):>12}  {a.id}" for a in found] or ["Aucune attestation."])
 
 
 @attestation.command("show")

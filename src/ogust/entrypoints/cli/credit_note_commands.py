@@ -6,9 +6,10 @@ import click
 from ogust.application.commands import IssueCreditNote, RecordRefund
 from ogust.domain.credit_note import CreditNote
 from ogust.domain.money import Money
-from ogust.domain.payment import PaymentMethod
+from ogust.domain.payment import PAYMENT_METHOD_CODES, PaymentMethod
 from ogust.entrypoints import serializers as s
 from ogust.entrypoints.cli.base import (
+    DATE,
     Cli,
     OgustGroup,
     euros_to_cents,
@@ -97,9 +98,10 @@ def credit_note_list(cli: Cli, invoice_ref, as_json) -> None:
     company_id = cli.company_id()
     invoice_id = cli.container.queries().invoice(company_id, invoice_ref).invoice.id if invoice_ref else None
     found = cli.container.document_queries().credit_notes(company_id, invoice_id)
+    names = cli.container.queries().client_names(company_id)
     output([s.credit_note(n) for n in found], as_json,
-           [f"{n.number:<16} {n.invoice_number:<16} {n.total_ttc!s:>12} TTC  {n.refund_status.label_fr:<10} {n.id}"
-            for n in found] or ["Aucun avoir."])
+           [f"{n.number:<16} {n.invoice_number:<16} {names.get(n.client_id, '?')[:24]:<24} {n.total_ttc!s:>12} TTC  "
+            f"{n.refund_status.label_fr:<10} {n.id}" for n in found] or ["Aucun avoir."])
 
 
 @credit_note.command("show")
@@ -124,15 +126,16 @@ def credit_note_document(cli: Cli, ref, target) -> None:
 credit_note.add_command(credit_note_document, "pdf")
 
 
-REFUND_CHOICES = {"cheque": PaymentMethod.CHEQUE, "virement": PaymentMethod.TRANSFER, "especes": PaymentMethod.CASH}
+REFUND_CHOICES = {PAYMENT_METHOD_CODES[m]: m
+                  for m in (PaymentMethod.CHEQUE, PaymentMethod.TRANSFER, PaymentMethod.CASH)}
 
 
 @credit_note.command("refund")
 @click.argument("ref")
 @click.option("--method", "method", type=click.Choice(list(REFUND_CHOICES), case_sensitive=False), required=True,
               help="Mode de remboursement (un paiement par carte est remboursé sur la carte, automatiquement).")
-@click.option("--on", "refunded_on", type=click.DateTime(["%Y-%m-%d"]), required=True,
-              help="Jour du remboursement, AAAA-MM-JJ (pas dans le futur).")
+@click.option("--on", "refunded_on", type=DATE, required=True,
+              help="Jour du remboursement, JJ/MM/AAAA ou AAAA-MM-JJ (pas dans le futur).")
 @click.option("--reference", default="", help="N° du chèque, référence du virement.")
 @json_option
 @pass_cli

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import click
 
+from ogust.application.documents import render
 from ogust.entrypoints.cli.base import Cli, write_file
 
 
@@ -12,9 +13,7 @@ def write_document(cli: Cli, kind: str, document_id: str, target: Path) -> None:
     """Render the document with everything it shows (places, modes, payments…) and write it."""
     renderer = cli.container.documents()
     document, context = cli.container.document_queries().document(cli.company_id(), kind, document_id)
-    render = {"invoice": renderer.invoice, "devis": renderer.devis, "attestation": renderer.attestation,
-              "credit_note": renderer.credit_note}[kind]
-    content = render(document, context.company, context.client, context)
+    content = render(renderer, kind, document, context)
     if str(target) == "-":
         click.get_binary_stream("stdout").write(content)
         return

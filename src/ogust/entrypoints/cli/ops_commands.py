@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import sys
 import threading
@@ -13,6 +14,7 @@ from ogust.application.access import set_actor
 from ogust.application.outbox import JobStatus
 from ogust.entrypoints import serializers as s
 from ogust.entrypoints.cli.base import Cli, OgustGroup, json_option, output, pass_cli
+from ogust.entrypoints.settings import locate, sqlite_file
 
 
 @click.group(cls=OgustGroup)
@@ -70,7 +72,8 @@ def outbox_retry(cli: Cli, job_id, all_dead) -> None:
 def emails(cli: Cli, as_json) -> None:
     """Les emails envoyés (ou en échec) aux clients."""
     rows = cli.container.queries().emails(cli.company_id())
-    output(rows, as_json, [f"{r['status']:<8} {r['kind']:<24} {r['to_email']:<30} {r.get('error') or ''}" for r in rows]
+    output(rows, as_json, [f"{cli.local(r['at']):%d/%m/%Y %H:%M}  {r['status_label']:<10} {r['to_email']:<30} "
+                           f"{r['subject']}" + (f" — {r['error']}" if r.get("error") else "") for r in rows]
            or ["Aucun email."])
 
 
@@ -103,6 +106,7 @@ def serve(cli: Cli, host, port, with_worker) -> None:
 
     from ogust.entrypoints.api.app import create_app
 
+    cli.may_create_database = True
     _prepare_schema(cli.container.settings().database_url)
     uvicorn.run(create_app(cli.container, run_worker=with_worker), host=host, port=port)
 
@@ -135,6 +139,7 @@ def db_upgrade(cli: Cli, app_role) -> None:
     from ogust.adapters.persistence.database import MigrationRefused, normalise_url
     from ogust.adapters.persistence.roles import RoleRefused, upgrade_and_grant
 
+    cli.may_create_database = True
     settings = cli.container.settings()
     url = normalise_url(settings.migration_database_url or settings.database_url)
     if app_role is None and settings.migration_database_url:
@@ -153,6 +158,38 @@ def db_upgrade(cli: Cli, app_role) -> None:
     click.echo(f"Base à jour : {url.render_as_string(hide_password=True)}")
     if app_role:
         click.echo(f"Droits accordés au rôle « {app_role} » (audit_log : lecture et ajout seulement).")
+
+
+@click.command()
+@json_option
+def info(as_json) -> None:
+    """Ce qu'ogust utilise ici : dossier des données, base de données, clé secrète, emails (sans rien créer)."""
+    var_dir, url = locate()
+    path = sqlite_file(url)
+    env_file = var_dir / "ogust.env"
+    secret = ("OGUST_SECRET_KEY" if os.environ.get("OGUST_SECRET_KEY")
+              else f"{var_dir / 'secret_key'}" + ("" if (var_dir / "secret_key").exists() else " (créée au besoin)"))
+    data = {"var_dir": str(var_dir), "var_dir_from": "OGUST_VAR_DIR" if os.environ.get("OGUST_VAR_DIR")
+            else "dossier de données de l'utilisateur", "database_url": safe_url(url),
+            "database_exists": None if path is None else path.exists(),
+            "env_file": str(env_file) if env_file.exists() else None, "secret_key": secret}
+    output(data, as_json, [
+        f"Dossier des données : {var_dir} ({data['var_dir_from']})",
+        f"Base de données     : {safe_url(url)}" + ("" if path is None or path.exists()
+                                                     else " — absente : « ogust db upgrade » la crée"),
+        f"Configuration lue   : {env_file if env_file.exists() else 'variables OGUST_* seulement'}",
+        f"Clé secrète (liens) : {secret}",
+    ])
+
+
+def safe_url(url: str) -> str:
+    """A database URL without its password."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # an URL SQLAlchemy cannot read: said as given, it holds no password it could parse
+        return url
 
 
 @click.command()
@@ -202,6 +239,7 @@ ogust tourne avec des données de démonstration.
   Emails reçus         : {var}/mail/inbox/*.eml
   Cliente              : Claire Dubois — son année {last} (chèque, CESU, virement, carte, un avoir)
                          et sa visite d'aujourd'hui, commencée : l'histoire du README se joue telle quelle
-  Dans un autre terminal : .venv/bin/ogust --help   (même configuration, lue dans {var}/ogust.env)
+  Dans un autre terminal : export OGUST_VAR_DIR={var}  puis  .venv/bin/ogust --help
+                           (même configuration, lue dans {var}/ogust.env)
 Ctrl-C pour tout arrêter.
 """

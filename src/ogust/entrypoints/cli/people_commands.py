@@ -12,11 +12,12 @@ from ogust.domain.address import Address
 from ogust.domain.intervenant import ShopProfile
 from ogust.domain.validation import check_year
 from ogust.entrypoints import serializers as s
-from ogust.entrypoints.cli.base import Cli, OgustGroup, json_option, output, pass_cli, write_file
+from ogust.entrypoints.cli.base import DATE, Cli, OgustGroup, json_option, output, pass_cli, write_file
 from ogust.entrypoints.gdpr_export import client_data_zip
 
-_OUTCOMES = {"sent": "envoyée à la boutique", "unchanged": "déjà à jour dans la boutique",
-             "failed": "échec", "queued": "en file d'attente"}
+# said of the record (« la fiche »), whoever it is: « Paul Martin : fiche envoyée à la boutique »
+_OUTCOMES = {"sent": "fiche envoyée à la boutique", "unchanged": "fiche déjà à jour dans la boutique",
+             "failed": "échec de l'envoi de la fiche", "queued": "envoi de la fiche en file d'attente"}
 
 
 def _show_report(report: RecordReport, as_json: bool) -> None:
@@ -82,12 +83,13 @@ def intervenant_update(cli: Cli, ref, email, phone, presentation, services, zone
     """Modifier une fiche (REF : id ou matricule). Les options de profil remplacent les valeurs."""
     company_id = cli.company_id()
     current = cli.container.queries().intervenant_ref(company_id, ref)
-    changes: dict[str, object] = {k: v for k, v in {"email": email, "phone": phone}.items() if v is not None}
-    if presentation is not None or services or zones or skills:
-        p = current.profile
-        changes["profile"] = ShopProfile(presentation if presentation is not None else p.presentation,
-                                         services or p.services, zones or p.zones, skills or p.skills)
-    updated = cli.container.update_intervenant()(c.UpdateIntervenant(company_id, current.id, tuple(changes.items())))
+    changes = {k: v for k, v in {"email": email, "phone": phone}.items() if v is not None}
+    profile: dict[str, object] = {k: v for k, v in {"services": services, "zones": zones, "skills": skills}.items()
+                                  if v}  # a list given replaces that list only; the others are kept
+    if presentation is not None:
+        profile["presentation"] = presentation
+    updated = cli.container.update_intervenant()(c.UpdateIntervenant(company_id, current.id, tuple(changes.items()),
+                                                                      tuple(profile.items())))
     output(s.intervenant(updated), as_json, [f"{updated.full_name} : fiche mise à jour ({_sync_line(updated)})."])
 
 
@@ -130,8 +132,8 @@ def intervenant_sync(cli: Cli, ref, force, as_json) -> None:
 
 @intervenant.command("planning")
 @click.argument("ref")
-@click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Premier jour (AAAA-MM-JJ)")
-@click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Dernier jour inclus")
+@click.option("--from", "start", type=DATE, default=None, help="Premier jour (JJ/MM/AAAA ou AAAA-MM-JJ)")
+@click.option("--to", "end", type=DATE, default=None, help="Dernier jour inclus")
 @json_option
 @pass_cli
 def intervenant_planning(cli: Cli, ref, start, end, as_json) -> None:
@@ -181,8 +183,8 @@ def client_list(cli: Cli, as_json) -> None:
     """Les clients, avec l'état de leur fiche à la boutique."""
     found = cli.container.queries().clients(cli.company_id())
     output([s.client(x) for x in found], as_json,
-           [f"{x.full_name:<28} {x.email:<30} {x.origin.label_fr:<11} boutique : {_sync_line(x):<12} {x.id}"
-            for x in found] or ["Aucun client."])
+           [f"{x.full_name:<28} {x.email:<30} {x.origin.label_fr:<11} boutique : {_sync_line(x):<12} "
+            f"{x.shop_client_id or '—':<20} {x.id}" for x in found] or ["Aucun client."])
 
 
 @client.command("show")
@@ -194,8 +196,8 @@ def client_show(cli: Cli, ref, as_json) -> None:
     x = cli.container.queries().client_ref(cli.company_id(), ref)
     output(s.client(x), as_json, [
         f"{x.full_name} — {x.id}", f"{x.email} {x.phone}", x.address.one_line(),
-        f"Origine : {x.origin.label_fr} ; boutique : {_sync_line(x)} ; carte enregistrée : "
-        f"{'oui' if x.stripe_payment_method_id else 'non'}",
+        f"Origine : {x.origin.label_fr} ; boutique : {_sync_line(x)} (client boutique : "
+        f"{x.shop_client_id or 'aucun'}) ; carte enregistrée : {'oui' if x.stripe_payment_method_id else 'non'}",
     ])
 
 

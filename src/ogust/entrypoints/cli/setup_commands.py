@@ -9,7 +9,7 @@ from ogust.domain.money import Money, VatRate
 from ogust.domain.tarif import InterventionMode
 from ogust.domain.units import Unit
 from ogust.entrypoints import serializers as s
-from ogust.entrypoints.cli.base import EUROS, Cli, OgustGroup, json_option, output, pass_cli
+from ogust.entrypoints.cli.base import DATE, EUROS, VAT, Cli, OgustGroup, json_option, output, pass_cli
 
 
 @click.group(cls=OgustGroup)
@@ -24,7 +24,7 @@ def company() -> None:
 @click.option("--city", required=True, help="Ville")
 @click.option("--siret", required=True, help="14 chiffres")
 @click.option("--sap-number", required=True, help="Numéro de déclaration SAP")
-@click.option("--sap-date", required=True, type=click.DateTime(["%Y-%m-%d"]), help="AAAA-MM-JJ")
+@click.option("--sap-date", required=True, type=DATE, help="JJ/MM/AAAA ou AAAA-MM-JJ")
 @click.option("--email", default="", help="Email de contact (sur les documents)")
 @json_option
 @pass_cli
@@ -56,9 +56,10 @@ def tarif() -> None:
 @tarif.command("create")
 @click.argument("code")
 @click.option("--label", required=True, help="Libellé (sur les devis et factures)")
-@click.option("--unit", type=click.Choice(["hour", "flat"]), required=True, help="hour : à l'heure ; flat : forfait")
+@click.option("--unit", type=click.Choice(["heure", "forfait", "hour", "flat"], case_sensitive=False), required=True,
+              help="heure : prix à l'heure ; forfait : au forfait (hour, flat : anciens noms)")
 @click.option("--price-ht", type=EUROS, required=True, help="Prix HT en euros, ex. 25,00")
-@click.option("--vat", type=click.Choice(["5.5", "10", "20"]), required=True, help="Taux de TVA en %")
+@click.option("--vat", type=VAT, required=True, help="Taux de TVA en %")
 @click.option("--tax-credit/--no-tax-credit", default=True, help="Ouvre droit au crédit d'impôt")
 @click.option("--mode", type=click.Choice(["prestataire", "mandataire"]), default="prestataire",
               help="Mode d'intervention (défaut : prestataire)")
@@ -67,7 +68,7 @@ def tarif() -> None:
 def tarif_create(cli: Cli, code, label, unit, price_ht, vat, tax_credit, mode, as_json) -> None:
     """Créer un tarif (CODE : ex. MENAGE) : prix HT, TVA, unité, crédit d'impôt."""
     created = cli.container.create_tarif()(c.CreateTarif(
-        cli.company_id(), code, label, Unit(unit), Money(price_ht), VatRate.from_percent(vat),
+        cli.company_id(), code, label, Unit.from_code(unit), Money(price_ht), VatRate.from_percent(vat),
         tax_credit, InterventionMode(mode)))
     output(s.tarif(created), as_json, [f"Tarif {created.code} créé : {created.price_ht} HT, {created.price_ttc} TTC"])
 
@@ -170,7 +171,7 @@ def shop_export(cli: Cli, clients, intervenants, as_json) -> None:
     summary: dict[str, int] = {}
     for r in reports:
         summary[r.outcome] = summary.get(r.outcome, 0) + 1
-    labels = {"sent": "envoyée", "unchanged": "inchangée", "failed": "en échec", "queued": "en attente"}
+    labels = {"sent": "fiche envoyée", "unchanged": "fiche inchangée", "failed": "en échec", "queued": "en attente"}
     in_bilan = {"sent": "envoyée(s)", "unchanged": "inchangée(s)", "failed": "en échec", "queued": "en attente"}
     output({"summary": summary, "records": [s.report(r) for r in reports]}, as_json,
            [f"{r.kind:<12} {r.label:<30} {labels[r.outcome]}" + (f" — {r.reason}" if r.reason else "")

@@ -6,11 +6,13 @@ from ogust.application import commands as c
 from ogust.application.handlers import attestations, invoicing, planning
 from ogust.application.handlers import payments as payment_handlers
 from ogust.application.queries import Queries
+from ogust.application.references import References
 from ogust.domain.invoice import InvoiceStatus
 from ogust.domain.validation import MAX_YEAR, MIN_YEAR
 from ogust.entrypoints import serializers as s
 from ogust.entrypoints.api import responses as out
 from ogust.entrypoints.api.deps import company_id
+from ogust.entrypoints.api.references import AttestationId, DevisId, InvoiceId
 from ogust.entrypoints.api.schemas import (
     MONTH_PATTERN,
     PROBLEM_RESPONSES,
@@ -34,9 +36,9 @@ def list_devis(company: str = Depends(company_id),
     return [s.devis(d) for d in queries.devis_list(company)]
 
 
-@router.get("/devis/{devis_id}", response_model=out.DevisWithInterventions, tags=["Devis"])
+@router.get("/devis/{ref}", response_model=out.DevisWithInterventions, tags=["Devis"])
 @inject
-def get_devis(devis_id: str, company: str = Depends(company_id),
+def get_devis(devis_id: DevisId, company: str = Depends(company_id),
               queries: Queries = Depends(Provide[Container.queries])) -> dict:
     devis, interventions = queries.devis(company, devis_id)
     return s.devis(devis, interventions)
@@ -97,27 +99,32 @@ def cancel(intervention_id: str, company: str = Depends(company_id),
              summary="Facture depuis un devis")
 @inject
 def invoice_from_devis(body: InvoiceFromDevisIn, company: str = Depends(company_id),
+                       references: References = Depends(Provide[Container.references]),
                        handler: invoicing.InvoiceFromDevisHandler = Depends(
                            Provide[Container.invoice_from_devis])) -> dict:
-    return s.invoice(handler(c.InvoiceFromDevis(company, body.devis_id)))
+    return s.invoice(handler(c.InvoiceFromDevis(company, references.devis(company, body.devis_id))))
 
 
 @router.post("/invoices/manual", status_code=status.HTTP_201_CREATED, response_model=out.Invoice, tags=["Factures"],
              summary="Facture manuelle")
 @inject
 def manual_invoice(body: ManualInvoiceIn, company: str = Depends(company_id),
+                   references: References = Depends(Provide[Container.references]),
                    handler: invoicing.ManualInvoiceHandler = Depends(Provide[Container.manual_invoice])) -> dict:
-    lines = tuple(c.ManualInvoiceLine(l.tarif_code, l.quantity, l.performed_on, l.intervenant_id, l.label)
+    lines = tuple(c.ManualInvoiceLine(l.tarif_code, l.quantity, l.performed_on,
+                                      l.intervenant_id and references.intervenant(company, l.intervenant_id), l.label)
                   for l in body.lines)
-    return s.invoice(handler(c.ManualInvoice(company, body.client_id, lines)))
+    return s.invoice(handler(c.ManualInvoice(company, references.client(company, body.client_id), lines)))
 
 
 @router.post("/invoices/contract", status_code=status.HTTP_201_CREATED, response_model=out.Invoice, tags=["Factures"],
              summary="Facture des interventions réalisées sur une période")
 @inject
 def contract_invoice(body: ContractInvoiceIn, company: str = Depends(company_id),
+                     references: References = Depends(Provide[Container.references]),
                      handler: invoicing.ContractInvoiceHandler = Depends(Provide[Container.contract_invoice])) -> dict:
-    return s.invoice(handler(c.ContractInvoice(company, body.client_id, body.period_start, body.period_end)))
+    return s.invoice(handler(c.ContractInvoice(company, references.client(company, body.client_id), body.period_start,
+                                               body.period_end)))
 
 
 @router.get("/invoices", response_model=list[out.Invoice], tags=["Factures"])
@@ -139,37 +146,37 @@ def get_invoice(ref: str, company: str = Depends(company_id),
     return s.invoice_view(view)
 
 
-@router.post("/invoices/{invoice_id}/validate", response_model=out.Invoice, tags=["Factures"],
+@router.post("/invoices/{ref}/validate", response_model=out.Invoice, tags=["Factures"],
              summary="Valider la facture",
              description="Numérote la facture ; elle est ensuite publiée dans le compte boutique du client, "
                          "la carte enregistrée est débitée et le client reçoit un email.")
 @inject
-def validate_invoice(invoice_id: str, company: str = Depends(company_id),
+def validate_invoice(invoice_id: InvoiceId, company: str = Depends(company_id),
                      handler: invoicing.ValidateInvoiceHandler = Depends(Provide[Container.validate_invoice])) -> dict:
     return s.invoice(handler(c.ValidateInvoice(company, invoice_id)))
 
 
-@router.delete("/invoices/{invoice_id}", response_model=out.Invoice, tags=["Factures"],
+@router.delete("/invoices/{ref}", response_model=out.Invoice, tags=["Factures"],
                summary="Supprimer un brouillon de facture",
                description="Un brouillon n'est pas une facture (ni numéro ni envoi) : il est supprimé et ses "
                            "interventions redeviennent à facturer (ou à annuler). Une facture validée se corrige "
                            "par un avoir (409).")
 @inject
-def discard_draft_invoice(invoice_id: str, company: str = Depends(company_id),
+def discard_draft_invoice(invoice_id: InvoiceId, company: str = Depends(company_id),
                           handler: invoicing.DiscardDraftInvoiceHandler = Depends(
                               Provide[Container.discard_draft_invoice])) -> dict:
     return s.invoice(handler(c.DiscardDraftInvoice(company, invoice_id)))
 
 
-@router.post("/invoices/{invoice_id}/retry-payment", response_model=out.Invoice, tags=["Factures"],
+@router.post("/invoices/{ref}/retry-payment", response_model=out.Invoice, tags=["Factures"],
              summary="Nouvelle tentative de débit")
 @inject
-def retry_payment(invoice_id: str, company: str = Depends(company_id),
+def retry_payment(invoice_id: InvoiceId, company: str = Depends(company_id),
                   handler: invoicing.RetryPaymentHandler = Depends(Provide[Container.retry_payment])) -> dict:
     return s.invoice(handler(c.RetryPayment(company, invoice_id)))
 
 
-@router.post("/invoices/{invoice_ref}/cancel-debit", response_model=out.InvoiceWithPayments, tags=["Factures"],
+@router.post("/invoices/{ref}/cancel-debit", response_model=out.InvoiceWithPayments, tags=["Factures"],
              summary="Annuler le débit qui attend la confirmation 3-D Secure du client",
              description="La facture (par id ou par numéro) attend que le client confirme le débit de sa carte "
                          "auprès de sa banque (3-D Secure) : le paiement est annulé chez Stripe, puis la facture "
@@ -178,16 +185,15 @@ def retry_payment(invoice_id: str, company: str = Depends(company_id),
                          "est débitée : la facture est enregistrée payée et rien n'est annulé. Refusé (409) quand "
                          "aucun débit n'attend le client ; 503 si Stripe ne répond pas (réessayer).")
 @inject
-def cancel_debit(invoice_ref: str, company: str = Depends(company_id),
+def cancel_debit(invoice_id: InvoiceId, company: str = Depends(company_id),
                  queries: Queries = Depends(Provide[Container.queries]),
                  handler: payment_handlers.CancelDebitHandler = Depends(Provide[Container.cancel_debit])) -> dict:
-    invoice = queries.invoice(company, invoice_ref).invoice
-    handler(c.CancelDebit(company, invoice.id))
-    view = queries.invoice(company, invoice.id)
+    handler(c.CancelDebit(company, invoice_id))
+    view = queries.invoice(company, invoice_id)
     return s.invoice_view(view)
 
 
-@router.post("/invoices/{invoice_ref}/payments", status_code=status.HTTP_201_CREATED,
+@router.post("/invoices/{ref}/payments", status_code=status.HTTP_201_CREATED,
              response_model=out.InvoiceWithPayments, tags=["Factures"],
              summary="Enregistrer un règlement : chèque, virement, CESU ou espèces",
              description="La facture (par id ou par numéro), validée ou dont le débit a été refusé, reçoit un "
@@ -201,12 +207,11 @@ def cancel_debit(invoice_ref: str, company: str = Depends(company_id),
                          "facture déjà payée ou entièrement créditée, et tant qu'un débit de la carte est en "
                          "cours ou attend la confirmation 3-D Secure du client : ce serait un double paiement.")
 @inject
-def record_payment(invoice_ref: str, body: PaymentIn, company: str = Depends(company_id),
+def record_payment(invoice_id: InvoiceId, body: PaymentIn, company: str = Depends(company_id),
                    queries: Queries = Depends(Provide[Container.queries]),
                    handler: invoicing.RecordPaymentHandler = Depends(Provide[Container.record_payment])) -> dict:
-    invoice = queries.invoice(company, invoice_ref).invoice
-    handler(body.to_command(company, invoice.id))
-    view = queries.invoice(company, invoice.id)
+    handler(body.to_command(company, invoice_id))
+    view = queries.invoice(company, invoice_id)
     return s.invoice_view(view)
 
 
@@ -214,9 +219,10 @@ def record_payment(invoice_ref: str, body: PaymentIn, company: str = Depends(com
              tags=["Attestations fiscales"])
 @inject
 def generate_attestation(body: AttestationIn, company: str = Depends(company_id),
+                         references: References = Depends(Provide[Container.references]),
                          handler: attestations.GenerateAttestationHandler = Depends(
                              Provide[Container.generate_attestation])) -> dict:
-    return s.attestation(handler(c.GenerateAttestation(company, body.client_id, body.year)))
+    return s.attestation(handler(c.GenerateAttestation(company, references.client(company, body.client_id), body.year)))
 
 
 @router.post("/attestations/batch", response_model=out.AttestationBatch, tags=["Attestations fiscales"],
@@ -245,11 +251,11 @@ def get_attestation(ref: str, company: str = Depends(company_id),
     return s.attestation(queries.attestation(company, ref))
 
 
-@router.post("/attestations/{attestation_id}/validate", response_model=out.Attestation, tags=["Attestations fiscales"],
+@router.post("/attestations/{ref}/validate", response_model=out.Attestation, tags=["Attestations fiscales"],
              summary="Valider l'attestation",
              description="Publiée dans le compte boutique du client, envoyée par email.")
 @inject
-def validate_attestation(attestation_id: str, company: str = Depends(company_id),
+def validate_attestation(attestation_id: AttestationId, company: str = Depends(company_id),
                          handler: attestations.ValidateAttestationHandler = Depends(
                              Provide[Container.validate_attestation])) -> dict:
     return s.attestation(handler(c.ValidateAttestation(company, attestation_id)))

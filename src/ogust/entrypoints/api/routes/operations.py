@@ -15,7 +15,7 @@ from ogust.adapters.payments.stripe_gateway import (
     parse_webhook,
 )
 from ogust.application.access import set_actor
-from ogust.application.documents import DocumentQueries
+from ogust.application.documents import DocumentQueries, render
 from ogust.application.handlers.payments import RecordPaymentEvent, RecordPaymentEventHandler
 from ogust.application.outbox import JobStatus
 from ogust.application.ports import DocumentRenderer, PaymentGateway, PaymentOutcomeUnknown
@@ -88,10 +88,8 @@ def download(token: str, links: SignedDocumentLinks = Depends(Provide[Container.
         document, context = documents.document(target.company_id, target.kind, target.document_id)
     except (BadLink, NotFound):
         return problem(404, "not_found", "Document introuvable ou lien expiré.")
-    render = {"invoice": renderer.invoice, "attestation": renderer.attestation, "devis": renderer.devis,
-              "credit_note": renderer.credit_note}[target.kind]
     name = document_filename(target.kind, document, renderer.extension)
-    return Response(render(document, context.company, context.client, context), media_type=renderer.media_type,
+    return Response(render(renderer, target.kind, document, context), media_type=renderer.media_type,
                     headers={"Cache-Control": "private, no-store",
                              "Content-Disposition": f'attachment; filename="{name}"'})
 

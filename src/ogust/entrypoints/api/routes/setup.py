@@ -51,7 +51,7 @@ def list_companies(company: str = Depends(company_id),
 @inject
 def create_tarif(body: TarifIn, company: str = Depends(company_id),
                  handler: setup.CreateTarifHandler = Depends(Provide[Container.create_tarif])) -> dict:
-    tarif = handler(c.CreateTarif(company, body.code, body.label, Unit(body.unit), Money(body.price_ht_cents),
+    tarif = handler(c.CreateTarif(company, body.code, body.label, Unit.from_code(body.unit), Money(body.price_ht_cents),
                                   VatRate.from_percent(body.vat_rate), body.tax_credit_eligible,
                                   InterventionMode(body.mode)))
     return s.tarif(tarif)
