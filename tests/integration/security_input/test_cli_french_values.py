@@ -87,3 +87,15 @@ def test_the_api_speaks_the_same_codes_and_keeps_the_old_ones(offline_api):
                                            "price_ht_cents": 1000, "vat_rate": "20"})
     assert tarif.status_code == 201, tarif.text
     assert (tarif.json()["unit"], tarif.json()["unit_label"]) == ("flat", "forfait")
+
+
+@pytest.mark.parametrize("month", [f"{TODAY:%Y-%m}", f"{TODAY:%m/%Y}"])
+def test_a_month_as_aaaa_mm_or_mm_aaaa(offline_api, month):
+    out = run(offline_api, billing_commands.intervention, "to-declare", "--month", month, "--json")
+    assert '"interventions"' in out
+
+
+@pytest.mark.parametrize("month", ["13/2026", "2026-00", "octobre", "10/1899"])
+def test_a_month_that_is_not_one_is_bad_usage(offline_api, month):
+    out = run(offline_api, billing_commands.intervention, "to-declare", "--month", month, code=2)
+    assert "mois illisible" in out and "MM/AAAA" in out

@@ -28,7 +28,7 @@ def accounting() -> None:
 
 
 @accounting.command("export")
-@click.option("--month", "month_text", required=True, help="AAAA-MM, mois du fuseau de l'entreprise")
+@click.option("--month", "month_text", required=True, help="AAAA-MM ou MM/AAAA, mois du fuseau de l'entreprise")
 @click.option("-o", "--output", "folder", required=True,
               type=click.Path(file_okay=False, writable=True, path_type=Path), help="Dossier où écrire les fichiers")
 @pass_cli

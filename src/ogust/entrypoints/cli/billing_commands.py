@@ -13,7 +13,7 @@ from ogust.domain.errors import InvalidValue
 from ogust.domain.invoice import InvoiceStatus
 from ogust.domain.money import Money
 from ogust.domain.payment import PAYMENT_METHOD_CODES, PaymentMethod
-from ogust.domain.validation import MAX_YEAR, MIN_YEAR
+from ogust.domain.validation import MAX_YEAR, MIN_YEAR, check_year
 from ogust.entrypoints import serializers as s
 from ogust.entrypoints.api.problems import field_errors
 from ogust.entrypoints.api.schemas import OrderIn
@@ -143,7 +143,8 @@ def intervention_done(cli: Cli, intervention_id, as_json) -> None:
 
 
 @intervention.command("to-declare")
-@click.option("--month", "month_text", default=None, help="AAAA-MM, mois du fuseau de l'entreprise (défaut : toutes)")
+@click.option("--month", "month_text", default=None,
+              help="AAAA-MM ou MM/AAAA, mois du fuseau de l'entreprise (défaut : toutes)")
 @json_option
 @pass_cli
 def intervention_to_declare(cli: Cli, month_text, as_json) -> None:
@@ -389,10 +390,17 @@ class _PhaseBars:
 
 
 def _month(text: str) -> tuple[int, int]:
+    """A month as an operator types it: AAAA-MM (2026-10) or MM/AAAA (10/2026)."""
     try:
-        year, month = (int(part) for part in text.split("-"))
-    except ValueError:
-        raise click.BadParameter(f"mois illisible : {text!r} (AAAA-MM, ex. 2026-10)") from None
+        if "/" in text:
+            month, year = (int(part) for part in text.strip().split("/"))
+        else:
+            year, month = (int(part) for part in text.strip().split("-"))
+        if not 1 <= month <= 12:
+            raise ValueError
+        check_year(year, "month")
+    except (ValueError, InvalidValue):
+        raise click.BadParameter(f"mois illisible : {text!r} (AAAA-MM ou MM/AAAA, ex. 2026-10 ou 10/2026)") from None
     return year, month
 
 
@@ -433,7 +441,7 @@ def _a_number(ctx: click.Context, param: click.Parameter, value: float | None) -
 
 
 @invoice.command("run")
-@click.option("--month", "month_text", required=True, help="AAAA-MM, mois du fuseau de l'entreprise")
+@click.option("--month", "month_text", required=True, help="AAAA-MM ou MM/AAAA, mois du fuseau de l'entreprise")
 @click.option("--concurrency", type=click.IntRange(1, 64), default=None,
               help="Débits menés en même temps (défaut : OGUST_MONTH_END_CONCURRENCY, 8)")
 @click.option("--rate", type=FrenchFloatRange(0, 10_000, min_open=True), default=None, callback=_a_number,
