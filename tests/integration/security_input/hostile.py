@@ -58,6 +58,8 @@ class Target:
     shop_account_id: str
     shop_secret: str
     authorization: bytes
+    tarif_id: str = ""
+    refs: dict[str, str] = field(default_factory=dict)
     path_values: dict[str, str] = field(default_factory=dict)
 
     def call(self, method: str, raw_path: bytes, query: bytes = b"", body: bytes = b"",
@@ -133,8 +135,8 @@ def build_target(database_url: str, var_dir: Path) -> Iterator[Target]:
     company = container.create_company()(c.CreateCompany(
         "Aide & Vous Services", Address("12 rue des Lilas", "69003", "Lyon"), "73282932000074", "SAP123456789",
         date(2021, 3, 1), "contact@aide-et-vous.example"))
-    container.create_tarif()(c.CreateTarif(company.id, "MEN", "Ménage", Unit.HOUR, Money(2500),
-                                           VatRate.INTERMEDIATE_10))
+    tarif = container.create_tarif()(c.CreateTarif(company.id, "MEN", "Ménage", Unit.HOUR, Money(2500),
+                                                   VatRate.INTERMEDIATE_10))
     account, secret = f"acc_{uuid.uuid4().hex[:12]}", f"secret-{uuid.uuid4().hex}"
     with container.uow() as uow:
         uow.companies.get(company.id).link_shop(account, secret)
@@ -148,8 +150,11 @@ def build_target(database_url: str, var_dir: Path) -> Iterator[Target]:
     key = api_key(container, company.id, "operator")
     target = Target(container, create_app(container, run_worker=False), company.id, jean.id, marie.id, invoice.id,
                     account, secret, f"Bearer {key}".encode())
+    target.tarif_id = tarif.id
     target.path_values = {"client_id": jean.id, "intervenant_id": marie.id, "invoice_id": invoice.id,
-                          "invoice_ref": invoice.id, "ref": invoice.id}
+                          "invoice_ref": invoice.id, "ref": invoice.id, "kind": "clients"}
+    # a ``{ref}`` names the record of its resource (an id, a number, a matricule or an email)
+    target.refs = {"/api/clients/": jean.id, "/api/intervenants/": marie.id, "/api/invoices/": invoice.id}
     yield target
     container.engine().dispose()
 
@@ -174,25 +179,28 @@ def valid_bodies(target: Target) -> dict[str, dict]:
         "POST /api/shop/mappings": {"shop_service_id": "svc_menage", "tarif_code": "MEN"},
         "POST /api/intervenants": {"first_name": "Ada", "last_name": "Lovelace", "matricule": "M9",
                                    "email": "ada@example.fr", "phone": "06 12 34 56 78", "profile": profile},
-        "PATCH /api/intervenants/{intervenant_id}": {"first_name": "Marie", "email": "m@example.fr",
+        "PATCH /api/intervenants/{ref}": {"first_name": "Marie", "email": "m@example.fr",
                                                      "phone": "06 12 34 56 79", "profile": profile},
         "POST /api/clients": {"first_name": "Zoé", "last_name": "Lefèvre", "email": "zoe@example.fr",
                               "address": ADDRESS, "phone": "06 12 34 56 78"},
-        "PATCH /api/clients/{client_id}": {"first_name": "Jeanne", "email": "jeanne@example.fr",
+        "PATCH /api/clients/{ref}": {"first_name": "Jeanne", "email": "jeanne@example.fr",
                                            "phone": "06 12 34 56 77", "address": ADDRESS},
         "POST /api/shop/export": {"ids": [target.client_id]},
         "POST /api/shop/orders": order,
+        "POST /api/interventions": {"client_id": target.client_id, "intervenant_id": target.intervenant_id,
+                                    "tarif_id": target.tarif_id, "start": "2030-01-08T09:00:00+01:00",
+                                    "end": "2030-01-08T11:00:00+01:00"},
         "POST /api/invoices/from-devis": {"devis_id": "devis-inconnu"},
         "POST /api/invoices/manual": {"client_id": target.client_id, "lines": [
             {"tarif_code": "MEN", "quantity": 60, "performed_on": "2026-04-06",
              "intervenant_id": target.intervenant_id, "label": "Ménage"}]},
         "POST /api/invoices/contract": {"client_id": target.client_id, "period_start": "2026-04-01",
                                         "period_end": "2026-04-30"},
-        "POST /api/invoices/{invoice_ref}/payments": {"method": "cheque", "received_on": "2026-04-10",
+        "POST /api/invoices/{ref}/payments": {"method": "cheque", "received_on": "2026-04-10",
                                                       "reference": "1234567"},
         "POST /api/attestations": {"client_id": target.client_id, "year": 2026},
         "POST /api/attestations/batch": {"year": 2026},
-        "POST /api/invoices/{invoice_ref}/credit-notes": {"reason": "Geste commercial", "amount_cents": 100},
+        "POST /api/invoices/{ref}/credit-notes": {"reason": "Geste commercial", "amount_cents": 100},
         "POST /api/credit-notes/{ref}/refund": {"method": "cheque", "refunded_on": "2026-04-10", "reference": "1"},
         "POST /api/stripe/webhook": {"id": "evt_1", "object": "event", "type": "payment_intent.succeeded",
                                      "data": {"object": {"object": "payment_intent", "id": "pi_1",

@@ -28,6 +28,7 @@ pytestmark = pytest.mark.integration
 NUL_VALUES = ["a\x00b", "\x00", "a\x01b", "\ud800", "x" * 10_000]  # NUL, a control character, a lone surrogate, long
 NUMBERS = ["1" + "0" * 400, "1e400", "-1e400", "-0", "NaN", "Infinity", "-Infinity", "1" + "0" * 5000, "0.1e-999999"]
 WEBHOOKS = {"POST /api/shop/orders", "POST /api/stripe/webhook"}
+NOT_JSON = {"POST /api/imports/{kind}"}  # a CSV file (text/csv): its cells, below
 
 
 @pytest.fixture(scope="module")
@@ -61,7 +62,10 @@ def unchanged(target: Target, before: dict[str, int]) -> None:
 def path_of(target: Target, template: str, **values: str) -> bytes:
     path = template
     for name in _parameters(template):
-        path = path.replace("{" + name + "}", values.get(name, target.path_values.get(name, "inconnu")))
+        known = target.path_values.get(name, "inconnu")
+        if name == "ref":  # the record of the path's own resource
+            known = next((ref for prefix, ref in target.refs.items() if template.startswith(prefix)), "inconnu")
+        path = path.replace("{" + name + "}", values.get(name, known))
     return path.encode("utf-8", "surrogatepass")
 
 
@@ -145,7 +149,7 @@ def _hostile_headers(target: Target, value: bytes) -> None:
 
 def test_a_nul_or_a_control_character_in_any_json_string_is_refused(target, operations) -> None:
     bodies = valid_bodies(target)
-    with_body = {f"{m} {p}" for m, p, op in operations if "requestBody" in op} | WEBHOOKS
+    with_body = {f"{m} {p}" for m, p, op in operations if "requestBody" in op} - NOT_JSON | WEBHOOKS
     assert with_body <= set(bodies), f"a valid body to start from for: {sorted(with_body - set(bodies))}"
     before = target.rows()
     for name in sorted(with_body):
@@ -276,4 +280,15 @@ def test_the_order_webhook_checks_the_signature_before_the_body_and_the_account_
                          authorized=False)
     refused(answer, "another account in the body")
     assert answer.status == 422 and answer.json()["code"] == "account_mismatch"
+    unchanged(target, before)
+
+
+def test_a_nul_or_a_control_character_in_an_imported_csv_cell_is_refused(target) -> None:
+    before = target.rows()
+    header = "email;prenom;nom;adresse;code_postal;ville\n"
+    for value in [v for v in NUL_VALUES if v != "\ud800"]:  # bytes not UTF-8 are read as Windows-1252
+        line = f"zoe@example.fr;Zo{value}é;Lefèvre;3 rue Haute;69003;Lyon\n"
+        answer = target.call("POST", b"/api/imports/clients", body=(header + line).encode(),
+                             content_type=b"text/csv")
+        refused(answer, f"import clients prenom={value[:8]!r}")
     unchanged(target, before)
