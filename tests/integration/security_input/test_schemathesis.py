@@ -160,11 +160,12 @@ def tell_a_story(api) -> dict[str, dict]:
         "POST /api/shop/mappings": {"body": {"shop_service_id": "svc_jardin", "tarif_code": "JAR"}},
         "DELETE /api/clients/{ref}": {"path": {"ref": erasable.id}},
         "POST /api/shop/export": {"body": {"ids": []}},
-        "POST /api/interventions": {"body": {  # a free slot a month ahead: one booking gets it, the next 409
+        "POST /api/interventions": {"body": {  # a free slot a month ahead (the day after the order webhook's
+            # slot): one booking gets it, the next 409
             "client_id": api.client_id, "intervenant_id": sophie.id,
             "tarif_id": container.queries().tarif_ref(company, "MEN").id,
-            "start": (start + timedelta(days=30)).isoformat(),
-            "end": (start + timedelta(days=30, hours=2)).isoformat()}},
+            "start": (start + timedelta(days=31)).isoformat(),
+            "end": (start + timedelta(days=31, hours=2)).isoformat()}},
         "POST /api/interventions/{intervention_id}/done": {"path": {"intervention_id": to_mark_done}},
         "POST /api/interventions/{intervention_id}/cancel": {"path": {"intervention_id": to_cancel}},
         "POST /api/invoices/from-devis": {"body": {"devis_id": order.devis_id}},

@@ -5,7 +5,8 @@
 - a query parameter holding a control character or bytes that are not UTF-8 → ``422`` naming it;
 - a header holding a control character (a NUL in ``Authorization``…) → ``400``;
 - a body sent as something else than JSON (``Content-Type: text/plain``, a form…) → ``415``: every body
-  ogust reads is JSON (a body without ``Content-Type`` is read as JSON).
+  ogust reads is JSON (a body without ``Content-Type`` is read as JSON), but the import of a former
+  software's files, which takes CSV (``text/csv``) too.
 
 PostgreSQL refuses NUL in text, so such a value would otherwise fail deep in a query; text in JSON bodies
 is checked by the request schemas (``schemas.Incoming``) with the same domain rule.
@@ -20,6 +21,7 @@ from ogust.entrypoints.errors import TITLES
 
 MAX_SEGMENT = 512  # an id is 36 characters, a signed document link about 200
 MEDIA_TYPE = b"application/problem+json"
+OTHER_MEDIA_TYPES = {"/api/imports/": (b"text/csv",)}  # the routes that read a body that is not JSON
 
 
 class RequestGuard:
@@ -60,7 +62,7 @@ def _refusal(scope) -> tuple[int, str, str, dict] | None:
             return 400, "invalid_header", f"En-tête {header} : caractères de contrôle refusés.", {}
     if scope.get("method") in ("POST", "PUT", "PATCH") and _has_body(headers):
         media_type = dict(headers).get(b"content-type")
-        if media_type is not None and not _is_json(media_type):
+        if media_type is not None and not _is_json(media_type) and not _other_accepted(path, media_type):
             return 415, "unsupported_media_type", "Corps attendu en JSON (Content-Type: application/json).", {}
     return None
 
@@ -73,6 +75,11 @@ def _has_body(headers: list[tuple[bytes, bytes]]) -> bool:
 def _is_json(media_type: bytes) -> bool:
     kind = media_type.split(b";", 1)[0].strip().lower()
     return kind == b"application/json" or (kind.startswith(b"application/") and kind.endswith(b"+json"))
+
+
+def _other_accepted(path: str, media_type: bytes) -> bool:
+    kind = media_type.split(b";", 1)[0].strip().lower()
+    return any(path.startswith(prefix) and kind in kinds for prefix, kinds in OTHER_MEDIA_TYPES.items())
 
 
 def _printable(name: str) -> str:
