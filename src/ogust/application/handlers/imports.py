@@ -5,7 +5,7 @@ transaction, or nothing — and the report names each line refused, its column a
 from __future__ import annotations
 
 from ogust.application.commands import ImportHistory
-from ogust.application.handlers import UowFactory
+from ogust.application.handlers import UowFactory, checked_again
 from ogust.application.imports.invoices import INVOICE_COLUMNS, stage_invoices
 from ogust.application.imports.payments import PAYMENT_COLUMNS, stage_payments
 from ogust.application.imports.people import (
@@ -17,7 +17,7 @@ from ogust.application.imports.people import (
 from ogust.application.imports.reading import read
 from ogust.application.imports.report import FileReport, ImportKind, ImportReport
 from ogust.application.imports.staging import Staging
-from ogust.domain.errors import InvalidValue
+from ogust.domain.errors import ClientAlreadyExists, ConcurrencyConflict, InvalidValue
 
 COLUMNS = {ImportKind.CLIENTS: CLIENT_COLUMNS, ImportKind.INTERVENANTS: INTERVENANT_COLUMNS,
            ImportKind.INVOICES: INVOICE_COLUMNS, ImportKind.PAYMENTS: PAYMENT_COLUMNS}
@@ -46,6 +46,11 @@ class ImportHistoryHandler:
         self.uow = uow
 
     def __call__(self, cmd: ImportHistory) -> ImportReport:
+        # another import of the company committed first (its version, or a client's e-mail the database
+        # holds unique): run again, this one finds what the other wrote and counts it « déjà présent »
+        return checked_again(lambda: self._import(cmd), ConcurrencyConflict, ClientAlreadyExists)
+
+    def _import(self, cmd: ImportHistory) -> ImportReport:
         files = sorted(((import_kind(f.kind), f) for f in cmd.files), key=lambda pair: _ORDER.index(pair[0]))
         if not files:
             raise InvalidValue("Aucun fichier à importer.", field="files")
