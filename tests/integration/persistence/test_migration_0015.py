@@ -73,7 +73,7 @@ def test_rows_breaking_the_new_rules_stop_the_migration_with_their_list(
             uow.clients.get(company.id, twin.id).update(email="jeanne.martin@example.fr")
             uow.clients.get(company.id, other.id).link_shop_client("sc_2")
             uow.commit()
-        upgrade_database(url)
+        upgrade_database(url, "0015")
         assert _revision(url) == "0015"
     finally:
         engine.dispose()
@@ -94,5 +94,5 @@ def test_down_to_0014_and_up_again(backend: str, empty_database: Callable[[str],
     upgrade_database(url)
     command.downgrade(alembic_config(url), "0014")
     assert _revision(url) == "0014"
-    upgrade_database(url)
+    upgrade_database(url, "0015")
     assert _revision(url) == "0015"
