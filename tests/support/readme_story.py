@@ -82,6 +82,7 @@ def running_demo(root: Path, startup_timeout: float = 180) -> Iterator[RunningDe
     bin_dir = root / ".venv" / "bin"
     bin_dir.mkdir(parents=True)
     env = {k: v for k, v in os.environ.items() if not k.startswith("OGUST_")} | {"PYTHONUNBUFFERED": "1"}
+    env["OGUST_VAR_DIR"] = str(root / "var")  # as ./scripts/run sets it: the demo keeps its data in the clone's var/
     api, shop, stripe, smtp = free_port(), free_port(), free_port(), free_port()
     log = root / "demo.log"
     with open(log, "wb") as output:
