@@ -94,5 +94,5 @@ def test_a_bad_month_is_said_and_writes_nothing(offline_api, tmp_path):
     assert unreadable.exit_code == 2 and "mois illisible" in unreadable.output
     impossible = CliRunner().invoke(accounting_commands.accounting, ["export", "--month", "2026-13", "-o",
                                                                      str(tmp_path / "x")], obj=cli)
-    assert impossible.exit_code == 1 and "Mois invalide : 2026-13" in impossible.output
+    assert impossible.exit_code == 2 and "mois illisible : '2026-13'" in impossible.output  # said before any work
     assert not (tmp_path / "x").exists()

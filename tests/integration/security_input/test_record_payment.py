@@ -135,7 +135,7 @@ def test_ogust_invoice_pay(offline_api, http):
     (["--method", "carte"], 2, "carte"),
     (["--method", "cheque", "--amount", "50,00"], 1, "dépasse ce qui reste à régler"),
     (["--method", "especes", "--on", "2999-01-01"], 1, "Erreur (invalid_value)"),
-    (["--method", "cheque", "--on", "01/11/2026"], 2, "--on"),
+    (["--method", "cheque", "--on", "31/02/2026"], 2, "--on"),  # JJ/MM/AAAA is read; 31 February is no date
 ])
 def test_ogust_invoice_pay_refusals(offline_api, http, args, code, words):
     invoice = validated(offline_api, http)

@@ -119,7 +119,7 @@ def test_ogust_credit_note_refund(offline_api, http, tmp_path):
     (["--method", "carte"], 2, "carte"),
     (["--method", "cesu"], 2, "cesu"),
     (["--method", "especes", "--on", "2999-01-01"], 1, "Erreur (invalid_value)"),
-    (["--method", "cheque", "--on", "01/11/2026"], 2, "--on"),
+    (["--method", "cheque", "--on", "31/02/2026"], 2, "--on"),  # JJ/MM/AAAA is read; 31 February is no date
 ])
 def test_ogust_credit_note_refund_refusals(offline_api, http, args, code, words):
     note = paid_then_credited(offline_api, http)
