@@ -10,6 +10,20 @@ from ogust.domain.errors import InvalidValue
 from ogust.domain.validation import MAX_YEAR, MIN_YEAR
 
 
+def parse_month(text: str) -> tuple[int, int]:
+    """A month as an operator types it: AAAA-MM (2026-10) or MM/AAAA (10/2026)."""
+    try:
+        if "/" in text:
+            month, year = (int(part) for part in text.strip().split("/"))
+        else:
+            year, month = (int(part) for part in text.strip().split("-"))
+    except ValueError:
+        raise InvalidValue(f"Mois illisible : {text[:20]!r} (AAAA-MM ou MM/AAAA, ex. 2026-10 ou 10/2026).",
+                           field="month") from None
+    month_period(year, month)
+    return year, month
+
+
 def month_period(year: int, month: int) -> tuple[date, date]:
     """First and last day of the month."""
     if not (MIN_YEAR <= year <= MAX_YEAR and 1 <= month <= 12):

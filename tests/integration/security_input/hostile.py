@@ -200,6 +200,7 @@ def valid_bodies(target: Target) -> dict[str, dict]:
                                                       "reference": "1234567"},
         "POST /api/attestations": {"client_id": target.client_id, "year": 2026},
         "POST /api/attestations/batch": {"year": 2026},
+        "POST /api/month-end": {"month": "2026-04", "concurrency": 2, "rate": 5},
         "POST /api/invoices/{ref}/credit-notes": {"reason": "Geste commercial", "amount_cents": 100},
         "POST /api/credit-notes/{ref}/refund": {"method": "cheque", "refunded_on": "2026-04-10", "reference": "1"},
         "POST /api/stripe/webhook": {"id": "evt_1", "object": "event", "type": "payment_intent.succeeded",

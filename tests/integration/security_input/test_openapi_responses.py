@@ -16,6 +16,8 @@ BINARY = {
     "GET /api/credit-notes/{ref}/xml": "application/xml",
     "GET /api/devis/{ref}/pdf": "application/pdf",
     "GET /api/attestations/{ref}/pdf": "application/pdf",
+    "GET /api/accounting/sales": "text/csv",
+    "GET /api/accounting/payments": "text/csv",
 }
 
 

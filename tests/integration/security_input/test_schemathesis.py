@@ -211,6 +211,9 @@ def tell_a_story(api) -> dict[str, dict]:
         "GET /api/devis/{ref}": {"path": {"ref": order.devis_id}},
         "POST /api/invoices/{ref}/validate": {"path": {"ref": api.invoice_id}},
         "GET /api/audit": {"query": {"entity": api.client_id}},
+        "GET /api/accounting/sales": {"query": {"month": f"{today:%Y-%m}"}},
+        "GET /api/accounting/payments": {"query": {"month": f"{today:%Y-%m}"}},
+        "POST /api/month-end": {"body": {"month": f"{today:%Y-%m}", "concurrency": 1, "rate": 5}},
         # a CSV file of a former software (issue 18): a client ogust does not know yet, imported once, then unchanged
         "POST /api/imports/{kind}": {"path": {"kind": "clients"},
                                      "body": "email;prenom;nom;adresse;code_postal;ville\n"

@@ -20,6 +20,7 @@ from ogust.entrypoints.api.idempotency import IdempotencyMiddleware
 from ogust.entrypoints.api.request_guard import RequestGuard
 from ogust.entrypoints.api.routes import (
     access,
+    accounting,
     billing,
     credit_notes,
     documents,
@@ -49,7 +50,8 @@ def _as_worker(run, stop: threading.Event) -> None:
 
 def create_app(container: Container | None = None, run_worker: bool | None = None) -> FastAPI:
     container = container or build_container()
-    container.wire(modules=[deps, setup, people, orders, billing, operations, credit_notes, documents, imports])
+    container.wire(modules=[deps, setup, people, orders, billing, operations, credit_notes, documents, imports,
+                            accounting])
     settings = container.settings()
     start_worker = settings.run_worker_in_api if run_worker is None else run_worker
 
@@ -71,7 +73,8 @@ def create_app(container: Container | None = None, run_worker: bool | None = Non
     serve_docs(app)
     app.state.container = container
     for router in (setup.router, people.router, orders.router, billing.router, credit_notes.router,
-                   documents.router, operations.router, operations.webhooks_router, access.router, imports.router):
+                   documents.router, operations.router, operations.webhooks_router, access.router, imports.router,
+                   accounting.router):
         app.include_router(router, prefix="/api")
     app.include_router(operations.documents_router)
     for error in (DomainError, ShopUnavailable, ShopRejected, PaymentOutcomeUnknown):

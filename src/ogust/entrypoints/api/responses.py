@@ -410,3 +410,35 @@ class WebhookReceived(BaseModel):
 
 class Health(BaseModel):
     status: str = Field(examples=["ok"])
+
+
+class MonthEndIssue(BaseModel):
+    invoice_id: str
+    number: str | None
+    client_id: str
+    reason: str
+
+
+class MonthEndSkipped(BaseModel):
+    kind: str = Field(description="client (pas facturé) ou invoice (pas validée ou pas débitée)")
+    ref: str = Field(description="l'id du client, ou le numéro de la facture (son id si brouillon)")
+    reason: str
+
+
+class MonthEndReport(BaseModel):
+    """The report of ``ogust invoice run --json``, amounts in cents."""
+
+    month: str
+    created: int
+    validated: int
+    paid: int
+    failed: list[MonthEndIssue]
+    needs_authentication: list[MonthEndIssue]
+    skipped: list[MonthEndSkipped]
+    interrupted: bool
+    month_invoices: dict[str, int] = Field(description="les factures de contrat du mois par statut, à la fin")
+    not_declared_done: int = Field(description="interventions du mois commencées mais jamais déclarées réalisées")
+    seconds: dict[str, float]
+    validated_ttc_cents: int
+    debited_cents: int
+    declined_cents: int

@@ -420,3 +420,13 @@ PROBLEM_RESPONSES: dict[int | str, dict] = {
     502: _problem_response("La boutique a refusé"),
     503: _problem_response("Service extérieur indisponible"),
 }
+
+
+class MonthEndIn(Strict):
+    """A month-end run, as ``ogust invoice run`` takes it."""
+
+    month: str = Field(pattern=MONTH_PATTERN, description="AAAA-MM, mois du fuseau de l'entreprise")
+    concurrency: StrictInt | None = Field(None, ge=1, le=64, description="débits menés en même temps "
+                                                                          "(défaut : OGUST_MONTH_END_CONCURRENCY)")
+    rate: float | None = Field(None, gt=0, le=10_000, allow_inf_nan=False,
+                               description="débits par seconde au plus (défaut : OGUST_PAYMENT_RATE_LIMIT)")

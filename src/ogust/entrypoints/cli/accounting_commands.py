@@ -2,24 +2,14 @@
 « ; » between columns, decimal comma, UTF-8 with its mark)."""
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import click
 
 from ogust.application.periods import month_period
-from ogust.domain.money import Money, VatRate
+from ogust.entrypoints.accounting_csv import ENCODING, payments_csv, sales_csv
 from ogust.entrypoints.cli.base import Cli, OgustGroup, pass_cli
 from ogust.entrypoints.cli.billing_commands import _month
-
-RATES = (VatRate.REDUCED_5_5, VatRate.INTERMEDIATE_10, VatRate.STANDARD_20)
-
-
-def euros(amount: Money) -> str:
-    """1234,56 — no thousands separator, a comma: what a French spreadsheet reads as a number."""
-    sign = "-" if amount.cents < 0 else ""
-    units, cents = divmod(abs(amount.cents), 100)
-    return f"{sign}{units},{cents:02d}"
 
 
 @click.group(cls=OgustGroup)
@@ -43,42 +33,10 @@ def accounting_export(cli: Cli, month_text, folder: Path) -> None:
     sales_path, payments_path = folder / f"ventes-{label}.csv", folder / f"reglements-{label}.csv"
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        sold = _write_sales(sales_path, journals.sales(company_id, year, month))
-        paid = _write_payments(payments_path, journals.payments(company_id, year, month))
+        sales, sold = sales_csv(journals.sales(company_id, year, month))
+        sales_path.write_text(sales, encoding=ENCODING, newline="")
+        payments, paid = payments_csv(journals.payments(company_id, year, month))
+        payments_path.write_text(payments, encoding=ENCODING, newline="")
     except OSError as error:
         raise click.ClickException(f"Impossible d'écrire dans {folder} : {error.strerror or error}.") from None
     click.echo(f"{sales_path} : {sold} pièce(s) ; {payments_path} : {paid} règlement(s) ou remboursement(s).")
-
-
-def _write_sales(path: Path, entries) -> int:
-    totals: dict[str, Money] = {}
-    count = 0
-    with path.open("w", encoding="utf-8-sig", newline="") as file:
-        out = csv.writer(file, delimiter=";")
-        out.writerow(["Date", "Pièce", "Type", "Client", "Facture corrigée",
-                      *[f"{kind} {rate.percent_label}" for rate in RATES for kind in ("Base HT", "TVA")],
-                      "Total HT", "Total TVA", "Total TTC"])
-        for entry in entries:
-            amounts = {f"{kind} {rate.percent_label}": (entry.bases if kind == "Base HT" else entry.vat).get(
-                rate, Money.zero()) for rate in RATES for kind in ("Base HT", "TVA")}
-            amounts |= {"Total HT": entry.total_ht, "Total TVA": entry.total_vat, "Total TTC": entry.total_ttc}
-            for key, amount in amounts.items():
-                totals[key] = totals.get(key, Money.zero()) + amount
-            out.writerow([entry.day.strftime("%d/%m/%Y"), entry.number, entry.kind, entry.client, entry.corrects,
-                          *[euros(amount) for amount in amounts.values()]])
-            count += 1
-        if count:
-            out.writerow(["", "Total", "", "", "", *[euros(amount) for amount in totals.values()]])
-    return count
-
-
-def _write_payments(path: Path, entries) -> int:
-    with path.open("w", encoding="utf-8-sig", newline="") as file:
-        out = csv.writer(file, delimiter=";")
-        out.writerow(["Date", "Pièce", "Client", "Moyen", "Référence", "Montant"])
-        for entry in entries:
-            out.writerow([entry.day.strftime("%d/%m/%Y"), entry.piece, entry.client, entry.method, entry.reference,
-                          euros(entry.amount)])
-        if entries:
-            out.writerow(["", "Total", "", "", "", euros(sum((e.amount for e in entries), Money.zero()))])
-    return len(entries)

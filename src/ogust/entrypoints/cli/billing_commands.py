@@ -9,11 +9,12 @@ import click
 from pydantic import ValidationError
 
 from ogust.application import commands as c
+from ogust.application.periods import parse_month
 from ogust.domain.errors import InvalidValue
 from ogust.domain.invoice import InvoiceStatus
 from ogust.domain.money import Money
 from ogust.domain.payment import PAYMENT_METHOD_CODES, PaymentMethod
-from ogust.domain.validation import MAX_YEAR, MIN_YEAR, check_year
+from ogust.domain.validation import MAX_YEAR, MIN_YEAR
 from ogust.entrypoints import serializers as s
 from ogust.entrypoints.api.problems import field_errors
 from ogust.entrypoints.api.schemas import OrderIn
@@ -390,18 +391,11 @@ class _PhaseBars:
 
 
 def _month(text: str) -> tuple[int, int]:
-    """A month as an operator types it: AAAA-MM (2026-10) or MM/AAAA (10/2026)."""
+    """A month as an operator types it (AAAA-MM or MM/AAAA); another text is bad usage."""
     try:
-        if "/" in text:
-            month, year = (int(part) for part in text.strip().split("/"))
-        else:
-            year, month = (int(part) for part in text.strip().split("-"))
-        if not 1 <= month <= 12:
-            raise ValueError
-        check_year(year, "month")
-    except (ValueError, InvalidValue):
+        return parse_month(text)
+    except InvalidValue:
         raise click.BadParameter(f"mois illisible : {text!r} (AAAA-MM ou MM/AAAA, ex. 2026-10 ou 10/2026)") from None
-    return year, month
 
 
 SKIPPED_KINDS = {"client": "client", "invoice": "facture"}
